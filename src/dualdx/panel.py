@@ -127,7 +127,7 @@ def load_panel(path: str | Path) -> Panel:
     ]
     if not lines:
         raise InputError(p, "panel has no header and no genes", "see resources/panels/default.tsv")
-    header_line, header = lines[0]
+    header_line = lines[0][0]
     reader = csv.reader([ln for _, ln in lines], delimiter="\t")
     cols = next(reader)
     missing = [c for c in REQUIRED_COLUMNS if c not in cols]

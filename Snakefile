@@ -1,0 +1,23 @@
+from snakemake.utils import min_version
+
+min_version("8.20")
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/knowledge.smk"
+include: "workflow/rules/filter.smk"
+include: "workflow/rules/annotate.smk"
+include: "workflow/rules/inheritance.smk"
+include: "workflow/rules/classify.smk"
+include: "workflow/rules/diagnose.smk"
+include: "workflow/rules/report.smk"
+include: "workflow/rules/resources.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        final_outputs(),

@@ -1,0 +1,38 @@
+"""Run one stage from a Snakemake ``script:`` adapter with logging and clean error reporting.
+
+Input errors end as one line on stderr and in the rule's log, never as a Python traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from dualdx.errors import DualdxError
+
+
+def stage_logger(log_path: str | None, name: str) -> logging.Logger:
+    logger = logging.getLogger(f"dualdx.{name}")
+    logger.setLevel(logging.INFO)
+    logger.handlers.clear()
+    logger.propagate = False
+    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if log_path:
+        Path(log_path).parent.mkdir(parents=True, exist_ok=True)
+        fh = logging.FileHandler(log_path, mode="w", encoding="utf-8")
+        fh.setFormatter(fmt)
+        logger.addHandler(fh)
+    return logger
+
+
+def run_stage(name: str, log_path: str | None, body: Callable[[logging.Logger], object]) -> None:
+    """Call ``body(logger)``; on a DualdxError print its message and exit 1 without a traceback."""
+    logger = stage_logger(log_path, name)
+    try:
+        body(logger)
+    except DualdxError as err:
+        logger.error("%s", err)
+        print(f"dualdx {name}: {err}", file=sys.stderr)
+        sys.exit(1)

@@ -1,0 +1,22 @@
+# Stage 4: ACMG/AMP classification, every criterion with its evidence.
+
+
+rule classify_variants:
+    input:
+        annotations="results/{family}/annotations.json",
+        inheritance="results/{family}/inheritance.json",
+        knowledge="results/_run/knowledge.json",
+        panel=CFG["panel"],
+    output:
+        "results/{family}/classification.json",
+    params:
+        ruleset=RULESET,
+        scores=ANN["scores"],
+    log:
+        "logs/{family}/classify_variants.log",
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=10,
+    script:
+        "../scripts/classify_variants.py"

@@ -1,0 +1,39 @@
+# Stage 5: phenotype linkage, diagnoses and the dual-diagnosis decision.
+
+
+rule call_diagnoses:
+    input:
+        annotations="results/{family}/annotations.json",
+        inheritance="results/{family}/inheritance.json",
+        classification="results/{family}/classification.json",
+        knowledge="results/_run/knowledge.json",
+        panel=CFG["panel"],
+        pedigree=CFG["pedigree"],
+        phenotypes=PHENOTYPE_FILES,
+        schema=str(SCHEMAS / "report.schema.json"),
+    output:
+        json=report(
+            "results/{family}/report.json",
+            caption="../report/report_json.rst",
+            category="{family}",
+            labels={"family": "{family}", "file": "report.json"},
+        ),
+        tsv=report(
+            "results/{family}/variants.tsv",
+            caption="../report/variants_tsv.rst",
+            category="{family}",
+            labels={"family": "{family}", "file": "variants.tsv"},
+        ),
+    params:
+        family="{family}",
+        proband=family_proband,
+        build=BUILD,
+        ruleset=RULESET,
+    log:
+        "logs/{family}/call_diagnoses.log",
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=10,
+    script:
+        "../scripts/call_diagnoses.py"

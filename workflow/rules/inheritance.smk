@@ -1,0 +1,24 @@
+# Stage 3: inheritance patterns and segregation from the family's genotypes.
+
+
+rule assign_inheritance:
+    input:
+        annotations="results/{family}/annotations.json",
+        knowledge="results/_run/knowledge.json",
+        pedigree=CFG["pedigree"],
+        phenotypes=PHENOTYPE_FILES,
+    output:
+        tsv="results/{family}/inheritance.tsv",
+        json="results/{family}/inheritance.json",
+    params:
+        family="{family}",
+        proband=family_proband,
+        thresholds=CFG["inheritance"],
+    log:
+        "logs/{family}/assign_inheritance.log",
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=10,
+    script:
+        "../scripts/assign_inheritance.py"

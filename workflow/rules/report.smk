@@ -1,0 +1,96 @@
+# Stage 6: the counselor's report, provenance and reanalysis.
+
+
+rule write_provenance:
+    input:
+        vcfs=family_vcfs,
+        panel=CFG["panel"],
+        pedigree=CFG["pedigree"],
+        samples=CFG["samples"],
+        phenotypes=PHENOTYPE_FILES,
+        transcripts=ANN["transcripts"],
+        annotations="results/{family}/annotations.json",
+        knowledge="results/_run/knowledge.json",
+        clinvar="results/_run/clinvar_panel.json",
+        report="results/{family}/report.json",
+    output:
+        "results/{family}/provenance.json",
+    params:
+        family="{family}",
+        config=CFG,
+        configfiles=[str(p) for p in workflow.configfiles],
+        workflow_dir=str(WORKFLOW_ROOT),
+        ruleset=RULESET,
+    log:
+        "logs/{family}/write_provenance.log",
+    threads: 1
+    resources:
+        mem_mb=300,
+        runtime=5,
+    script:
+        "../scripts/write_provenance.py"
+
+
+rule compare_reanalysis:
+    input:
+        report="results/{family}/report.json",
+        provenance="results/{family}/provenance.json",
+    output:
+        "results/{family}/reanalysis.json",
+    params:
+        family="{family}",
+        previous=PREVIOUS,
+    log:
+        "logs/{family}/compare_reanalysis.log",
+    threads: 1
+    resources:
+        mem_mb=300,
+        runtime=5,
+    script:
+        "../scripts/compare_reanalysis.py"
+
+
+rule render_report:
+    input:
+        report="results/{family}/report.json",
+        provenance="results/{family}/provenance.json",
+        reanalysis=(
+            ["results/{family}/reanalysis.json"] if PREVIOUS else []
+        ),
+    output:
+        html=report(
+            "results/{family}/report.html",
+            caption="../report/report_html.rst",
+            category="{family}",
+            labels={"family": "{family}", "file": "report.html"},
+        ),
+    log:
+        "logs/{family}/render_report.log",
+    benchmark:
+        "logs/benchmarks/{family}/render_report.tsv"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    script:
+        "../scripts/render_report.py"
+
+
+rule render_pdf:
+    input:
+        html="results/{family}/report.html",
+    output:
+        pdf=report(
+            "results/{family}/report.pdf",
+            caption="../report/report_html.rst",
+            category="{family}",
+            labels={"family": "{family}", "file": "report.pdf"},
+        ),
+    log:
+        "logs/{family}/render_pdf.log",
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/render_pdf.py"

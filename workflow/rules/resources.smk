@@ -1,0 +1,19 @@
+# Resource layer: fetch the official databases for the configured build (not part of `all`).
+# Run with: snakemake --cores 4 download_resources
+
+
+rule download_resources:
+    output:
+        f"resources/db/manifest.{BUILD}.json",
+    params:
+        build=BUILD,
+        dest="resources/db",
+    log:
+        f"logs/_run/download_resources.{BUILD}.log",
+    threads: 1
+    resources:
+        downloads=1,
+        mem_mb=500,
+        runtime=240,
+    script:
+        "../scripts/download_resources.py"

@@ -1,0 +1,37 @@
+"""Adapter: rule annotate_variants -> dualdx.annotate.run_annotate_variants."""
+
+from typing import Any
+
+
+def main(smk: Any) -> None:
+    from dualdx.adapter import run_stage
+    from dualdx.annotate import AnnotationSettings, run_annotate_variants
+
+    settings = AnnotationSettings(
+        build=smk.params.build,
+        panel_path=smk.input.panel,
+        transcripts_path=smk.input.transcripts,
+        clinvar_index=smk.input.clinvar,
+        gnomad=smk.params.gnomad,
+        reference_fasta=smk.params.reference_fasta,
+        transcript_fasta=smk.params.transcript_fasta,
+        scores=smk.params.scores,
+        online=bool(smk.params.online),
+        cache_dir=smk.params.cache_dir,
+    )
+    run_stage(
+        "annotate_variants",
+        smk.log[0],
+        lambda log: run_annotate_variants(
+            family=smk.params.family,
+            panel_vcf=smk.input.vcf,
+            settings=settings,
+            out_vcf=smk.output.vcf,
+            out_json=smk.output.json,
+            log=log,
+        ),
+    )
+
+
+if "snakemake" in globals():
+    main(snakemake)  # type: ignore[name-defined]  # noqa: F821

@@ -1,0 +1,37 @@
+"""Adapter: rule call_diagnoses -> dualdx.diagnosis.run_call_diagnoses."""
+
+from typing import Any
+
+
+def main(smk: Any) -> None:
+    from dualdx.adapter import run_stage
+    from dualdx.diagnosis import run_call_diagnoses
+    from dualdx.phenotypes import load_phenotypes
+
+    def body(log: Any) -> None:
+        pheno = load_phenotypes(list(smk.input.phenotypes))
+        run_call_diagnoses(
+            family=smk.params.family,
+            proband=smk.params.proband,
+            build=smk.params.build,
+            panel_path=smk.input.panel,
+            ped_path=smk.input.pedigree,
+            annotations_json=smk.input.annotations,
+            inheritance_json=smk.input.inheritance,
+            classification_json=smk.input.classification,
+            knowledge_json=smk.input.knowledge,
+            phenotypes={
+                s: [{"id": t.id, "excluded": t.excluded} for t in ts] for s, ts in pheno.items()
+            },
+            ruleset=smk.params.ruleset,
+            schema_path=smk.input.schema,
+            out_report_json=smk.output.json,
+            out_variants_tsv=smk.output.tsv,
+            log=log,
+        )
+
+    run_stage("call_diagnoses", smk.log[0], body)
+
+
+if "snakemake" in globals():
+    main(snakemake)  # type: ignore[name-defined]  # noqa: F821

@@ -1,0 +1,20 @@
+"""Adapter: rule distill_knowledge -> dualdx.hpo.run_distill_knowledge."""
+
+from typing import Any
+
+
+def main(smk: Any) -> None:
+    from dualdx.adapter import run_stage
+    from dualdx.hpo import run_distill_knowledge
+    from dualdx.phenotypes import load_phenotypes
+
+    def body(log: Any) -> None:
+        pheno = load_phenotypes(list(smk.input.phenotypes))
+        terms = sorted({t.id for ts in pheno.values() for t in ts})
+        run_distill_knowledge(smk.input.panel, terms, smk.output[0], log)
+
+    run_stage("distill_knowledge", smk.log[0], body)
+
+
+if "snakemake" in globals():
+    main(snakemake)  # type: ignore[name-defined]  # noqa: F821

@@ -1,0 +1,39 @@
+"""Adapter: rule write_provenance -> dualdx.provenance.run_write_provenance."""
+
+import sys
+from typing import Any
+
+
+def main(smk: Any) -> None:
+    from dualdx.acmg import RULESETS
+    from dualdx.adapter import run_stage
+    from dualdx.provenance import run_write_provenance
+
+    inputs = {
+        "vcfs": list(smk.input.vcfs),
+        "panel": [smk.input.panel],
+        "pedigree": [smk.input.pedigree],
+        "samples": [smk.input.samples],
+        "phenotypes": list(smk.input.phenotypes),
+        "transcripts": [smk.input.transcripts],
+    }
+    run_stage(
+        "write_provenance",
+        smk.log[0],
+        lambda log: run_write_provenance(
+            family=smk.params.family,
+            config=dict(smk.params.config),
+            config_files=list(smk.params.configfiles),
+            inputs=inputs,
+            databases_json=[smk.input.annotations, smk.input.knowledge, smk.input.clinvar],
+            ruleset={"name": smk.params.ruleset, "version": RULESETS[smk.params.ruleset]},
+            workflow_dir=smk.params.workflow_dir,
+            command_line=list(sys.argv),
+            out_json=smk.output[0],
+            log=log,
+        ),
+    )
+
+
+if "snakemake" in globals():
+    main(snakemake)  # type: ignore[name-defined]  # noqa: F821
