@@ -8,12 +8,23 @@ rule annotate_variants:
         panel=CFG["panel"],
         transcripts=ANN["transcripts"],
         databases=optional_inputs(
-            ANN["gnomad"], ANN["reference_fasta"], ANN["transcript_fasta"], ANN["scores"]
+            ANN["gnomad"],
+            ANN["reference_fasta"],
+            ANN["transcript_fasta"],
+            ANN["scores"],
         ),
     output:
         vcf="results/{family}/annotated.vcf.gz",
         tbi="results/{family}/annotated.vcf.gz.tbi",
         json="results/{family}/annotations.json",
+    log:
+        "logs/{family}/annotate_variants.log",
+    benchmark:
+        "logs/benchmarks/{family}/annotate_variants.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=30,
     params:
         family="{family}",
         build=BUILD,
@@ -23,13 +34,5 @@ rule annotate_variants:
         scores=ANN["scores"],
         online=ANN["online"],
         cache_dir=ANN["cache_dir"],
-    log:
-        "logs/{family}/annotate_variants.log",
-    benchmark:
-        "logs/benchmarks/{family}/annotate_variants.tsv"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=30,
     script:
         "../scripts/annotate_variants.py"

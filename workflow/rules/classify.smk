@@ -9,14 +9,14 @@ rule classify_variants:
         panel=CFG["panel"],
     output:
         "results/{family}/classification.json",
-    params:
-        ruleset=RULESET,
-        scores=ANN["scores"],
     log:
         "logs/{family}/classify_variants.log",
     threads: 1
     resources:
         mem_mb=500,
         runtime=10,
+    params:
+        ruleset=RULESET,
+        scores=ANN["scores"],
     script:
         "../scripts/classify_variants.py"

@@ -24,16 +24,16 @@ rule call_diagnoses:
             category="{family}",
             labels={"family": "{family}", "file": "variants.tsv"},
         ),
-    params:
-        family="{family}",
-        proband=family_proband,
-        build=BUILD,
-        ruleset=RULESET,
     log:
         "logs/{family}/call_diagnoses.log",
     threads: 1
     resources:
         mem_mb=500,
         runtime=10,
+    params:
+        family="{family}",
+        proband=family_proband,
+        build=BUILD,
+        ruleset=RULESET,
     script:
         "../scripts/call_diagnoses.py"

@@ -8,9 +8,6 @@ rule filter_panel:
     output:
         vcf="results/{family}/panel.vcf.gz",
         tbi="results/{family}/panel.vcf.gz.tbi",
-    params:
-        samples=family_samples,
-        build=BUILD,
     log:
         "logs/{family}/filter_panel.log",
     benchmark:
@@ -19,5 +16,8 @@ rule filter_panel:
     resources:
         mem_mb=1000,
         runtime=60,
+    params:
+        samples=family_samples,
+        build=BUILD,
     script:
         "../scripts/filter_panel.py"

@@ -10,15 +10,15 @@ rule assign_inheritance:
     output:
         tsv="results/{family}/inheritance.tsv",
         json="results/{family}/inheritance.json",
-    params:
-        family="{family}",
-        proband=family_proband,
-        thresholds=CFG["inheritance"],
     log:
         "logs/{family}/assign_inheritance.log",
     threads: 1
     resources:
         mem_mb=500,
         runtime=10,
+    params:
+        family="{family}",
+        proband=family_proband,
+        thresholds=CFG["inheritance"],
     script:
         "../scripts/assign_inheritance.py"

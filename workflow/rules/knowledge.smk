@@ -27,16 +27,16 @@ rule index_clinvar:
         fasta=optional_inputs(ANN["reference_fasta"], ANN["transcript_fasta"]),
     output:
         "results/_run/clinvar_panel.json",
-    params:
-        clinvar=ANN["clinvar"],
-        build=BUILD,
-        reference_fasta=ANN["reference_fasta"],
-        transcript_fasta=ANN["transcript_fasta"],
     log:
         "logs/_run/index_clinvar.log",
     threads: 1
     resources:
         mem_mb=1000,
         runtime=10,
+    params:
+        clinvar=ANN["clinvar"],
+        build=BUILD,
+        reference_fasta=ANN["reference_fasta"],
+        transcript_fasta=ANN["transcript_fasta"],
     script:
         "../scripts/index_clinvar.py"

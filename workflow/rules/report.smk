@@ -15,18 +15,18 @@ rule write_provenance:
         report="results/{family}/report.json",
     output:
         "results/{family}/provenance.json",
-    params:
-        family="{family}",
-        config=CFG,
-        configfiles=[str(p) for p in workflow.configfiles],
-        workflow_dir=str(WORKFLOW_ROOT),
-        ruleset=RULESET,
     log:
         "logs/{family}/write_provenance.log",
     threads: 1
     resources:
         mem_mb=300,
         runtime=5,
+    params:
+        family="{family}",
+        config=CFG,
+        configfiles=[str(p) for p in workflow.configfiles],
+        workflow_dir=str(WORKFLOW_ROOT),
+        ruleset=RULESET,
     script:
         "../scripts/write_provenance.py"
 
@@ -37,15 +37,15 @@ rule compare_reanalysis:
         provenance="results/{family}/provenance.json",
     output:
         "results/{family}/reanalysis.json",
-    params:
-        family="{family}",
-        previous=PREVIOUS,
     log:
         "logs/{family}/compare_reanalysis.log",
     threads: 1
     resources:
         mem_mb=300,
         runtime=5,
+    params:
+        family="{family}",
+        previous=PREVIOUS,
     script:
         "../scripts/compare_reanalysis.py"
 
@@ -54,9 +54,7 @@ rule render_report:
     input:
         report="results/{family}/report.json",
         provenance="results/{family}/provenance.json",
-        reanalysis=(
-            ["results/{family}/reanalysis.json"] if PREVIOUS else []
-        ),
+        reanalysis=(["results/{family}/reanalysis.json"] if PREVIOUS else []),
     output:
         html=report(
             "results/{family}/report.html",

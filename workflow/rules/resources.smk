@@ -5,9 +5,6 @@
 rule download_resources:
     output:
         f"resources/db/manifest.{BUILD}.json",
-    params:
-        build=BUILD,
-        dest="resources/db",
     log:
         f"logs/_run/download_resources.{BUILD}.log",
     threads: 1
@@ -15,5 +12,8 @@ rule download_resources:
         downloads=1,
         mem_mb=500,
         runtime=240,
+    params:
+        build=BUILD,
+        dest="resources/db",
     script:
         "../scripts/download_resources.py"
