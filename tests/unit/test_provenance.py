@@ -1,0 +1,194 @@
+"""Tests for dualdx.provenance: hashing, versions, timestamps, deterministic output."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import dualdx
+from dualdx import provenance
+from dualdx.errors import InputError
+
+LOG = logging.getLogger("test_provenance")
+
+
+def _write(path: Path, text: str) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def _setup(tmp_path: Path) -> dict[str, Any]:
+    vcf = _write(tmp_path / "in" / "F1.vcf", "##fileformat=VCFv4.2\n")
+    ped = _write(tmp_path / "in" / "F1.ped", "F1\tP\tF\tM\t1\t2\n")
+    pheno = _write(tmp_path / "in" / "F1.hpo.tsv", "P\tHP:0000001\n")
+    annotations = _write(
+        tmp_path / "res" / "annotations.json",
+        json.dumps(
+            {
+                "family": "F1",
+                "databases": [
+                    {"name": "gnomad", "status": "not_configured", "release": None,
+                     "path": None, "sha256": None, "detail": "no gnomAD configured"},
+                    {"name": "clinvar", "status": "used", "release": "2017-01-05",
+                     "path": "/db/clinvar.vcf.gz", "sha256": "ab" * 32, "detail": None},
+                ],
+            }
+        ),
+    )
+    clinvar_index = _write(
+        tmp_path / "res" / "clinvar_panel.json",
+        json.dumps(
+            {
+                "source": {"name": "clinvar", "status": "used", "release": "2017-01-05",
+                           "path": "/db/clinvar.vcf.gz", "sha256": "ab" * 32, "detail": None},
+                "records": [],
+            }
+        ),
+    )
+    knowledge = _write(
+        tmp_path / "res" / "knowledge.json", json.dumps({"hpo_release": "2025-01-16", "genes": {}})
+    )
+    return {
+        "family": "F1",
+        "config": {"genome_build": "GRCh38", "panel": "default", "families": {"F1": {"vcf": vcf}}},
+        "config_files": [],
+        "inputs": {"vcf": [vcf], "ped": [ped], "phenotypes": [pheno]},
+        "databases_json": [annotations, clinvar_index, knowledge],
+        "ruleset": {"name": "acmg2015", "version": "Richards 2015 (PMID 25741868)"},
+        "workflow_dir": str(tmp_path / "not_a_checkout"),
+        "command_line": ["snakemake", "--cores", "1"],
+    }
+
+
+def _run(args: dict[str, Any], out: Path) -> dict[str, Any]:
+    provenance.run_write_provenance(**args, out_json=str(out), log=LOG)
+    loaded: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return loaded
+
+
+def test_sha256_file_streams_large_file(tmp_path: Path) -> None:
+    data = bytes(range(256)) * 20000  # 5 MB, more than one chunk
+    f = tmp_path / "big.bin"
+    f.write_bytes(data)
+    assert provenance.sha256_file(f) == hashlib.sha256(data).hexdigest()
+
+
+def test_provenance_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1483574400")  # 2017-01-05T00:00:00Z
+    args = _setup(tmp_path)
+    doc = _run(args, tmp_path / "out" / "provenance.json")
+    assert doc["generated_at"] == "2017-01-05T00:00:00Z"
+    assert doc["generated_at_source"] == "SOURCE_DATE_EPOCH"
+    assert doc["family"] == "F1"
+    assert doc["workflow_version"] == dualdx.__version__  # not a git checkout
+    assert doc["packages"]["dualdx"] == dualdx.__version__
+    assert set(doc["packages"]) == set(provenance.PACKAGES)
+    assert doc["snakemake_version"]
+    vcf_sha = hashlib.sha256(b"##fileformat=VCFv4.2\n").hexdigest()
+    assert doc["inputs"]["vcf"] == [{"path": args["inputs"]["vcf"][0], "sha256": vcf_sha,
+                                     "kind": "file"}]
+    canonical = json.dumps(args["config"], sort_keys=True, separators=(",", ":"))
+    assert doc["config_sha256"] == hashlib.sha256(canonical.encode()).hexdigest()
+    assert doc["config"] == args["config"]
+    # ClinVar is named in annotations.json and the index identically: kept once.
+    assert [d["name"] for d in doc["databases"]] == ["clinvar", "gnomad"]
+    assert doc["databases"][0]["release"] == "2017-01-05"
+    assert doc["databases"][1]["status"] == "not_configured"
+    assert doc["hpo_release"] == "2025-01-16"
+    assert doc["ruleset"] == args["ruleset"]
+    assert doc["command_line"] == ["snakemake", "--cores", "1"]
+
+
+def test_byte_identical_with_fixed_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    args = _setup(tmp_path)
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    _run(args, a)
+    # Same inputs, config given with keys in another order: same bytes.
+    args2 = dict(args, config=dict(reversed(list(args["config"].items()))))
+    _run(args2, b)
+    text = a.read_text(encoding="utf-8")
+    assert a.read_bytes() == b.read_bytes()
+    assert text.endswith("}\n")
+    assert text == json.dumps(json.loads(text), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    # An input change shows.
+    Path(args["inputs"]["ped"][0]).write_text("F1\tP\t0\t0\t1\t2\n", encoding="utf-8")
+    _run(args, b)
+    assert a.read_bytes() != b.read_bytes()
+
+
+def test_source_date_epoch_honoured_and_validated() -> None:
+    assert provenance.generated_at({"SOURCE_DATE_EPOCH": "0"}) == (
+        "1970-01-01T00:00:00Z",
+        "SOURCE_DATE_EPOCH",
+    )
+    stamp, source = provenance.generated_at({})
+    assert source == "clock" and stamp.endswith("Z") and len(stamp) == 20
+    with pytest.raises(InputError, match="SOURCE_DATE_EPOCH"):
+        provenance.generated_at({"SOURCE_DATE_EPOCH": "yesterday"})
+
+
+def test_missing_input_names_file(tmp_path: Path) -> None:
+    args = _setup(tmp_path)
+    args["inputs"]["panel"] = [str(tmp_path / "nope.tsv")]
+    with pytest.raises(InputError, match=r"nope\.tsv"):
+        _run(args, tmp_path / "p.json")
+    assert not (tmp_path / "p.json").exists()
+
+
+def test_bad_database_json_names_file(tmp_path: Path) -> None:
+    args = _setup(tmp_path)
+    bad = _write(tmp_path / "res" / "broken.json", "{not json")
+    args["databases_json"].append(bad)
+    with pytest.raises(InputError, match=r"broken\.json"):
+        _run(args, tmp_path / "p.json")
+
+
+def test_hpo_release_disagreement_is_an_error(tmp_path: Path) -> None:
+    args = _setup(tmp_path)
+    other = _write(tmp_path / "res" / "k2.json", json.dumps({"hpo_release": "2024-04-26"}))
+    args["databases_json"].append(other)
+    with pytest.raises(InputError, match="HPO release"):
+        _run(args, tmp_path / "p.json")
+
+
+def test_directory_input_hash_is_content_based(tmp_path: Path) -> None:
+    d1, d2 = tmp_path / "d1", tmp_path / "d2"
+    for d in (d1, d2):
+        _write(d / "a.txt", "A")
+        _write(d / "sub" / "b.txt", "B")
+    assert provenance.sha256_dir(d1) == provenance.sha256_dir(d2)
+    _write(d2 / "sub" / "b.txt", "C")
+    assert provenance.sha256_dir(d1) != provenance.sha256_dir(d2)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git not installed")
+def test_workflow_version_from_git(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t", *args],
+            check=True,
+            capture_output=True,
+        )
+
+    git("init", "-q")
+    _write(repo / "f.txt", "1")
+    git("add", "f.txt")
+    git("commit", "-q", "-m", "one")
+    git("tag", "v9.8.7")
+    assert provenance.workflow_version(repo) == "v9.8.7"
+    _write(repo / "f.txt", "2")
+    assert provenance.workflow_version(repo) == "v9.8.7-dirty"
+    assert provenance.workflow_version(None) == dualdx.__version__
+    assert provenance.workflow_version(tmp_path / "missing") == dualdx.__version__
