@@ -36,3 +36,12 @@ def run_stage(name: str, log_path: str | None, body: Callable[[logging.Logger], 
         logger.error("%s", err)
         print(f"dualdx {name}: {err}", file=sys.stderr)
         sys.exit(1)
+
+
+def as_list(value: object) -> list[str]:
+    """A Snakemake named input as a list of paths (a single file comes as a plain string)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]  # type: ignore[attr-defined]

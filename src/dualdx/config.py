@@ -187,3 +187,18 @@ def load_sample_sheet(path: str | Path, schema_path: str | Path) -> dict[str, Fa
     if not families:
         raise InputError(p, "the sample sheet lists no samples", "add one row per person")
     return families
+
+
+def shared_vcfs(families: dict[str, Family]) -> dict[str, str]:
+    """VCF paths used by more than one family, each with a stable cohort ID (``cohort_<sha1[:12]>``)."""
+    import hashlib
+
+    users: dict[str, set[str]] = {}
+    for fam in families.values():
+        for vcf in fam.vcfs:
+            users.setdefault(vcf, set()).add(fam.family_id)
+    return {
+        vcf: "cohort_" + hashlib.sha1(vcf.encode("utf-8")).hexdigest()[:12]
+        for vcf, fams in sorted(users.items())
+        if len(fams) > 1
+    }

@@ -1,10 +1,10 @@
 # Load, validate and route. No domain logic here: it lives in the dualdx package.
-import json
+import sys
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 
-from dualdx.config import load_sample_sheet, resolve_config
+from dualdx.config import load_sample_sheet, resolve_config, shared_vcfs
 from dualdx.errors import InputError
 
 WORKFLOW_ROOT = Path(workflow.main_snakefile).resolve().parent
@@ -25,14 +25,34 @@ PHENOTYPE_FILES = (
 RULESET = CFG["classification"]["ruleset"]
 WANT_PDF = CFG["report"]["pdf"]
 PREVIOUS = CFG["previous_results"]
+# Recorded in provenance: the command as the user typed it (not the adapter script path).
+COMMAND_LINE = [Path(sys.argv[0]).name, *sys.argv[1:]]
 
 
 wildcard_constraints:
     family=r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}",
+    cohort=r"cohort_[0-9a-f]{12}",
+
+
+# Cohort mode: a VCF shared by several families is filtered to the panel once (rule
+# filter_cohort), and each family's filter_panel then reads that small panel VCF.
+SHARED_VCFS = shared_vcfs(FAMILIES)
 
 
 def family_vcfs(wildcards):
-    return FAMILIES[wildcards.family].vcfs
+    return [
+        f"results/_cohort/{SHARED_VCFS[v]}.panel.vcf.gz" if v in SHARED_VCFS else v
+        for v in FAMILIES[wildcards.family].vcfs
+    ]
+
+
+def cohort_vcf(wildcards):
+    return next(v for v, cid in SHARED_VCFS.items() if cid == wildcards.cohort)
+
+
+def cohort_samples(wildcards):
+    vcf = cohort_vcf(wildcards)
+    return [s.sample_id for f in FAMILIES.values() for s in f.samples if s.vcf == vcf]
 
 
 def family_samples(wildcards):

@@ -21,3 +21,25 @@ rule filter_panel:
         build=BUILD,
     script:
         "../scripts/filter_panel.py"
+
+
+rule filter_cohort:
+    input:
+        vcfs=cohort_vcf,
+        panel=CFG["panel"],
+    output:
+        vcf="results/_cohort/{cohort}.panel.vcf.gz",
+        tbi="results/_cohort/{cohort}.panel.vcf.gz.tbi",
+    params:
+        samples=cohort_samples,
+        build=BUILD,
+    log:
+        "logs/_cohort/{cohort}.filter_panel.log",
+    benchmark:
+        "logs/benchmarks/_cohort/{cohort}.filter_panel.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=120,
+    script:
+        "../scripts/filter_panel.py"

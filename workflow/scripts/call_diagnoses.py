@@ -4,12 +4,12 @@ from typing import Any
 
 
 def main(smk: Any) -> None:
-    from dualdx.adapter import run_stage
+    from dualdx.adapter import as_list, run_stage
     from dualdx.diagnosis import run_call_diagnoses
     from dualdx.phenotypes import load_phenotypes
 
     def body(log: Any) -> None:
-        pheno = load_phenotypes(list(smk.input.phenotypes))
+        pheno = load_phenotypes(as_list(smk.input.phenotypes))
         run_call_diagnoses(
             family=smk.params.family,
             proband=smk.params.proband,

@@ -4,12 +4,12 @@ from typing import Any
 
 
 def main(smk: Any) -> None:
-    from dualdx.adapter import run_stage
+    from dualdx.adapter import as_list, run_stage
     from dualdx.hpo import run_distill_knowledge
     from dualdx.phenotypes import load_phenotypes
 
     def body(log: Any) -> None:
-        pheno = load_phenotypes(list(smk.input.phenotypes))
+        pheno = load_phenotypes(as_list(smk.input.phenotypes))
         terms = sorted({t.id for ts in pheno.values() for t in ts})
         run_distill_knowledge(smk.input.panel, terms, smk.output[0], log)
 

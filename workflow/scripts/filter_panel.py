@@ -4,14 +4,14 @@ from typing import Any
 
 
 def main(smk: Any) -> None:
-    from dualdx.adapter import run_stage
+    from dualdx.adapter import as_list, run_stage
     from dualdx.filtering import run_filter_panel
 
     run_stage(
         "filter_panel",
         smk.log[0],
         lambda log: run_filter_panel(
-            vcfs=list(smk.input.vcfs),
+            vcfs=as_list(smk.input.vcfs),
             samples=list(smk.params.samples),
             panel_path=smk.input.panel,
             build=smk.params.build,

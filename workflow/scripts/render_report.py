@@ -4,10 +4,10 @@ from typing import Any
 
 
 def main(smk: Any) -> None:
-    from dualdx.adapter import run_stage
+    from dualdx.adapter import as_list, run_stage
     from dualdx.report import run_render_report
 
-    reanalysis = list(smk.input.reanalysis)
+    reanalysis = as_list(smk.input.reanalysis)
     run_stage(
         "render_report",
         smk.log[0],

@@ -1,20 +1,19 @@
 """Adapter: rule write_provenance -> dualdx.provenance.run_write_provenance."""
 
-import sys
 from typing import Any
 
 
 def main(smk: Any) -> None:
     from dualdx.acmg import RULESETS
-    from dualdx.adapter import run_stage
+    from dualdx.adapter import as_list, run_stage
     from dualdx.provenance import run_write_provenance
 
     inputs = {
-        "vcfs": list(smk.input.vcfs),
+        "vcfs": as_list(smk.input.vcfs),
         "panel": [smk.input.panel],
         "pedigree": [smk.input.pedigree],
         "samples": [smk.input.samples],
-        "phenotypes": list(smk.input.phenotypes),
+        "phenotypes": as_list(smk.input.phenotypes),
         "transcripts": [smk.input.transcripts],
     }
     run_stage(
@@ -28,7 +27,7 @@ def main(smk: Any) -> None:
             databases_json=[smk.input.annotations, smk.input.knowledge, smk.input.clinvar],
             ruleset={"name": smk.params.ruleset, "version": RULESETS[smk.params.ruleset]},
             workflow_dir=smk.params.workflow_dir,
-            command_line=list(sys.argv),
+            command_line=list(smk.params.command_line),
             out_json=smk.output[0],
             log=log,
         ),

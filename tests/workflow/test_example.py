@@ -1,0 +1,113 @@
+"""The bundled example (seed case) end to end, run from another directory and offline-guarded."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.workflow
+
+FAMILY = "MIOP"
+PROBAND = "MIOP-II-1"
+TCIRG1_PATERNAL = "chr11-68049080-G-A"  # ClinVar Variation 189246
+TCIRG1_MATERNAL = "chr11-68047733-C-A"  # ClinVar Variation 5460
+ALPL_MATERNAL = "chr1-21564139-G-A"  # ClinVar Variation 13670
+
+
+def _tsv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+def test_outputs_written_under_the_working_directory(example_run: Path) -> None:
+    res = example_run / "results" / FAMILY
+    for name in ("panel.vcf.gz", "panel.vcf.gz.tbi", "annotated.vcf.gz", "variants.tsv",
+                 "inheritance.tsv", "report.json", "report.html", "report.pdf", "provenance.json"):
+        assert (res / name).is_file(), name
+    with gzip.open(res / "panel.vcf.gz", "rt") as fh:
+        body = [ln for ln in fh if not ln.startswith("#")]
+    assert body, "the panel VCF has no records"
+    # off-panel records were removed: every record lies on a panel chromosome
+    assert {ln.split("\t")[0] for ln in body} <= {"chr1", "chr6", "chr11", "chr16"}
+
+
+def test_default_run_opens_no_network_connection(example_run: Path) -> None:
+    log = example_run / "netguard.log"
+    assert not log.exists() or log.read_text() == "", log.read_text()
+
+
+def test_variants_tsv_names_gene_transcript_hgvs_and_clinvar(example_run: Path) -> None:
+    rows = {f"{r['chrom']}-{r['pos']}-{r['ref']}-{r['alt']}": r
+            for r in _tsv(example_run / "results" / FAMILY / "variants.tsv")}
+    expected = {
+        TCIRG1_PATERNAL: ("TCIRG1", "NM_006019.4", "189246"),
+        TCIRG1_MATERNAL: ("TCIRG1", "NM_006019.4", "5460"),
+        ALPL_MATERNAL: ("ALPL", "NM_000478.6", "13670"),
+    }
+    for key, (gene, tx, vid) in expected.items():
+        row = rows[key]
+        assert row["gene"] == gene
+        assert row["transcript"] == tx
+        assert row["hgvs_c"].startswith("c.")
+        assert row["clinvar_id"] == vid
+        assert row["clinvar_significance"] == "Pathogenic"
+    header = list(next(iter(rows.values())).keys())
+    for col in ("chrom", "pos", "ref", "alt", "gene", "transcript", "hgvs_c", "hgvs_p", "consequence",
+                "clinvar_id", "clinvar_significance", "clinvar_review_status", "gnomad_af",
+                "gnomad_popmax_af", "gnomad_nhomalt", "inheritance", "acmg_class", "acmg_criteria"):
+        assert col in header, col
+    assert [c for c in header if c.startswith("gt_")] == [
+        "gt_MIOP-I-1", "gt_MIOP-I-2", "gt_MIOP-II-1", "gt_MIOP-II-2"]
+
+
+def test_inheritance_labels(example_run: Path) -> None:
+    doc = json.loads((example_run / "results" / FAMILY / "inheritance.json").read_text())
+    calls = doc["calls"]
+    tc = [c for c in calls if c["variant"] in (TCIRG1_PATERNAL, TCIRG1_MATERNAL)
+          and c["disease_id"] == "OMIM:259700"]
+    assert {c["label"] for c in tc} == {"compound_het_trans"}
+    assert {c["origin"] for c in tc} == {"paternal", "maternal"}
+    alpl = [c for c in calls if c["variant"] == ALPL_MATERNAL]
+    by_mode = {}
+    for c in alpl:
+        by_mode.setdefault(c["disease_mode"], set()).add(c["label"])
+    assert "dominant" in by_mode.get("autosomal_dominant", set())
+    assert "carrier" in by_mode.get("autosomal_recessive", set())
+    assert {c["origin"] for c in alpl} == {"maternal"}
+    assert "MIOP-I-2" in doc["affected_by_disease"].get(
+        next(c["disease_id"] for c in alpl if c["disease_mode"] == "autosomal_dominant"), [])
+    assert "MIOP-I-2" not in doc["affected_by_disease"].get("OMIM:259700", [])
+
+
+def test_tcirg1_variants_get_pm3_from_each_other(example_run: Path) -> None:
+    doc = json.loads((example_run / "results" / FAMILY / "classification.json").read_text())
+    for key in (TCIRG1_PATERNAL, TCIRG1_MATERNAL):
+        codes = {c["code"] for c in doc["variants"][key]["criteria"]}
+        assert "PM3" in codes, (key, codes)
+
+
+def test_dual_diagnosis(example_run: Path) -> None:
+    rep = json.loads((example_run / "results" / FAMILY / "report.json").read_text())
+    assert rep["family"] == FAMILY and rep["proband"] == PROBAND
+    dual = rep["dual_diagnosis"]
+    assert dual["status"] == "dual", dual["reason"]
+    dx = {d["gene"]: d for d in rep["diagnoses"]}
+    assert dx["TCIRG1"]["disease_id"] == "OMIM:259700"
+    assert dx["TCIRG1"]["inheritance_mode"] == "autosomal_recessive"
+    assert "autosomal_dominant" in dx["ALPL"]["inheritance_mode"]
+    assert set(dual["diagnoses"]) == {dx["TCIRG1"]["disease_id"], dx["ALPL"]["disease_id"]}
+    by_each = dual["explained_by_each"]
+    assert "HP:0011002" in by_each[dx["TCIRG1"]["disease_id"]]  # Osteopetrosis
+    assert "HP:0003282" in by_each[dx["ALPL"]["disease_id"]]  # Low alkaline phosphatase
+    assert "HP:0011002" not in by_each[dx["ALPL"]["disease_id"]]
+
+
+def test_report_html_shows_the_dual_diagnosis(example_run: Path) -> None:
+    html = (example_run / "results" / FAMILY / "report.html").read_text()
+    assert "TCIRG1" in html and "ALPL" in html
+    assert "<svg" in html
+    assert "http://" not in html.replace("http://www.w3.org/2000/svg", "")
