@@ -46,6 +46,10 @@ def family_vcfs(wildcards):
     ]
 
 
+def family_source_vcfs(wildcards):
+    return FAMILIES[wildcards.family].vcfs
+
+
 def cohort_vcf(wildcards):
     return next(v for v, cid in SHARED_VCFS.items() if cid == wildcards.cohort)
 

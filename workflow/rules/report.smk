@@ -3,7 +3,7 @@
 
 rule write_provenance:
     input:
-        vcfs=family_vcfs,
+        vcfs=family_source_vcfs,
         panel=CFG["panel"],
         pedigree=CFG["pedigree"],
         samples=CFG["samples"],
@@ -27,6 +27,7 @@ rule write_provenance:
         configfiles=[str(p) for p in workflow.configfiles],
         workflow_dir=str(WORKFLOW_ROOT),
         ruleset=RULESET,
+        command_line=COMMAND_LINE,
     script:
         "../scripts/write_provenance.py"
 
