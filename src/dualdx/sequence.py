@@ -1,0 +1,164 @@
+"""Reference sequences: an indexed genome FASTA and RefSeq transcript (mRNA) sequences."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import pysam
+
+from dualdx.errors import InputError
+from dualdx.transcripts import Transcript
+
+_COMPLEMENT = str.maketrans("ACGTNacgtn", "TGCANtgcan")
+_SEQ_OK = re.compile(r"^[ACGTNacgtnRYKMSWBDHVryk mswbdhv]*$")
+
+
+def revcomp(seq: str) -> str:
+    """Reverse complement (A/C/G/T/N; case kept)."""
+    return seq.translate(_COMPLEMENT)[::-1]
+
+
+class GenomeSequence:
+    """Indexed FASTA (``.fai``; bgzipped with ``.gzi`` also works) read through pysam.
+
+    Contigs may be named ``chr1`` or ``1`` in the file; either spelling is accepted by ``fetch``.
+    """
+
+    def __init__(self, fasta_path: str | Path) -> None:
+        p = Path(fasta_path)
+        if not p.is_file():
+            raise InputError(p, "reference FASTA not found",
+                             "set 'reference_fasta' to an existing FASTA file")
+        try:
+            self._fa = pysam.FastaFile(str(p))
+        except (OSError, ValueError) as e:
+            raise InputError(p, f"cannot open as an indexed FASTA ({e})",
+                             "index it with 'samtools faidx' (bgzip, not gzip, if compressed)"
+                             ) from None
+        self.path = str(p)
+        self._names: dict[str, str] = {}
+        for name in self._fa.references:
+            self._names[name] = name
+            bare = name[3:] if name.lower().startswith("chr") else name
+            self._names.setdefault(bare, name)
+            self._names.setdefault("chr" + bare, name)
+            if bare in ("M", "MT"):
+                for alias in ("M", "MT", "chrM", "chrMT"):
+                    self._names.setdefault(alias, name)
+        self._mrna: dict[tuple[str, str, tuple[tuple[int, int], ...]], str] = {}
+
+    def has_contig(self, chrom: str) -> bool:
+        return chrom in self._names
+
+    def fetch(self, chrom: str, start: int, end: int) -> str:
+        """Bases ``start..end`` (1-based closed), uppercase; shorter at the contig end."""
+        name = self._names.get(chrom)
+        if name is None:
+            raise InputError(self.path, f"contig {chrom!r} is not in the reference FASTA",
+                             "use the FASTA of the genome build the VCF was called on")
+        if end < start:
+            return ""
+        return str(self._fa.fetch(name, max(0, start - 1), end)).upper()
+
+    def mrna(self, tx: Transcript) -> str:
+        """Spliced transcript sequence (5'->3') built from the exons; cached per transcript."""
+        key = (tx.refseq, tx.chrom, tx.exons)
+        seq = self._mrna.get(key)
+        if seq is None:
+            parts = [self.fetch(tx.chrom, s, e) for s, e in tx.exons]
+            seq = "".join(parts) if tx.strand == 1 else "".join(revcomp(p) for p in parts)
+            self._mrna[key] = seq
+        return seq
+
+    def close(self) -> None:
+        self._fa.close()
+
+
+class TranscriptSequences:
+    """RefSeq mRNA sequences by accession.version.
+
+    Reads a FASTA (plain or gzip; header ``>NM_000478.6 ...`` or ``>ref|NM_000478.6|...``) or a
+    file holding one raw sequence (no ``>`` line), whose accession is the file name without its
+    last suffix (``NM_000478.6.seq`` -> ``NM_000478.6``). ``only`` limits what is kept in memory.
+    """
+
+    def __init__(self, path: str | Path, only: Iterable[str] | None = None) -> None:
+        p = Path(path)
+        if not p.is_file():
+            raise InputError(p, "transcript sequence file not found",
+                             "set 'transcript_fasta' to a RefSeq mRNA FASTA")
+        self.path = str(p)
+        keep = set(only) if only is not None else None
+        opener = gzip.open if p.suffix == ".gz" else open
+        try:
+            with opener(p, "rt", encoding="ascii") as fh:
+                text = fh.read()
+        except (OSError, UnicodeDecodeError) as e:
+            raise InputError(p, f"cannot read as text ({e})",
+                             "give a FASTA or raw-sequence file (gzip allowed)") from None
+        self._seqs: dict[str, str] = {}
+        if text.lstrip().startswith(">"):
+            self._parse_fasta(p, text, keep)
+        else:
+            seq = "".join(text.split())
+            if not seq or not _SEQ_OK.match(seq):
+                raise InputError(p, "neither FASTA ('>' header) nor a plain nucleotide sequence",
+                                 "give a FASTA of RefSeq mRNAs or one raw sequence")
+            acc = p.name[:-3] if p.name.endswith(".gz") else p.name
+            acc = acc.rsplit(".", 1)[0] if acc.count(".") >= 2 else acc
+            if keep is None or acc in keep:
+                self._seqs[acc] = seq.upper()
+
+    def _parse_fasta(self, p: Path, text: str, keep: set[str] | None) -> None:
+        acc: str | None = None
+        chunks: list[str] = []
+        lineno_of_header = 0
+
+        def flush() -> None:
+            if acc is not None and (keep is None or acc in keep):
+                seq = "".join(chunks).upper()
+                if not _SEQ_OK.match(seq):
+                    raise InputError(p, f"sequence of {acc} has non-nucleotide characters",
+                                     "give nucleotide FASTA", where=f"line {lineno_of_header}")
+                self._seqs[acc] = seq
+
+        for i, line in enumerate(text.splitlines(), 1):
+            if line.startswith(">"):
+                flush()
+                chunks = []
+                lineno_of_header = i
+                acc = _accession(line[1:])
+                if not acc:
+                    raise InputError(p, "FASTA header without an accession",
+                                     "start each header with the accession.version",
+                                     where=f"line {i}")
+            elif line.strip():
+                if acc is None:
+                    raise InputError(p, "sequence before the first '>' header",
+                                     "start the file with a '>' header line", where=f"line {i}")
+                chunks.append(line.strip())
+        flush()
+
+    def get(self, accession: str) -> str | None:
+        """mRNA sequence (uppercase) of ``accession`` (with version); None when absent."""
+        return self._seqs.get(accession)
+
+    def __contains__(self, accession: object) -> bool:
+        return accession in self._seqs
+
+    def __len__(self) -> int:
+        return len(self._seqs)
+
+
+def _accession(header: str) -> str:
+    tok = header.split()[0] if header.split() else ""
+    if "|" in tok:
+        parts = [x for x in tok.split("|") if x]
+        for x in parts:
+            if re.match(r"^[NX][MR]_\d+\.\d+$", x):
+                return x
+        return parts[-1] if parts else ""
+    return tok
