@@ -410,6 +410,7 @@ class ClinVarDB:
     release: str | None
     build: str | None
     regions: list[RegionT] | None
+    header: list[str] = field(default_factory=list, repr=False)
     _by_key: dict[VariantKey, ClinVarAssertion] = field(default_factory=dict, repr=False)
     _records: list[tuple[str, int, str, str, ClinVarAssertion]] = field(default_factory=list,
                                                                           repr=False)
@@ -430,7 +431,8 @@ class ClinVarDB:
         if release and re.fullmatch(r"\d{8}", release):
             release = f"{release[:4]}-{release[4:6]}-{release[6:]}"
         db = cls(path=str(path), release=release, build=build_from_header(vcf.meta),
-                 regions=merge_regions(regions) if regions is not None else None)
+                 regions=merge_regions(regions) if regions is not None else None,
+                 header=vcf.meta)
         for where, fields in vcf.records:
             chrom, pos, vid, ref, alts, info_s = (fields[0], int(fields[1]), fields[2], fields[3],
                                                   fields[4], fields[7])
@@ -448,6 +450,11 @@ class ClinVarDB:
                 if alt not in (".", "*", "") and not alt.startswith("<"):
                     db._by_key.setdefault(variant_key(chrom, pos, ref, alt), assertion)
         return db
+
+    @property
+    def is_snapshot(self) -> bool:
+        """True for dualdx's embedded example snapshot (header line ``##dualdx_snapshot=``)."""
+        return any(line.startswith("##dualdx_snapshot=") for line in self.header)
 
     def check_build(self, expected: str) -> None:
         """Raise InputError when the header names a build other than ``expected``."""
@@ -568,10 +575,13 @@ def run_index_clinvar(clinvar_path: str | None, panel_path: str, build: str,
         if gene is not None and alt not in (".", "*") and not alt.startswith("<"):
             rec.update(annotate(gene, chrom, pos, ref, alt))
         out_records.append(rec)
-    status = DatabaseStatus(name="clinvar", status="used", release=db.release,
-                            path=str(clinvar_path), sha256=sha256_file(Path(clinvar_path)),
-                            detail=f"{db.build or 'build not stated'}; {len(out_records)} "
-                                   "records in the panel regions")
+    detail = f"{db.build or 'build not stated'}; {len(out_records)} records in the panel regions"
+    if db.is_snapshot:
+        detail += ("; embedded example snapshot holding only the example's variants "
+                   "(resources/knowledge/README.md)")
+    status = DatabaseStatus(name="clinvar", status="embedded" if db.is_snapshot else "used",
+                            release=db.release, path=str(clinvar_path),
+                            sha256=sha256_file(Path(clinvar_path)), detail=detail)
     atomic.write_text(out_json, json.dumps({"source": status.to_dict(), "records": out_records},
                                            indent=1) + "\n")
 
@@ -580,7 +590,7 @@ def _protein_annotator(panel: Any, build: str, transcripts_path: str, tx_fasta: 
                        genome_fasta: str | None,
                        log: logging.Logger) -> Callable[[str, str, int, str, str], dict[str, Any]]:
     """A function (gene, chrom, pos, ref, alt) -> protein fields, via dualdx.hgvs."""
-    from dualdx import hgvs
+    from dualdx.hgvs import annotate_transcript
     from dualdx.sequence import GenomeSequence, TranscriptSequences
     from dualdx.transcripts import load_transcript_models
 
@@ -600,7 +610,7 @@ def _protein_annotator(panel: Any, build: str, transcripts_path: str, tx_fasta: 
                 warned.add(gene)
             return {}
         try:
-            tc = hgvs.annotate_transcript(chrom, pos, ref, alt, tx, genome=genome,
+            tc = annotate_transcript(chrom, pos, ref, alt, tx, genome=genome,
                                           tx_seqs=tx_seqs)
         except InputError as e:
             log.warning("ClinVar record %s:%d %s>%s not annotated: %s", chrom, pos, ref, alt, e)

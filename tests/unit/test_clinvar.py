@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import logging
 import shutil
@@ -267,3 +268,61 @@ def test_run_index_clinvar_not_configured(tmp_path: Path, repo: Path) -> None:
     assert data["records"] == []
     status, by_key, idx = load_clinvar_index(out)
     assert status.status == "not_configured" and by_key == {} and idx.entries == {}
+
+
+def test_run_index_clinvar_real_file(shared_data: Path, tmp_path: Path, repo: Path) -> None:
+    src = _clinvar(shared_data, "GRCh38")
+    out = tmp_path / "clinvar_panel.json"
+    run_index_clinvar(str(src), str(repo / "resources/panels/default.tsv"), "GRCh38",
+                      str(repo / "resources/transcripts/mane_select.GRCh38.tsv"),
+                      str(shared_data / "transcripts" / "NM_000478.6.seq"), None, str(out),
+                      logging.getLogger("t"))
+    data = json.loads(out.read_text())
+    src_status = data["source"]
+    assert src_status["status"] == "used" and src_status["release"] == "2016-09-27"
+    assert src_status["sha256"] == hashlib.sha256(src.read_bytes()).hexdigest()
+    assert len(data["records"]) == 73  # all four genes are in the default panel
+    assert all(not r["chrom"].startswith("chr") for r in data["records"])
+    by_id = {r["clinvar"]["variation_id"]: r for r in data["records"]}
+    # ALPL Variation 13662: NC_000001.11:g.21564103G>A = NM_000478.5:c.535G>A
+    # (shared/data/transcripts/hgvs_dual_build_pairs.tsv); codon 179 GCC>ACC, Ala>Thr
+    r = by_id["13662"]
+    assert (r["gene"], r["hgvs_c"], r["protein_pos"], r["ref_aa"], r["alt_aa"]) == (
+        "ALPL", "c.535G>A", 179, "Ala", "Thr")
+    assert r["hgvs_p"] and "Ala179Thr" in r["hgvs_p"]
+    status, by_key, idx = load_clinvar_index(out)
+    assert status.release == "2016-09-27"
+    assert by_key.get(("chr1", 21564103, "G", "A")) is not None  # chr-insensitive get
+    assert ("1", 21564103, "G", "A") in by_key
+    ps1 = idx.same_aa_change("ALPL", 179, "Thr", exclude_key="chr1-21564103-G-T")
+    assert [d["variation_id"] for d in ps1] == ["13662"]
+    assert idx.same_aa_change("ALPL", 179, "Thr", exclude_key="chr1-21564103-G-A") == []
+
+
+def test_run_index_clinvar_build_mismatch(shared_data: Path, tmp_path: Path, repo: Path) -> None:
+    with pytest.raises(InputError, match="GRCh37 but the run uses GRCh38"):
+        run_index_clinvar(str(_clinvar(shared_data, "GRCh37")),
+                          str(repo / "resources/panels/default.tsv"), "GRCh38",
+                          str(repo / "resources/transcripts/mane_select.GRCh38.tsv"), None, None,
+                          str(tmp_path / "o.json"), logging.getLogger("t"))
+    assert not (tmp_path / "o.json").exists()
+
+
+def test_snapshot_matches_its_source(shared_data: Path, tmp_path: Path, repo: Path) -> None:
+    snap_path = repo / "resources/knowledge/clinvar_example_snapshot.vcf"
+    snap = ClinVarDB.open(snap_path)
+    src = ClinVarDB.open(_clinvar(shared_data, "GRCh38"))
+    recs = list(snap.records())
+    assert sorted(a.variation_id for *_, a in recs) == ["13670", "189246", "5460"]
+    assert snap.is_snapshot and not src.is_snapshot
+    assert snap.release == src.release == "2016-09-27" and snap.build == "GRCh38"
+    for chrom, pos, ref, alt, a in recs:
+        assert src.lookup(chrom, pos, ref, alt) == a
+    out = tmp_path / "cv.json"
+    run_index_clinvar(str(snap_path), str(repo / "resources/panels/default.tsv"), "GRCh38",
+                      str(repo / "resources/transcripts/mane_select.GRCh38.tsv"), None, None,
+                      str(out), logging.getLogger("t"))
+    status, by_key, _ = load_clinvar_index(out)
+    assert status.status == "embedded" and "snapshot" in (status.detail or "")
+    a = by_key.get(("chr11", 68049080, "G", "A"))
+    assert a is not None and a.variation_id == "189246" and a.stars == 1
