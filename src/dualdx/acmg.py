@@ -234,7 +234,9 @@ def _transcript_facts(models: Mapping[str, Any] | None, gene: str,
             i = 0
         exon = i if "splice_donor_variant" in terms else (
             i + 1 if "splice_acceptor_variant" in terms else 0)
-        if 1 < exon < tx.exon_count:  # first/last exon skipping is not modelled
+        # first/last exon skipping is not modelled; skipping the penultimate exon may put the new
+        # stop codon in the last exon (NMD escape), which needs the sequence: left undetermined
+        if 1 < exon < tx.exon_count - 1:
             a, b = tx.exons[exon - 1]
             skipped = b - a + 1
     return protein_length, skipped

@@ -422,7 +422,8 @@ def pvs1(ev: VariantEvidence) -> Outcome:
         if n % 3 != 0:
             return Criterion("PVS1", "Very strong", "pathogenic",
                              f"canonical splice {site} (±1,2) variant; skipping the {n}-nt exon "
-                             "shifts the reading frame.")
+                             "shifts the reading frame (NMD expected: neither of the last two "
+                             "exons).")
         if ev.protein_length and (n // 3) / ev.protein_length > PVS1_FRACTION_STRONG:
             return Criterion("PVS1", "Strong", "pathogenic",
                              f"canonical splice {site} variant; in-frame skipping of a {n}-nt "
