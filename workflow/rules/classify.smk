@@ -7,6 +7,7 @@ rule classify_variants:
         inheritance="results/{family}/inheritance.json",
         knowledge="results/_run/knowledge.json",
         panel=CFG["panel"],
+        transcripts=ANN["transcripts"],
     output:
         "results/{family}/classification.json",
     log:

@@ -18,6 +18,7 @@ def main(smk: Any) -> None:
             ruleset=smk.params.ruleset,
             scores={"path": smk.params.scores} if smk.params.scores else None,
             out_json=smk.output[0],
+            transcripts_path=smk.input.transcripts,
             log=log,
         ),
     )
