@@ -550,9 +550,10 @@ def _read_input(inp: _Input, windows: dict[str, list[tuple[int, int]]],
 def _split_lines(inp: _Input, lines: Iterator[tuple[str, str]], n: int,
                  regions: dict[str, list[Region]], stats: FilterStats) -> Iterator[SplitRecord]:
     for where, line in lines:
-        rec = parse_line(inp.path, line, n, where)
-        yield from split_record(inp.path, f"{where} ({rec.chrom}:{rec.pos})", rec, inp.header,
-                                inp.cols, regions, stats)
+        head = line.split("\t", 2)
+        named = f"{where} ({head[0]}:{head[1] if len(head) > 1 else '?'})"
+        rec = parse_line(inp.path, line, n, named)
+        yield from split_record(inp.path, named, rec, inp.header, inp.cols, regions, stats)
 
 
 # --------------------------------------------------------------------------------------------
