@@ -686,6 +686,10 @@ def run_filter_panel(vcfs: list[str], samples: list[str], panel_path: str, build
         raise InputError(None, "no VCF given for the family", "list a VCF in the samples sheet")
     if not samples:
         raise InputError(None, "no samples given for the family", "list the family's samples")
+    dup = sorted({s for s in samples if samples.count(s) > 1})
+    if dup:
+        raise InputError(None, f"family sample(s) {', '.join(dup)} listed twice",
+                         "list every sample of the family once")
     panel = load_panel(panel_path)
     padded = [r for _, r in panel.regions(build, padded=True)]
     regions: dict[str, list[Region]] = {}
