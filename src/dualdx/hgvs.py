@@ -437,7 +437,7 @@ def _protein_effect(ref_prot: str, mrna: str, cs: int, d1: int, d2: int,
         return _Protein(["frameshift_variant"], f"p.({_aa(r_i)}{pos}{_aa(a_i)}fs*{n})", pos,
                         _aa(r_i), _aa(a_i), None, ptc)
     # in frame
-    if new_stop is not None and new_stop < stop_index:
+    if new_stop is not None and new_stop < stop_index + delta // 3:
         change = new_stop - stop_index
         if a_i == "*":
             return _Protein(["stop_gained"], f"p.({_aa(r_i)}{pos}*)", pos, _aa(r_i), "*",
