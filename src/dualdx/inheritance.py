@@ -26,6 +26,7 @@ from dualdx import atomic
 from dualdx.errors import InputError
 from dualdx.model import Affection, Call, VariantRecord, normalize_chrom
 from dualdx.pedigree import Pedigree, check_sex_from_genotypes, load_ped
+from dualdx.phenomatch import IC_THRESHOLD
 
 Label = Literal[
     "de_novo",
@@ -487,20 +488,37 @@ def _current(term: str, terms_db: Mapping[str, Mapping[str, Any]]) -> str:
     return rb if e.get("obsolete") and isinstance(rb, str) else term
 
 
+def _informative(term: str, terms_db: Mapping[str, Mapping[str, Any]], min_ic: float) -> bool:
+    ic = (terms_db.get(term) or {}).get("ic")
+    return isinstance(ic, (int, float)) and ic >= min_ic
+
+
 def phenotype_matches(
     person_terms: Iterable[str],
     disease_terms: Iterable[str],
     terms_db: Mapping[str, Mapping[str, Any]],
+    min_ic: float = IC_THRESHOLD,
 ) -> bool:
-    """A person's term t matches a disease term d when t == d, t is a descendant of d (d among
-    t's ancestors), or t is a direct parent of d (one step more general). Obsolete terms are
-    replaced by their ``replaced_by``."""
+    """Whether a person's HPO terms point to a disease.
+
+    A person's term t matches a disease term d when t == d; or t is a descendant of d (d among
+    t's ancestors) and d is informative; or t is a direct parent of d (one step more general) and
+    t is informative. Informative: knowledge.json gives the shared concept an information content
+    of at least ``min_ic`` (default the project's ``dualdx.phenomatch.IC_THRESHOLD`` = ln 20,
+    annotated to at most 1 in 20 OMIM diseases), so "Abnormality of the dentition" makes nobody
+    affected for every dental disease; a concept without an IC never matches semantically.
+    Obsolete terms are replaced by their ``replaced_by``.
+    """
     dterms = [_current(d, terms_db) for d in disease_terms]
     for raw in person_terms:
         t = _current(raw, terms_db)
         anc_t = set((terms_db.get(t) or {}).get("ancestors") or [])
         for d in dterms:
-            if t == d or d in anc_t or t in _parents_of(d, terms_db):
+            if t == d:
+                return True
+            if d in anc_t and _informative(d, terms_db, min_ic):
+                return True
+            if _informative(t, terms_db, min_ic) and t in _parents_of(d, terms_db):
                 return True
     return False
 

@@ -296,31 +296,39 @@ def test_par_is_autosomal() -> None:
 # ----------------------------------------------------------------------------- affection
 
 TERMS: dict[str, dict[str, Any]] = {
-    # a miniature HPO: ancestors include the term's ancestors only
-    "HP:ROOT": {"ancestors": []},
-    "HP:SKEL": {"ancestors": ["HP:ROOT"]},
-    "HP:FRACT": {"ancestors": ["HP:SKEL", "HP:ROOT"]},          # Increased susceptibility
-    "HP:PATHFX": {"ancestors": ["HP:FRACT", "HP:SKEL", "HP:ROOT"]},  # Pathologic fracture
-    "HP:RECFX": {"ancestors": ["HP:FRACT", "HP:SKEL", "HP:ROOT"]},   # Recurrent fractures
-    "HP:OPT": {"ancestors": ["HP:SKEL", "HP:ROOT"]},            # Osteopetrosis
-    "HP:DENT": {"ancestors": ["HP:ROOT"]},                      # Abnormality of the dentition
-    "HP:LOSS": {"ancestors": ["HP:DENT", "HP:ROOT"]},           # Premature loss of teeth
-    "HP:LOSS1": {"ancestors": ["HP:LOSS", "HP:DENT", "HP:ROOT"]},  # ... of primary teeth
-    "HP:LOWALP": {"ancestors": ["HP:ROOT"]},
+    # a miniature HPO; "ic" as knowledge.json gives it (the guard is ln 20 ~ 3.0)
+    "HP:ROOT": {"ancestors": [], "ic": 0.0},
+    "HP:SKEL": {"ancestors": ["HP:ROOT"], "ic": 0.8},
+    "HP:FRACT": {"ancestors": ["HP:SKEL", "HP:ROOT"], "ic": 3.5},  # Increased susceptibility
+    "HP:PATHFX": {"ancestors": ["HP:FRACT", "HP:SKEL", "HP:ROOT"], "ic": 4.0},  # Pathologic fx
+    "HP:RECFX": {"ancestors": ["HP:FRACT", "HP:SKEL", "HP:ROOT"], "ic": 4.0},  # Recurrent fx
+    "HP:OPT": {"ancestors": ["HP:SKEL", "HP:ROOT"], "ic": 5.0},  # Osteopetrosis
+    "HP:DENT": {"ancestors": ["HP:ROOT"], "ic": 2.3},  # Abnormality of the dentition
+    "HP:LOSS": {"ancestors": ["HP:DENT", "HP:ROOT"], "ic": 4.5},  # Premature loss of teeth
+    "HP:LOSS1": {"ancestors": ["HP:LOSS", "HP:DENT", "HP:ROOT"], "ic": 5.5},  # ... primary teeth
+    "HP:CARIES": {"ancestors": ["HP:DENT", "HP:ROOT"], "ic": 4.0},
+    "HP:LOWALP": {"ancestors": ["HP:ROOT"], "ic": 6.0},
     "HP:OLD": {"ancestors": ["HP:ROOT"], "obsolete": True, "replaced_by": "HP:LOWALP"},
 }
 
 
 def test_phenotype_match_rule() -> None:
     assert phenotype_matches(["HP:LOSS"], ["HP:LOSS"], TERMS)  # equal
-    assert phenotype_matches(["HP:LOSS1"], ["HP:LOSS"], TERMS)  # descendant
-    assert phenotype_matches(["HP:DENT"], ["HP:LOSS"], TERMS)  # direct parent
-    assert not phenotype_matches(["HP:ROOT"], ["HP:LOSS"], TERMS)  # two steps up: no
+    assert phenotype_matches(["HP:DENT"], ["HP:DENT"], TERMS)  # equal: no IC guard
+    assert phenotype_matches(["HP:LOSS1"], ["HP:LOSS"], TERMS)  # descendant, informative
+    assert not phenotype_matches(["HP:LOSS1"], ["HP:DENT"], TERMS)  # descendant of a vague term
+    assert phenotype_matches(["HP:FRACT"], ["HP:PATHFX"], TERMS)  # informative direct parent
+    assert not phenotype_matches(["HP:DENT"], ["HP:LOSS"], TERMS)  # vague direct parent: no
+    assert phenotype_matches(["HP:DENT"], ["HP:LOSS"], TERMS, min_ic=2.0)  # ... unless allowed
+    assert not phenotype_matches(["HP:SKEL"], ["HP:PATHFX"], TERMS, min_ic=0.0)  # two steps up
     assert not phenotype_matches(["HP:RECFX"], ["HP:PATHFX"], TERMS)  # siblings: no
     assert phenotype_matches(["HP:OLD"], ["HP:LOWALP"], TERMS)  # obsolete → replacement
     # explicit parents list wins over derivation
-    terms = {**TERMS, "HP:LOSS": {"ancestors": ["HP:DENT", "HP:ROOT"], "parents": []}}
-    assert not phenotype_matches(["HP:DENT"], ["HP:LOSS"], terms)
+    terms = {**TERMS, "HP:PATHFX": {**TERMS["HP:PATHFX"], "parents": ["HP:SKEL"]}}
+    assert not phenotype_matches(["HP:FRACT"], ["HP:PATHFX"], terms)
+    # a concept without an IC never matches semantically
+    terms = {**TERMS, "HP:LOSS": {"ancestors": ["HP:DENT", "HP:ROOT"]}}
+    assert not phenotype_matches(["HP:LOSS1"], ["HP:LOSS"], terms)
 
 
 def test_affection_for_disease() -> None:
