@@ -115,6 +115,11 @@ PROBAND_TERMS: tuple[tuple[str, str], ...] = (
     ("HP:0002748", "Rickets"),
     ("HP:0006288", "Advanced eruption of teeth"),
     ("HP:0000670", "Carious teeth"),
+    # Tooth extraction and repeated dental loss (case report); premature loss of teeth is the
+    # hypophosphatasia hallmark the acceptance names.
+    ("HP:0006480", "Premature loss of teeth"),
+    # "fibular fractures with delayed healing": a blended feature of both diseases.
+    ("HP:0002757", "Recurrent fractures"),
 )
 MOTHER_TERMS: tuple[tuple[str, str], ...] = (
     ("HP:0002757", "Recurrent fractures"),
