@@ -14,8 +14,10 @@ import contextlib
 import datetime as _dt
 import hashlib
 import json
+import logging
 import os
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -162,28 +164,106 @@ def _download_verified(url: str, final: Path, sha256: str | None, session: reque
     return part
 
 
-def write_manifest(dest_dir: Path, entries: list[dict[str, Any]]) -> None:
-    """Write ``MANIFEST.json`` in ``dest_dir``: one entry per file (URL, release, sha256, date).
-
-    Each entry needs ``url`` and ``path``; ``sha256`` is computed when absent and ``date`` (the
-    UTC day the file was resolved) defaults to today.
-    """
-    dest_dir = Path(dest_dir)
+def manifest_entries(dest_dir: Path, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Complete manifest entries: ``sha256`` of the file when absent, ``date`` (UTC day) today."""
     today = _dt.datetime.now(_dt.UTC).date().isoformat()
     out: list[dict[str, Any]] = []
     for e in entries:
         if "url" not in e or "path" not in e:
             raise ResourceError(f"manifest entry {e!r} lacks 'url' or 'path'")
-        p = Path(e["path"])
-        full = p if p.is_absolute() else dest_dir / p
         item = dict(e)
-        item["path"] = str(p)
         item.setdefault("release", None)
-        if not item.get("sha256"):
-            item["sha256"] = sha256_file(full) if full.is_file() else None
+        if item["path"] is not None:
+            p = Path(item["path"])
+            full = p if p.is_absolute() else Path(dest_dir) / p
+            item["path"] = str(p)
+            if not item.get("sha256"):
+                item["sha256"] = sha256_file(full) if full.is_file() else None
+        item.setdefault("sha256", None)
         item.setdefault("date", today)
         out.append(item)
-    atomic.write_text(dest_dir / "MANIFEST.json", json.dumps({"files": out}, indent=1) + "\n")
+    return out
+
+
+def write_manifest(dest_dir: Path, entries: list[dict[str, Any]]) -> None:
+    """Write ``MANIFEST.json`` in ``dest_dir``: one entry per file (URL, release, sha256, date).
+
+    Each entry needs ``url`` and ``path`` (relative to ``dest_dir``, or None for a file read
+    remotely); ``sha256`` is computed when absent and ``date`` (the UTC day the file was
+    resolved) defaults to today.
+    """
+    dest_dir = Path(dest_dir)
+    doc = {"files": manifest_entries(dest_dir, entries)}
+    atomic.write_text(dest_dir / "MANIFEST.json", json.dumps(doc, indent=1) + "\n")
+
+
+def gnomad_url_template(build: str) -> str:
+    """Per-chromosome gnomAD exomes URL with a ``{chrom}`` placeholder (no ``chr``)."""
+    bucket = "https://storage.googleapis.com/gcp-public-data--gnomad/release/"
+    if build == "GRCh38":
+        return bucket + "4.1/vcf/exomes/gnomad.exomes.v4.1.sites.chr{chrom}.vcf.bgz"
+    if build == "GRCh37":
+        return bucket + "2.1.1/vcf/exomes/gnomad.exomes.r2.1.1.sites.{chrom}.vcf.bgz"
+    raise ResourceError(f"unknown genome build {build!r}; use GRCh38 or GRCh37")
+
+
+def _date_line(lines: Iterable[str]) -> str | None:
+    for n, line in enumerate(lines):
+        if line.startswith("##fileDate="):
+            return line.split("=", 1)[1].strip()
+        if n > 200 or not line.startswith("##"):
+            return None
+    return None
+
+
+def _file_date(path: Path) -> str | None:
+    """``##fileDate`` of a (gzipped) VCF, read from its first lines only."""
+    import gzip
+
+    try:
+        with path.open("rb") as raw:
+            gz = raw.read(2) == b"\x1f\x8b"
+        if gz:
+            with gzip.open(path, "rt", encoding="utf-8", errors="replace") as fh:
+                return _date_line(fh)
+        with path.open(encoding="utf-8", errors="replace") as fh2:
+            return _date_line(fh2)
+    except (OSError, EOFError):
+        return None
+
+
+def run_download_resources(build: str, dest: str, manifest: str, log: logging.Logger,
+                           sources: list[Source] | None = None,
+                           session: requests.Session | None = None,
+                           retries: int = 4, backoff: float = 1.0, timeout: float = 30.0) -> None:
+    """Fetch the official files of ``build`` (ClinVar, MANE) under ``dest/<name>/<release>/``
+    and write ``manifest`` (JSON). gnomAD is not downloaded (tens of GB per chromosome): its
+    per-chromosome URL template is recorded for remote reading (``annotation.gnomad``).
+    """
+    chosen = sources if sources is not None else official_sources(build, chromosomes=())
+    base = Path(dest)
+    entries: list[dict[str, Any]] = []
+    for src in chosen:
+        dest_dir = base / src.name / src.release
+        log.info("fetching %s (%s) -> %s", src.url, src.release, dest_dir)
+        path = fetch(src, dest_dir, retries=retries, backoff=backoff, timeout=timeout,
+                     session=session)
+        entry: dict[str, Any] = {"name": src.name, "url": src.url, "release": src.release,
+                                 "path": str(path.relative_to(base))}
+        if src.name == "clinvar":
+            entry["file_date"] = _file_date(path)
+        entries.append(entry)
+        if src.index_url:
+            idx = dest_dir / Path(urlsplit(src.index_url).path).name
+            entries.append({"name": src.name + "_index", "url": src.index_url,
+                            "release": src.release, "path": str(idx.relative_to(base))})
+    if sources is None:
+        release = "4.1" if build == "GRCh38" else "2.1.1"
+        entries.append({"name": "gnomad", "url": gnomad_url_template(build), "release": release,
+                        "path": None, "mode": "remote (tabix over HTTPS, panel regions only)"})
+    doc = {"build": build, "files": manifest_entries(base, entries)}
+    atomic.write_text(manifest, json.dumps(doc, indent=1) + "\n")
+    log.info("manifest written: %s (%d entries)", manifest, len(entries))
 
 
 _ALL_CHROMS = tuple([str(i) for i in range(1, 23)] + ["X", "Y"])

@@ -100,7 +100,14 @@ class GnomadDB:
     @classmethod
     def open(cls, path_or_url: str, regions: list[tuple[str, int, int]],
              release: str | None = None, source: str | None = None) -> GnomadDB:
-        """Read the records of ``regions`` (1-based closed, chrom with or without ``chr``)."""
+        """Read the records of ``regions`` (1-based closed, chrom with or without ``chr``).
+
+        ``path_or_url`` may hold a ``{chrom}`` placeholder (chromosome without ``chr``) for
+        gnomAD's one-file-per-chromosome releases: each region is read from its chromosome's
+        file (see ``dualdx.download.gnomad_url_template``).
+        """
+        if "{chrom}" in path_or_url:
+            return cls._open_per_chromosome(path_or_url, regions, release, source)
         is_url = path_or_url.startswith(("http://", "https://"))
         vcf = _read_remote(path_or_url, regions) if is_url else read_site_vcf(path_or_url,
                                                                                 regions)
@@ -119,6 +126,23 @@ class GnomadDB:
         db = cls(path=path_or_url, source=source, release=release,
                  regions=merge_regions(regions))
         db._load(vcf)
+        return db
+
+    @classmethod
+    def _open_per_chromosome(cls, template: str, regions: list[tuple[str, int, int]],
+                             release: str | None, source: str | None) -> GnomadDB:
+        merged = merge_regions(regions)
+        parts = [cls.open(template.replace("{chrom}", chrom), [r for r in merged if r[0] == chrom],
+                          release, source)
+                 for chrom in dict.fromkeys(r[0] for r in merged)]
+        if not parts:
+            rel, dataset = release_from_name(template)
+            rel = release or rel
+            return cls(path=template, source=source or f"gnomAD v{rel}" +
+                       (f" {dataset}" if dataset else ""), release=rel, regions=[])
+        db = cls(path=template, source=parts[0].source, release=parts[0].release, regions=merged)
+        for part in parts:
+            db._by_key.update(part._by_key)
         return db
 
     def _load(self, vcf: SiteVcf) -> None:

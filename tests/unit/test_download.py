@@ -166,3 +166,41 @@ def test_official_sources() -> None:
     assert not any("MANE" in s.url for s in s37)
     with pytest.raises(ResourceError):
         official_sources("hg18")
+
+
+def test_run_download_resources(server: LoopbackServer, shared_data: Path,
+                                tmp_path: Path) -> None:
+    import gzip
+    import logging
+
+    from dualdx.download import run_download_resources
+
+    vcf = (shared_data / REL).read_bytes()
+    server.add_file("pub/clinvar/vcf_GRCh38/clinvar.vcf.gz", gzip.compress(vcf))
+    server.add_file("pub/clinvar/vcf_GRCh38/clinvar.vcf.gz.tbi", b"tbi")
+    url = server.url("pub/clinvar/vcf_GRCh38/clinvar.vcf.gz")
+    manifest = tmp_path / "manifest.GRCh38.json"
+    run_download_resources("GRCh38", str(tmp_path / "db"), str(manifest), logging.getLogger("t"),
+                           sources=[Source("clinvar", url, "latest", None, url + ".tbi")],
+                           backoff=0.01, timeout=1.0)
+    got = tmp_path / "db" / "clinvar" / "latest" / "clinvar.vcf.gz"
+    assert gzip.decompress(got.read_bytes()) == vcf
+    doc = json.loads(manifest.read_text())
+    assert doc["build"] == "GRCh38"
+    main, idx = doc["files"]
+    assert main["url"] == url and main["release"] == "latest"
+    assert main["file_date"] == "2016-09-27"  # the resolved release, from ##fileDate
+    assert main["sha256"] == hashlib.sha256(got.read_bytes()).hexdigest()
+    assert main["path"] == "clinvar/latest/clinvar.vcf.gz"
+    assert idx["path"] == "clinvar/latest/clinvar.vcf.gz.tbi" and idx["sha256"]
+
+
+def test_gnomad_url_template() -> None:
+    from dualdx.download import gnomad_url_template
+
+    t38 = gnomad_url_template("GRCh38")
+    assert t38.format(chrom="11").endswith("/release/4.1/vcf/exomes/"
+                                           "gnomad.exomes.v4.1.sites.chr11.vcf.bgz")
+    assert official_sources("GRCh38", ["11"])[-1].url == t38.format(chrom="11")
+    assert gnomad_url_template("GRCh37").format(chrom="1").endswith(
+        "gnomad.exomes.r2.1.1.sites.1.vcf.bgz")

@@ -156,3 +156,23 @@ def test_remote_url_without_index_is_an_input_error(tmp_path: Path) -> None:
     (tmp_path / "gnomad.exomes.v4.1.sites.chr1.vcf.bgz").write_bytes(b"x")
     with LoopbackServer(tmp_path) as srv, pytest.raises(InputError, match="tabix index"):
         GnomadDB.open(srv.url("gnomad.exomes.v4.1.sites.chr1.vcf.bgz"), [("1", 1, 10)])
+
+
+def test_per_chromosome_template(shared_data: Path, tmp_path: Path) -> None:
+    # two 'chromosome files' named like gnomAD's per-chromosome release
+    (tmp_path / "gnomad.genomes.v4.0.sites.chr1.vcf").write_bytes(
+        (shared_data / "formats" / "gnomad" / V4G).read_bytes())
+    v31 = (shared_data / "formats" / "gnomad" / V31).read_text()
+    header = [ln for ln in v31.splitlines() if ln.startswith("#")]
+    body = [ln.replace("chr1\t", "chr2\t", 1) for ln in v31.splitlines()
+            if not ln.startswith("#")]
+    (tmp_path / "gnomad.genomes.v4.0.sites.chr2.vcf").write_text("\n".join(header + body) + "\n")
+    template = str(tmp_path / "gnomad.genomes.v4.0.sites.chr{chrom}.vcf")
+    db = GnomadDB.open(template, [("chr1", 55039890, 55039951), ("2", 15900, 16000)])
+    assert db.source == "gnomAD v4.0 genomes" and db.release == "4.0"
+    assert db.lookup("1", 55039910, "C", "G").af == pytest.approx(6.56720e-06)
+    assert db.lookup("2", 15973, "G", "A").af == pytest.approx(1.81153e-05)
+    assert db.lookup("2", 15974, "G", "A").queried
+    assert not db.lookup("3", 15973, "G", "A").queried
+    with pytest.raises(InputError, match="not found"):
+        GnomadDB.open(template, [("3", 1, 10)])
