@@ -136,9 +136,9 @@ def run_annotate_variants(
 ) -> dict[str, Any]:
     """Annotate the family's panel VCF; write ``annotated.vcf.gz`` and ``annotations.json``."""
     from dualdx.clinvar import load_clinvar_index
-    from dualdx.hgvs import annotate_transcript
+    from dualdx.hgvs import SEVERITY_RANK, annotate_transcript
     from dualdx.sequence import GenomeSequence, TranscriptSequences
-    from dualdx.transcripts import load_transcript_models
+    from dualdx.transcripts import load_other_transcripts, load_transcript_models
     from dualdx.vcf import read_panel_vcf
 
     panel = load_panel(settings.panel_path)
@@ -149,6 +149,7 @@ def run_annotate_variants(
     not_checked: list[dict[str, str]] = []
 
     models = load_transcript_models(settings.transcripts_path, build)
+    others = load_other_transcripts(settings.transcripts_path, build)
     databases.append(DatabaseStatus("transcripts", "used", release=Path(settings.transcripts_path).name,
                                     path=settings.transcripts_path))
     missing_models = [g for g in panel.symbols if g not in models]
@@ -216,6 +217,14 @@ def run_annotate_variants(
                                       tx_seqs=tx_seqs)
             if not csq.protein_effect_determined:
                 undetermined.append(len(out))
+        more_severe: list[str] = []
+        if csq and gene:
+            mane_rank = min(SEVERITY_RANK.get(t, 99) for t in csq.consequence.split("&"))
+            for alt_tx in others.get(gene, []):
+                other = annotate_transcript(chrom, v.pos, v.ref, v.alt, alt_tx, genome=genome,
+                                            tx_seqs=tx_seqs)
+                if min(SEVERITY_RANK.get(t, 99) for t in other.consequence.split("&")) < mane_rank:
+                    more_severe.append(f"{alt_tx.refseq}:{other.consequence}")
         cv = cv_lookup.get((chrom, v.pos, v.ref, v.alt))
         same_residue: list[dict[str, Any]] = []
         same_change: list[dict[str, Any]] = []
@@ -228,7 +237,7 @@ def run_annotate_variants(
             "key": v.key,
             "gene": gene,
             "consequence": csq.to_dict() if csq else None,
-            "other_transcripts_more_severe": [],
+            "other_transcripts_more_severe": more_severe,
             "clinvar": cv.to_dict() if cv else None,
             "clinvar_same_residue": same_residue,
             "clinvar_same_aa_change": same_change,
