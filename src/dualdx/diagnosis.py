@@ -151,11 +151,12 @@ class Diagnosis:
 
 
 def _partners(call: Mapping[str, Any]) -> list[str]:
+    """``partner`` plus any ``partners`` (inheritance.json may list several equally good ones)."""
     many = call.get("partners")
-    if isinstance(many, list):
-        return sorted(str(p) for p in many if p)
-    one = call.get("partner")
-    return [str(one)] if one else []
+    out = {str(p) for p in many if p} if isinstance(many, list) else set()
+    if call.get("partner"):
+        out.add(str(call["partner"]))
+    return sorted(out)
 
 
 def genotypes_from_calls(
@@ -240,8 +241,9 @@ def choose_diagnoses(
     by_gene: dict[str, dict[str, Genotype]] = {}
     for g in genotypes:
         prev = by_gene.setdefault(g.gene, {}).get(g.disease_id)
-        if prev is None or (_status_rank(g.status), len(g.flags), g.variants) < (
-                _status_rank(prev.status), len(prev.flags), prev.variants):
+        if prev is None or (_status_rank(g.status), len(g.flags), -len(g.variants),
+                            g.variants) < (_status_rank(prev.status), len(prev.flags),
+                                           -len(prev.variants), prev.variants):
             by_gene[g.gene][g.disease_id] = g
     out: list[Diagnosis] = []
     for gene in sorted(by_gene):
