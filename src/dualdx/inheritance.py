@@ -761,8 +761,7 @@ def assign_inheritance(
         t, changed = apply_trust(rec, thresholds)
         recs.append((t, gene, changed))
 
-    for sid in sorted(set(phenotypes) - set(ped.people)):
-        warnings.append(f"phenotypes given for {sid}, who is not in family {ped.family_id}")
+    # phenotypes of people outside this family are ignored (cohort runs pass every family's)
     for sid, terms in sorted(phenotypes.items()):
         missing = sorted({x for x in terms if x not in terms_db})
         if missing and sid in ped.people:
@@ -839,9 +838,12 @@ def assign_inheritance(
                     "label": mc.label,
                     "origin": org,
                     "partner": mc.partner,
-                    "partners": [{"variant": k, "phase": pp.phase, "basis": pp.basis}
-                                 for k, pp in sorted(partners.get(rec.key, []),
-                                                     key=lambda kp: kp[0])],
+                    "partners": sorted(k for k, pp in partners.get(rec.key, [])
+                                       if best is not None and pp.phase == best[1].phase
+                                       and mc.partner is not None),
+                    "partner_phases": [{"variant": k, "phase": pp.phase, "basis": pp.basis}
+                                       for k, pp in sorted(partners.get(rec.key, []),
+                                                           key=lambda kp: kp[0])],
                     "qualifies": mc.qualifies,
                     "explanation": expl,
                     "segregation": seg.to_dict(),
@@ -902,9 +904,12 @@ def run_assign_inheritance(
     """Stage ``assign_inheritance``: read annotations, PED and knowledge; write TSV and JSON.
 
     Comp-het pairs: every pair of heterozygous variants of one gene is reported (classification
-    runs later, so benign partners are not filtered here); each row names its best partner
-    (trans > unknown phase > cis) and lists all partners. The diagnosis stage decides which pairs
-    count. A disease with several modes gets one row per mode.
+    runs later, so benign partners are not filtered here). Each row's ``partner`` is its best
+    partner (trans > unknown phase > cis, then key); ``partners`` lists every partner whose pair
+    has that same phase, so the row's label holds for each listed pair; ``partner_phases`` gives
+    every partner with its phase and the basis of the phase. The diagnosis stage decides which
+    pairs count. A disease with several modes gets one row per mode (key: variant, disease_id,
+    disease_mode).
     """
     ann = _read_json(annotations_json, "annotations.json")
     knowledge = _read_json(knowledge_json, "knowledge.json")

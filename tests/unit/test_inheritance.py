@@ -423,8 +423,9 @@ def test_run_assign_inheritance_miop(tmp_path: Path) -> None:
     a = _row(doc, 68047480, "OMIM:259700", "autosomal_recessive")
     assert (a["label"], a["origin"], a["qualifies"]) == ("compound_het_trans", "paternal", True)
     assert a["partner"] == "chr11-68048000-G-A"
-    assert a["partners"] == [{"variant": "chr11-68048000-G-A", "phase": "trans",
-                              "basis": "parents"}]
+    assert a["partners"] == ["chr11-68048000-G-A"]
+    assert a["partner_phases"] == [{"variant": "chr11-68048000-G-A", "phase": "trans",
+                                    "basis": "parents"}]
     # brother carries only the paternal hit: unaffected non-carrier of the biallelic genotype
     assert a["segregation"] == {"affected_carriers": 1, "affected_noncarriers": 0,
                                 "unaffected_carriers": 0, "unaffected_noncarriers": 3,
@@ -553,3 +554,24 @@ def test_rows_in_natural_genome_order() -> None:
                              TrustThresholds(), "GRCh38")
     assert [c["variant"] for c in doc["calls"]] == [
         "chr2-3-C-T", "chr2-7-C-T", "chr11-5-C-T", "chrX-9-C-T"]
+
+
+def test_partners_listed_only_under_their_own_phase() -> None:
+    ped = trio()
+    a = rec(100, {"kid": "0/1", "dad": "0/1", "mum": "0/0"})
+    b = rec(200, {"kid": "0/1", "dad": "0/0", "mum": "0/1"})  # trans with a
+    c = rec(300, {"kid": "0/1", "dad": "0/1", "mum": "0/0"})  # cis with a
+    d = rec(400, {"kid": "0/1", "dad": "0/1", "mum": "0/1"})  # unknown with all
+    rows = {r["variant"]: r for r in _doc([a, b, c, d], ped)["calls"]}
+    ra = rows[a.key]
+    assert (ra["label"], ra["partner"], ra["partners"]) == ("compound_het_trans", b.key, [b.key])
+    assert [(p["variant"], p["phase"]) for p in ra["partner_phases"]] == [
+        (b.key, "trans"), (c.key, "cis"), (d.key, "unknown")]
+    rd = rows[d.key]
+    assert (rd["label"], rd["partners"]) == ("compound_het_unknown_phase", [a.key, b.key, c.key])
+    # a cis-only variant
+    rows2 = {r["variant"]: r for r in _doc([a, c], ped)["calls"]}
+    assert (rows2[c.key]["label"], rows2[c.key]["qualifies"], rows2[c.key]["partners"]) == \
+        ("compound_het_cis", False, [a.key])
+    # no partner: empty list
+    assert _doc([a], ped)["calls"][0]["partners"] == []
