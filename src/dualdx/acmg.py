@@ -19,7 +19,7 @@ import csv
 import dataclasses
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,7 @@ from dualdx.acmg_criteria import (
 from dualdx.errors import InputError
 from dualdx.model import ClinVarAssertion, PopulationFrequency, TranscriptConsequence
 from dualdx.panel import PanelGene, load_panel
+from dualdx.phenotypes import PhenotypeTerm
 
 __all__ = [
     "RULESETS",
@@ -339,7 +340,8 @@ def run_classify_variants(annotations_json: str, inheritance_json: str, knowledg
                           panel_path: str, ruleset: str, scores: dict[str, str] | None,
                           out_json: str, log: logging.Logger,
                           pp4_specific: Mapping[str, str | None] | None = None,
-                          transcripts_path: str | None = None) -> None:
+                          transcripts_path: str | None = None,
+                          phenotypes: Mapping[str, Sequence[PhenotypeTerm]] | None = None) -> None:
     """Write ``classification.json`` (docs/ARCHITECTURE.md).
 
     ``scores``: the configured in-silico score source(s) (``{"path": table}``) or None.
@@ -348,6 +350,8 @@ def run_classify_variants(annotations_json: str, inheritance_json: str, knowledg
     ``transcripts_path``: MANE transcript models (``dualdx.transcripts``), used by PVS1 for the
     protein length and the length of a skipped exon; without it those PVS1 branches take the
     lowest strength the decision tree allows.
+    ``phenotypes``: every person's HPO terms; when given (and ``pp4_specific`` is not), PP4 comes
+    from :func:`dualdx.phenomatch.phenotype_specificity` for the proband of ``inheritance.json``.
     """
     if ruleset not in RULESETS:
         raise InputError(None, f"ACMG rule set {ruleset!r} is unknown",
@@ -363,6 +367,11 @@ def run_classify_variants(annotations_json: str, inheritance_json: str, knowledg
 
         models = load_transcript_models(transcripts_path, str(ann.get("genome_build", "GRCh38")))
     calls = _calls_by_variant(inh, inheritance_json)
+    if pp4_specific is None and phenotypes is not None:
+        from dualdx.phenomatch import PatientTerm, phenotype_specificity
+
+        proband_terms = [PatientTerm(t.id, t.excluded) for t in phenotypes.get(str(inh.get("proband")), [])]
+        pp4_specific = phenotype_specificity(knowledge, proband_terms)
     variants = ann.get("variants")
     if not isinstance(variants, list):
         raise InputError(annotations_json, "no 'variants' list", "re-run annotate_variants")

@@ -760,8 +760,11 @@ def pp1(ev: VariantEvidence) -> Outcome:
 
 def bs4(ev: VariantEvidence) -> Outcome:
     """Affected relatives without the variant, for every disease of the gene with segregation
-    data (phenocopies are not modelled)."""
-    segs = [c.segregation for c in ev.calls if c.segregation is not None and c.proband_affected]
+    data (phenocopies are not modelled). Diseases whose mode of inheritance is unknown (the
+    inheritance stage does not judge them) say nothing about who should carry it."""
+    segs = [c.segregation for c in ev.calls
+            if c.segregation is not None and c.proband_affected
+            and c.disease_mode not in ("unknown", "mitochondrial", "")]
     informative = [s for s in segs if s is not None
                    and (s.affected_noncarriers > 0 or s.affected_carriers > 1)]
     if not informative:

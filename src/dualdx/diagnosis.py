@@ -87,8 +87,31 @@ def _clinvar_kind(clinvar: Mapping[str, Any] | None) -> str | None:
     return None
 
 
-def variant_tier(acmg_class: str, clinvar: Mapping[str, Any] | None) -> tuple[str, list[str]]:
-    """(tier, flags) of one variant: tier is ``PLP``, ``VUS`` or ``excluded`` (module doc)."""
+# Consequences through which a VUS can plausibly cause disease (protein-altering, splice). A VUS
+# with none of these (deep intronic, UTR, up/downstream, synonymous) and no ClinVar P/LP assertion
+# is shown but never makes a candidate diagnosis: the filter every interpretation tool applies
+# (Exomiser's variant-effect filter, Talos's consequence categories).
+FUNCTIONAL_CONSEQUENCES = frozenset({
+    "transcript_ablation", "splice_acceptor_variant", "splice_donor_variant", "stop_gained",
+    "frameshift_variant", "stop_lost", "start_lost", "inframe_insertion", "inframe_deletion",
+    "missense_variant", "protein_altering_variant", "splice_region_variant",
+    "splice_donor_5th_base_variant", "splice_donor_region_variant", "splice_polypyrimidine_tract_variant",
+    "coding_sequence_variant", "incomplete_terminal_codon_variant",
+})
+
+
+def is_functional(consequence: str | None) -> bool:
+    """Whether any SO term of ``consequence`` (``&``-joined) can alter the protein or splicing."""
+    return bool(consequence) and any(t in FUNCTIONAL_CONSEQUENCES for t in str(consequence).split("&"))
+
+
+def variant_tier(acmg_class: str, clinvar: Mapping[str, Any] | None,
+                 consequence: str | None = None) -> tuple[str, list[str]]:
+    """(tier, flags) of one variant: tier is ``PLP``, ``VUS`` or ``excluded`` (module doc).
+
+    ``consequence`` (SO terms) is checked for a VUS only; ``None`` means not annotated, and such a
+    VUS is not used either.
+    """
     if acmg_class in PLP_CLASSES:
         return "PLP", []
     if acmg_class == "Uncertain significance":
@@ -97,6 +120,8 @@ def variant_tier(acmg_class: str, clinvar: Mapping[str, Any] | None) -> tuple[st
             return "PLP", ["clinvar_plp_over_vus"]
         if kind == "benign":
             return "excluded", ["clinvar_benign_over_vus"]
+        if not is_functional(consequence):
+            return "excluded", ["vus_not_protein_or_splice_altering"]
         return "VUS", []
     return "excluded", []
 
@@ -616,7 +641,8 @@ def build_report(
         if cls is None:
             raise InputError(paths["classification"], f"variant {key} has no classification",
                              "re-run classify_variants on this family's annotations.json")
-        tiers[key] = variant_tier(str(cls["acmg_class"]), v.get("clinvar"))
+        tiers[key] = variant_tier(str(cls["acmg_class"]), v.get("clinvar"),
+                                  (v.get("consequence") or {}).get("consequence"))
         zyg[key] = _zygosity(v, pb, pb in male)
         variants.append(_report_variant(v, cls, calls_by_variant.get(key, []), tiers[key], male))
     for key in calls_by_variant:

@@ -175,3 +175,51 @@ def background_probability(knowledge: Mapping[str, Any], hpo_id: str) -> float |
     if not n or count is None:
         return None
     return min(1.0, max(int(count), 1) / int(n))
+
+
+# --------------------------------------------------------------------------- PP4 specificity
+
+#: PP4 needs the disease's match to the proband to be this unlikely for a random OMIM disease.
+PP4_MAX_CHANCE = 1e-3
+
+
+def phenotype_specificity(
+    knowledge: Mapping[str, Any], proband_terms: Sequence[PatientTerm], max_chance: float = PP4_MAX_CHANCE
+) -> dict[str, str | None]:
+    """PP4 evidence per panel gene: a sentence when the proband's phenotype is highly specific for
+    one of the gene's diseases of known mode, ``None`` when it is not.
+
+    Highly specific: the disease explains k of the proband's n terms, and a random OMIM disease
+    would explain k or more of them with probability below ``max_chance`` (Poisson-binomial over
+    each term's background probability, as in the dual-diagnosis test). Genes are absent from the
+    result (PP4 not evaluated) when the proband has no terms or the knowledge lacks background
+    counts.
+    """
+    present = [t for t in proband_terms if not t.excluded]
+    if not present or not (knowledge.get("background") or {}).get("n_diseases"):
+        return {}
+    probs = [background_probability(knowledge, t.id) for t in present]
+    if any(p is None for p in probs):
+        return {}
+    out: dict[str, str | None] = {}
+    for gene, disease_ids in sorted(knowledge.get("genes", {}).items()):
+        best: tuple[float, str, int] | None = None
+        for did in disease_ids:
+            disease = knowledge["diseases"].get(did) or {}
+            if not disease.get("modes") or set(disease["modes"]) <= {"unknown"}:
+                continue
+            m = match_disease(knowledge, did, present)
+            k = sum(1 for x in m.matches if x.explains)
+            if k == 0:
+                continue
+            chance = poisson_binomial_sf([float(p) for p in probs if p is not None], k)
+            if best is None or chance < best[0]:
+                best = (chance, did, k)
+        if best is not None and best[0] < max_chance:
+            chance, did, k = best
+            name = knowledge["diseases"][did].get("name", did)
+            out[gene] = (f"phenotype highly specific for {name} ({did}): it explains {k} of "
+                         f"{len(present)} HPO terms, chance for a random OMIM disease {chance:.1e}")
+        else:
+            out[gene] = None
+    return out

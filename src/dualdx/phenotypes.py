@@ -181,3 +181,20 @@ def validate_terms(
                 kept[hid] = PhenotypeTerm(hid, t.excluded)
         out[sample] = [kept[k] for k in sorted(kept)]
     return out, warnings
+
+
+def load_phenotypes(paths: Iterable[str | Path]) -> dict[str, list[PhenotypeTerm]]:
+    """Read the configured phenotypes: one TSV, or GA4GH Phenopacket v2 JSON files (``.json``)."""
+    plist = [Path(p) for p in paths]
+    packets = [p for p in plist if p.suffix.lower() == ".json"]
+    tables = [p for p in plist if p.suffix.lower() != ".json"]
+    out: dict[str, list[PhenotypeTerm]] = {}
+    for table in tables:
+        for sample, terms in load_phenotype_table(table).items():
+            for t in terms:
+                _add(out, sample, t)
+    if packets:
+        for sample, terms in load_phenopackets(packets).items():
+            for t in terms:
+                _add(out, sample, t)
+    return out

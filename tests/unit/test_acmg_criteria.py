@@ -375,6 +375,13 @@ def test_bs4_affected_noncarriers() -> None:
     assert ac.bs4(ev(calls=(call("dominant", segregation=seg), other))) is None
 
 
+def test_bs4_ignores_diseases_of_unknown_mode() -> None:
+    # ORPHA entries carry no mode of inheritance: who should carry the variant is unknown
+    seg = Segregation(affected_carriers=1, affected_noncarriers=1)
+    not_eval(ac.bs4(ev(calls=(call("dominant", "unknown", segregation=seg),))), "BS4",
+             "no genotyped affected relatives")
+
+
 def test_pp4() -> None:
     not_eval(ac.pp4(ev()), "PP4", "not computed")
     c = met(ac.pp4(ev(phenotype_evaluated=True, phenotype_specific="MIOP best match")), "PP4",

@@ -334,7 +334,24 @@ def test_missing_classification_is_input_error(tmp_path: Path, knowledge: dict[s
     ("Likely benign", {"significance": "Pathogenic", "stars": 3}, "excluded"),
 ])
 def test_variant_tier(acmg: str, clinvar: dict[str, Any] | None, tier: str) -> None:
-    assert variant_tier(acmg, clinvar)[0] == tier
+    assert variant_tier(acmg, clinvar, "missense_variant")[0] == tier
+
+
+@pytest.mark.parametrize(("consequence", "tier"), [
+    ("intron_variant", "excluded"),
+    ("3_prime_UTR_variant", "excluded"),
+    ("synonymous_variant", "excluded"),
+    (None, "excluded"),
+    ("splice_region_variant&intron_variant", "VUS"),
+    ("coding_sequence_variant", "VUS"),
+    ("frameshift_variant", "VUS"),
+])
+def test_a_vus_needs_a_protein_or_splice_consequence(consequence: str | None, tier: str) -> None:
+    assert variant_tier("Uncertain significance", None, consequence)[0] == tier
+    # ClinVar P/LP with a star still lifts a deep intronic VUS; a computed P/LP needs no filter
+    assert variant_tier("Uncertain significance", {"significance": "Pathogenic", "stars": 1},
+                        consequence)[0] == "PLP"
+    assert variant_tier("Likely pathogenic", None, consequence)[0] == "PLP"
 
 
 def _mini() -> dict[str, Any]:

@@ -119,3 +119,27 @@ def test_poisson_binomial_matches_enumeration(probs: list[float], k: int) -> Non
         if sum(outcome) >= k:
             brute += math.prod(p if o else 1 - p for p, o in zip(probs, outcome, strict=True))
     assert poisson_binomial_sf(probs, k) == pytest.approx(brute, abs=1e-9)
+
+
+def test_pp4_needs_a_match_unlikely_by_chance() -> None:
+    from dualdx.phenomatch import phenotype_specificity
+
+    k = knowledge({"MIOP": ["HP:0011002", "HP:0002756"], "GENERAL": ["HP:0000924"]})
+    k["genes"] = {"TCIRG1": ["MIOP"], "OTHER": ["GENERAL"]}
+    k["background"]["explaining"] = {"HP:0011002": 1, "HP:0002756": 2, "HP:0003282": 2,
+                                     "HP:0000924": 60}
+    terms = [PatientTerm("HP:0011002"), PatientTerm("HP:0002756"), PatientTerm("HP:0003282")]
+    out = phenotype_specificity(k, terms)
+    # MIOP explains two rare terms: chance of 2+ of 3 (p .01, .02, .02) is 8e-4 -> specific
+    assert out["TCIRG1"] is not None and "explains 2 of 3" in out["TCIRG1"]
+    assert phenotype_specificity(k, terms, max_chance=5e-4)["TCIRG1"] is None
+    # a disease explaining only a term 60% of diseases explain is not specific
+    general = phenotype_specificity(k, [*terms, PatientTerm("HP:0000924")])
+    assert general["OTHER"] is None
+    # no terms, or no background counts: PP4 not evaluated (gene absent)
+    assert phenotype_specificity(k, []) == {}
+    k2 = dict(k, background={})
+    assert phenotype_specificity(k2, terms) == {}
+    # a disease of unknown mode is never the basis
+    k["diseases"]["MIOP"]["modes"] = ["unknown"]
+    assert phenotype_specificity(k, terms)["TCIRG1"] is None

@@ -8,6 +8,7 @@ rule classify_variants:
         knowledge="results/_run/knowledge.json",
         panel=CFG["panel"],
         transcripts=ANN["transcripts"],
+        phenotypes=PHENOTYPE_FILES,
     output:
         "results/{family}/classification.json",
     log:

@@ -5,12 +5,14 @@ from typing import Any
 
 def main(smk: Any) -> None:
     from dualdx.acmg import run_classify_variants
-    from dualdx.adapter import run_stage
+    from dualdx.adapter import as_list, run_stage
+    from dualdx.phenotypes import load_phenotypes
 
     run_stage(
         "classify_variants",
         smk.log[0],
         lambda log: run_classify_variants(
+            phenotypes=load_phenotypes(as_list(smk.input.phenotypes)),
             annotations_json=smk.input.annotations,
             inheritance_json=smk.input.inheritance,
             knowledge_json=smk.input.knowledge,
