@@ -688,16 +688,21 @@ def _provenance_view(prov: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 REANALYSIS_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Summary", ("summary",)),
     ("Dual-diagnosis status", ("dual_status_change", "dual_status", "dual_diagnosis_change")),
+    ("New diagnoses", ("diagnoses_added",)),
+    ("Lost diagnoses", ("diagnoses_removed",)),
     ("Diagnosis changes", ("diagnosis_changes", "diagnoses_changed", "diagnoses")),
     ("New variants", ("new_variants", "added_variants", "variants_added")),
     ("Removed variants", ("removed_variants", "variants_removed")),
-    ("ClinVar changes", ("clinvar_changes", "clinvar")),
-    ("Class changes", ("class_changes", "classification_changes", "acmg_changes")),
+    ("ClinVar changes", ("clinvar_changes", "clinvar_changed", "clinvar")),
+    ("Class changes", ("class_changes", "class_changed", "classification_changes", "acmg_changes")),
     ("Database releases", ("database_changes", "databases_changed", "databases")),
 )
 REANALYSIS_META = ("previous_date", "previous_run_date", "since", "previous_run", "current_date",
-                   "previous_report", "schema_version", "family", "proband")
+                   "previous_report", "schema_version", "family", "proband", "variant_history",
+                   "previous_found", "previous_workflow_version", "workflow_version", "date",
+                   "run_differences")
 
 
 def _table(value: Any) -> dict[str, Any]:
@@ -729,6 +734,9 @@ def _cell(x: Any) -> str:
 def _reanalysis_view(re_: Mapping[str, Any] | None) -> dict[str, Any] | None:
     if re_ is None:
         return None
+    changes = re_.get("changes")
+    if isinstance(changes, Mapping):  # dualdx.reanalysis nests the change lists under "changes"
+        re_ = {**{k: v for k, v in re_.items() if k != "changes"}, **changes}
     used: set[str] = set()
     sections = []
     for title, keys in REANALYSIS_SECTIONS:
