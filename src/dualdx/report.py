@@ -676,14 +676,19 @@ DATE_KEYS = ("date", "run_date", "created", "created_at", "generated", "generate
 
 
 def _provenance_view(prov: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Provenance for the page. The run's wall-clock time stays in provenance.json only, so the
+    same inputs give the same page; a date fixed by SOURCE_DATE_EPOCH is reproducible and shown."""
     if not prov:
         return {"given": False, "rows": [], "version": None, "config": None, "date": None}
+    reproducible = prov.get("generated_at_source") == "SOURCE_DATE_EPOCH"
+    shown = {k: v for k, v in prov.items()
+             if reproducible or k not in (*DATE_KEYS, "generated_at_source")}
     return {
         "given": True,
         "version": _first(prov, ("workflow_version", "dualdx_version", "version")),
         "config": _first(prov, ("config_sha256", "config_checksum", "config_hash")),
-        "date": _first(prov, DATE_KEYS),
-        "rows": _flatten(dict(prov)),
+        "date": _first(prov, DATE_KEYS) if reproducible else "recorded in provenance.json",
+        "rows": _flatten(shown),
     }
 
 

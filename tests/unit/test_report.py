@@ -391,3 +391,19 @@ def test_pdftotext_agrees_when_available(tmp_path: Path, report: dict[str, Any])
     out = subprocess.run([exe, "-layout", str(pdf), "-"], capture_output=True, text=True,
                          check=True).stdout
     assert "What was not checked" in out and "Glossary" in out
+
+
+def test_wall_clock_time_stays_out_of_the_page() -> None:
+    import json
+    from pathlib import Path
+
+    from dualdx.report import render_html
+
+    data = Path(__file__).resolve().parents[1] / "data" / "report"
+    report = json.loads((data / "report.json").read_text())
+    prov = json.loads((data / "provenance.json").read_text())
+    prov.update(generated_at="2031-07-09T10:11:12Z", generated_at_source="clock")
+    html = render_html(report, prov)
+    assert "2031-07-09" not in html and "recorded in provenance.json" in html
+    prov["generated_at_source"] = "SOURCE_DATE_EPOCH"
+    assert "2031-07-09" in render_html(report, prov)
