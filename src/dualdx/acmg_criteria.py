@@ -692,14 +692,22 @@ _PM3_STRENGTH: tuple[tuple[float, Strength], ...] = (
 
 
 def _partner_tier(p: PartnerEvidence) -> tuple[Literal["P", "LP"] | None, str]:
-    """Class of the other allele: ClinVar P/LP with ≥1 star, or its computed class without PM3."""
-    cv = clinvar_tier(p.clinvar_significance) if p.clinvar_stars >= CLINVAR_MIN_STARS else None
+    """Class of the other allele: its ClinVar P/LP assertion, or its computed class without PM3.
+
+    A ClinVar assertion with ≥1 star counts as asserted. One without review (0 stars: no assertion
+    criteria, typically a literature-based OMIM submission) still documents a reported pathogenic
+    allele, so it counts one step lower, as Likely pathogenic (0.5 point in trans), never more.
+    """
+    cv = clinvar_tier(p.clinvar_significance)
+    cv_note = ""
+    if cv is not None and p.clinvar_stars < CLINVAR_MIN_STARS:
+        cv, cv_note = "LP", ", counted as likely pathogenic: no review stars"
     comp: Literal["P", "LP"] | None = {"Pathogenic": "P", "Likely pathogenic": "LP"}.get(
         p.computed_class_without_pm3 or "")  # type: ignore[assignment]
     best = "P" if "P" in (cv, comp) else "LP" if "LP" in (cv, comp) else None
     src = []
     if cv:
-        src.append(f"ClinVar {p.clinvar_significance} ({p.clinvar_stars}★)")
+        src.append(f"ClinVar {p.clinvar_significance} ({p.clinvar_stars}★{cv_note})")
     if comp:
         src.append(f"computed {p.computed_class_without_pm3} without PM3")
     return best, " and ".join(src)  # type: ignore[return-value]

@@ -34,6 +34,7 @@ from typing import Any
 
 from dualdx.atomic import write_text
 from dualdx.errors import DualdxError, InputError
+from dualdx.hgvs import is_functional
 from dualdx.model import normalize_chrom
 from dualdx.panel import load_panel
 from dualdx.pedigree import load_ped
@@ -85,24 +86,6 @@ def _clinvar_kind(clinvar: Mapping[str, Any] | None) -> str | None:
     if sig in {"benign", "likely benign", "benign/likely benign"}:
         return "benign"
     return None
-
-
-# Consequences through which a VUS can plausibly cause disease (protein-altering, splice). A VUS
-# with none of these (deep intronic, UTR, up/downstream, synonymous) and no ClinVar P/LP assertion
-# is shown but never makes a candidate diagnosis: the filter every interpretation tool applies
-# (Exomiser's variant-effect filter, Talos's consequence categories).
-FUNCTIONAL_CONSEQUENCES = frozenset({
-    "transcript_ablation", "splice_acceptor_variant", "splice_donor_variant", "stop_gained",
-    "frameshift_variant", "stop_lost", "start_lost", "inframe_insertion", "inframe_deletion",
-    "missense_variant", "protein_altering_variant", "splice_region_variant",
-    "splice_donor_5th_base_variant", "splice_donor_region_variant", "splice_polypyrimidine_tract_variant",
-    "coding_sequence_variant", "incomplete_terminal_codon_variant",
-})
-
-
-def is_functional(consequence: str | None) -> bool:
-    """Whether any SO term of ``consequence`` (``&``-joined) can alter the protein or splicing."""
-    return bool(consequence) and any(t in FUNCTIONAL_CONSEQUENCES for t in str(consequence).split("&"))
 
 
 def variant_tier(acmg_class: str, clinvar: Mapping[str, Any] | None,

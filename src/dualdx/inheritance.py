@@ -18,7 +18,7 @@ import io
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal
 
@@ -749,8 +749,13 @@ def assign_inheritance(
     phenotypes: Mapping[str, Sequence[str]],
     thresholds: TrustThresholds,
     build: str,
+    pairable: Collection[str] | None = None,
 ) -> dict[str, Any]:
-    """The inheritance.json document for trusted-filtered ``(record, gene)`` pairs."""
+    """The inheritance.json document for trusted-filtered ``(record, gene)`` pairs.
+
+    ``pairable``: keys of the variants that may form compound-heterozygous pairs (``None``: all).
+    A variant outside it still gets its single-variant label (``carrier``, ``dominant``, ...).
+    """
     warnings: list[str] = []
     genes_map: Mapping[str, Sequence[str]] = knowledge.get("genes") or {}
     diseases: Mapping[str, Mapping[str, Any]] = knowledge.get("diseases") or {}
@@ -778,7 +783,7 @@ def assign_inheritance(
 
     by_gene: dict[str, list[VariantRecord]] = defaultdict(list)
     for rec, gene, _ in recs:
-        if gene:
+        if gene and (pairable is None or rec.key in pairable):
             by_gene[gene].append(rec)
     partners: dict[str, list[tuple[str, PairPhase]]] = defaultdict(list)
     for gene_recs in by_gene.values():
@@ -889,6 +894,15 @@ def to_tsv(doc: Mapping[str, Any]) -> str:
     return buf.getvalue()
 
 
+def _can_cause_disease(variant: Mapping[str, Any]) -> bool:
+    """Protein/splice-altering consequence, or a ClinVar P/LP assertion (annotations.json)."""
+    from dualdx.hgvs import is_functional
+
+    csq = (variant.get("consequence") or {}).get("consequence")
+    sig = str((variant.get("clinvar") or {}).get("significance") or "").lower()
+    return is_functional(csq) or ("pathogenic" in sig and "conflicting" not in sig)
+
+
 def run_assign_inheritance(
     annotations_json: str,
     ped_path: str,
@@ -903,8 +917,11 @@ def run_assign_inheritance(
 ) -> None:
     """Stage ``assign_inheritance``: read annotations, PED and knowledge; write TSV and JSON.
 
-    Comp-het pairs: every pair of heterozygous variants of one gene is reported (classification
-    runs later, so benign partners are not filtered here). Each row's ``partner`` is its best
+    Comp-het pairs: pairs of heterozygous variants of one gene, among the variants that can
+    plausibly cause disease: a protein- or splice-altering consequence
+    (:func:`dualdx.hgvs.is_functional`) or a ClinVar Pathogenic/Likely pathogenic assertion.
+    A deep intronic or UTR background variant never becomes a "second hit" (classification runs
+    later; the diagnosis stage also drops pairs with a benign partner). Each row's ``partner`` is its best
     partner (trans > unknown phase > cis, then key); ``partners`` lists every partner whose pair
     has that same phase, so the row's label holds for each listed pair; ``partner_phases`` gives
     every partner with its phase and the basis of the phase. The diagnosis stage decides which
@@ -931,7 +948,10 @@ def run_assign_inheritance(
         raise InputError(annotations_json, f"unknown genome_build {build!r}",
                          "use GRCh38 or GRCh37", where="genome_build")
     variants: list[tuple[VariantRecord, str | None]] = []
+    pairable: set[str] = set()
     for i, v in enumerate(ann.get("variants") or []):
+        if _can_cause_disease(v):
+            pairable.add(str(v.get("key")))
         try:
             rec = VariantRecord.from_dict(v)
         except (KeyError, TypeError, ValueError) as e:
@@ -942,7 +962,8 @@ def run_assign_inheritance(
         raise InputError(ped_path, f"proband {pb} has no genotypes in the VCF "
                          f"(samples: {', '.join(samples)})",
                          "name a proband who is a VCF sample, or correct the sample IDs")
-    doc = assign_inheritance(variants, ped, pb, knowledge, phenotypes, thresholds, build)
+    doc = assign_inheritance(variants, ped, pb, knowledge, phenotypes, thresholds, build,
+                             pairable=pairable)
     for s in samples:
         if s not in ped.people:
             doc["warnings"].append(f"VCF sample {s} is not in family {family} of the PED: ignored")

@@ -326,8 +326,13 @@ def test_pm3_points_from_partner() -> None:
     assert "B" in c.evidence and c.label == "PM3"
     lp = PartnerEvidence("B", clinvar_significance="Likely pathogenic", clinvar_stars=2)
     met(ac.pm3(ev(calls=(trans,), partners=(lp,))), "PM3", "Supporting")
+    # an unreviewed (0-star) ClinVar P counts one step lower, as LP: 0.5 point in trans
     zero_star = PartnerEvidence("B", clinvar_significance="Pathogenic", clinvar_stars=0)
-    assert ac.pm3(ev(calls=(trans,), partners=(zero_star,))) is None
+    z = met(ac.pm3(ev(calls=(trans,), partners=(zero_star,))), "PM3", "Supporting")
+    assert "counted as likely pathogenic" in z.evidence
+    # ... and with unknown phase that is 0.25 point, below Supporting
+    assert ac.pm3(ev(calls=(call("compound_het_unknown_phase", partner="B"),),
+                     partners=(zero_star,))) is None
     computed = PartnerEvidence("B", computed_class_without_pm3="Pathogenic")
     met(ac.pm3(ev(calls=(trans,), partners=(computed,))), "PM3", "Moderate")
     unknown_phase = call("compound_het_unknown_phase", partner="B")

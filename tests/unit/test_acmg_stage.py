@@ -144,12 +144,15 @@ def test_tcirg1_compound_het_each_gets_pm3_from_the_other(tmp_path: Path) -> Non
         assert v["clinvar_disagreement"] is True  # ClinVar P vs computed VUS: two steps
 
 
-def test_pm3_needs_a_starred_clinvar_or_computed_partner_no_loop(tmp_path: Path) -> None:
-    # two 0-star ClinVar P variants, computed VUS: neither may lift the other
+def test_pm3_from_unreviewed_clinvar_partners_is_supporting_only(tmp_path: Path) -> None:
+    # two 0-star ClinVar P variants, computed VUS: each partner counts as LP (0.5 point), so each
+    # gets PM3_Supporting, never more; computed classes cannot loop (first pass is without PM3)
     variants, calls = tcirg1_pair(clinvar("Pathogenic", 0), clinvar("Pathogenic", 0))
     data = run(tmp_path, variants, calls)
     for key in (A, B):
-        assert "PM3" not in {c["code"] for c in data["variants"][key]["criteria"]}
+        labels = {c["label"] for c in data["variants"][key]["criteria"] if c["code"] == "PM3"}
+        assert labels == {"PM3_Supporting"}
+        assert data["variants"][key]["acmg_class"] == "Uncertain significance"
 
 
 def test_pm3_from_partner_computed_class(tmp_path: Path) -> None:

@@ -374,7 +374,8 @@ def miop_variants() -> list[dict[str, Any]]:
     def v(chrom: str, pos: int, gene: str, gts: dict[str, str]) -> dict[str, Any]:
         r = VariantRecord(chrom, pos, "G", "A",
                           {s: call(g, dp=30, gq=99.0) for s, g in gts.items()})
-        return {**r.to_dict(), "key": r.key, "gene": gene}
+        return {**r.to_dict(), "key": r.key, "gene": gene,
+                "consequence": {"consequence": "missense_variant"}}
 
     return [
         v("chr11", 68047480, "TCIRG1", {P: "0/1", F: "0/1", M: "0/0", S: "0/1"}),
@@ -383,6 +384,30 @@ def miop_variants() -> list[dict[str, Any]]:
         v("chr16", 1450000, "CLCN7", {P: "0/0", F: "0/1", M: "0/0", S: "0/0"}),
         v("chr16", 1460000, None, {P: "0/1", F: "0/1", M: "0/0", S: "0/0"}),  # type: ignore
     ]
+
+
+def test_deep_intronic_variants_do_not_pair(tmp_path: Path) -> None:
+    variants = miop_variants()
+    variants[1]["consequence"] = {"consequence": "intron_variant"}  # the maternal TCIRG1 hit
+    ann = {"family": "MIOP", "genome_build": "GRCh38", "samples": [P, F, M, S], "variants": variants}
+    (tmp_path / "annotations.json").write_text(json.dumps(ann))
+    (tmp_path / "knowledge.json").write_text(json.dumps(KNOWLEDGE))
+    run_assign_inheritance(str(tmp_path / "annotations.json"), str(DATA / "quartet.ped"), "MIOP", P,
+                           str(tmp_path / "knowledge.json"), {}, TrustThresholds(),
+                           str(tmp_path / "i.tsv"), str(tmp_path / "i.json"), logging.getLogger("t"))
+    doc = json.loads((tmp_path / "i.json").read_text())
+    paternal = [c for c in doc["calls"] if c["variant"] == "chr11-68047480-G-A"
+                and c["disease_mode"] == "autosomal_recessive"]
+    assert paternal and {c["label"] for c in paternal} == {"carrier"}
+    # ... unless ClinVar calls the intronic hit pathogenic
+    variants[1]["clinvar"] = {"significance": "Pathogenic", "stars": 0}
+    (tmp_path / "annotations.json").write_text(json.dumps(ann))
+    run_assign_inheritance(str(tmp_path / "annotations.json"), str(DATA / "quartet.ped"), "MIOP", P,
+                           str(tmp_path / "knowledge.json"), {}, TrustThresholds(),
+                           str(tmp_path / "i.tsv"), str(tmp_path / "i.json"), logging.getLogger("t"))
+    doc = json.loads((tmp_path / "i.json").read_text())
+    assert {c["label"] for c in doc["calls"] if c["variant"] == "chr11-68047480-G-A"
+            and c["disease_mode"] == "autosomal_recessive"} == {"compound_het_trans"}
 
 
 def run_miop(tmp_path: Path, proband: str | None = P,

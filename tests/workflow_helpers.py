@@ -1,0 +1,59 @@
+"""Helpers for workflow tests: run Snakemake on a copy of the bundled example in a temp dir."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+NETGUARD = Path(__file__).parent / "workflow" / "netguard"
+
+
+def copy_example(dest: Path) -> dict[str, Any]:
+    """Copy the example inputs into ``dest`` and return a config naming only what it needs."""
+    shutil.copytree(REPO / "config" / "example", dest / "config" / "example")
+    (dest / "resources" / "knowledge").mkdir(parents=True)
+    shutil.copy(REPO / "resources" / "knowledge" / "clinvar_example_snapshot.vcf",
+                dest / "resources" / "knowledge" / "clinvar_example_snapshot.vcf")
+    with (REPO / "config" / "config.yaml").open() as fh:
+        cfg: dict[str, Any] = yaml.safe_load(fh)
+    cfg.pop("panel", None)  # the bundled default panel resolves against the workflow
+    return cfg
+
+
+def run_snakemake(
+    workdir: Path,
+    config: dict[str, Any] | None,
+    *args: str,
+    env: dict[str, str] | None = None,
+    check: bool = True,
+) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "--directory", str(workdir),
+           "--cores", "2", "--quiet", "rules"]
+    if config is not None:
+        cfg_path = workdir / "config.yaml"
+        cfg_path.write_text(yaml.safe_dump(config, sort_keys=False))
+        cmd += ["--configfile", str(cfg_path)]
+    cmd += list(args)
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=full_env, cwd=workdir)
+    if check and proc.returncode != 0:
+        raise AssertionError(
+            f"snakemake failed ({proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-8000:]}"
+        )
+    return proc
+
+
+def guarded_env(log: Path) -> dict[str, str]:
+    pp = os.environ.get("PYTHONPATH", "")
+    return {"PYTHONPATH": f"{NETGUARD}{os.pathsep}{pp}" if pp else str(NETGUARD),
+            "DUALDX_NETGUARD_LOG": str(log)}
+
+
