@@ -34,13 +34,14 @@ def run_snakemake(
     env: dict[str, str] | None = None,
     check: bool = True,
 ) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "--directory", str(workdir),
-           "--cores", "2", "--quiet", "rules"]
+    targets = [a for a in args if not a.startswith("-")]
+    flags = [a for a in args if a.startswith("-")]
+    cmd = [sys.executable, "-m", "snakemake", *targets, "-s", str(REPO / "Snakefile"), "--directory",
+           str(workdir), "--cores", "2", *flags]
     if config is not None:
         cfg_path = workdir / "config.yaml"
         cfg_path.write_text(yaml.safe_dump(config, sort_keys=False))
         cmd += ["--configfile", str(cfg_path)]
-    cmd += list(args)
     full_env = dict(os.environ)
     full_env.update(env or {})
     proc = subprocess.run(cmd, capture_output=True, text=True, env=full_env, cwd=workdir)

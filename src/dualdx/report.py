@@ -677,12 +677,15 @@ DATE_KEYS = ("date", "run_date", "created", "created_at", "generated", "generate
 
 def _provenance_view(prov: Mapping[str, Any] | None) -> dict[str, Any]:
     """Provenance for the page. The run's wall-clock time stays in provenance.json only, so the
-    same inputs give the same page; a date fixed by SOURCE_DATE_EPOCH is reproducible and shown."""
+    same inputs give the same page; a date fixed by SOURCE_DATE_EPOCH is reproducible and shown.
+    The command line is left to provenance.json too: rerunning with other flags is the same result."""
     if not prov:
         return {"given": False, "rows": [], "version": None, "config": None, "date": None}
     reproducible = prov.get("generated_at_source") == "SOURCE_DATE_EPOCH"
+    # how this run was started (command line) is not a property of the result: provenance.json
     shown = {k: v for k, v in prov.items()
-             if reproducible or k not in (*DATE_KEYS, "generated_at_source")}
+             if k != "command_line"
+             and (reproducible or k not in (*DATE_KEYS, "generated_at_source"))}
     return {
         "given": True,
         "version": _first(prov, ("workflow_version", "dualdx_version", "version")),

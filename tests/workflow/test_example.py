@@ -116,7 +116,7 @@ def test_two_diagnoses_and_the_partition(example_run: Path) -> None:
     assert "HP:0006480" in by_each[dx["ALPL"]["disease_id"]]  # Premature loss of teeth
     assert "HP:0011002" not in by_each[dx["ALPL"]["disease_id"]]
     assert "HP:0003282" not in by_each[dx["TCIRG1"]["disease_id"]]
-    assert "HP:0002757" in dual["shared_hpo"]  # Recurrent fractures: blended
+    assert "HP:0000670" in dual["shared_hpo"]  # Carious teeth: blended (both diseases)
 
 
 def test_report_html_shows_the_dual_diagnosis(example_run: Path) -> None:

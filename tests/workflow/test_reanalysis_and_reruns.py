@@ -61,7 +61,7 @@ def test_newer_clinvar_reuses_the_panel_vcf(first_run: tuple[Path, dict], shared
     newer = _newer_clinvar(shared_data, tmp_path / "clinvar_2017-01.vcf")
     cfg2 = json.loads(json.dumps(cfg))
     cfg2["annotation"]["clinvar"] = str(newer)
-    dry = run_snakemake(wd, cfg2, "-n", "--quiet", "rules")
+    dry = run_snakemake(wd, cfg2, "-n")
     planned = dry.stdout + dry.stderr
     assert "index_clinvar" in planned and "annotate_variants" in planned
     assert "filter_panel" not in planned
