@@ -440,6 +440,26 @@ def _check_gt(path: str, where: str, gt: str, n_alts: int) -> None:
                              "repair the genotype (alleles are 0..number of ALTs)", where=where)
 
 
+_INT = re.compile(r"^-?[0-9]+$")
+_NUM = re.compile(r"^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
+
+
+def _check_call_values(path: str, where: str, fmt: list[str], vals: list[str]) -> None:
+    """The FORMAT values dualdx reads (AD, DP, GQ, PS) must be numbers or missing ('.')."""
+    for key, value in zip(fmt, vals, strict=False):
+        if key in ("DP", "PS", "GQ") and value not in (".", ""):
+            ok = _INT.match(value) if key != "GQ" else _NUM.match(value)
+            if not ok:
+                raise InputError(path, f"FORMAT {key} is {value[:40]!r}, not a number",
+                                 f"write {key} as a number, or '.' when it is missing",
+                                 where=where)
+        elif key == "AD" and value not in (".", ""):
+            if not all(v == "." or _INT.match(v) for v in value.split(",")):
+                raise InputError(path, f"FORMAT AD is {value[:40]!r}, not comma-separated "
+                                 "whole numbers", "write AD as depths per allele (REF first), "
+                                 "or '.' when it is missing", where=where)
+
+
 def split_record(path: str, where: str, rec: RawRecord, header: VcfHeader,
                  cols: list[tuple[str, int]], regions: dict[str, list[Region]],
                  stats: FilterStats) -> list[SplitRecord]:
@@ -454,7 +474,13 @@ def split_record(path: str, where: str, rec: RawRecord, header: VcfHeader,
     sample_values: list[tuple[str, list[str]]] = []
     for sample, col in cols:
         vals = rec.samples[col].split(":")
+        if len(vals) > len(fmt):
+            raise InputError(path, f"sample {sample} has {len(vals)} values "
+                             f"({rec.samples[col][:40]!r}) but FORMAT {':'.join(fmt) or '(empty)'}"
+                             f" names {len(fmt)} key(s)",
+                             "give at most one value per FORMAT key", where=where)
         vals += ["."] * (len(fmt) - len(vals))
+        _check_call_values(path, f"{where}, sample {sample}", fmt, vals)
         if gt_at >= 0:
             _check_gt(path, f"{where}, sample {sample}", vals[gt_at], n_alts)
         sample_values.append((sample, vals[: len(fmt)]))

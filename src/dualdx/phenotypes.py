@@ -45,6 +45,9 @@ def load_phenotype_table(path: str | Path) -> dict[str, list[PhenotypeTerm]]:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(p, "phenotype table not found", "check the 'phenotypes' path") from None
+    except UnicodeDecodeError as e:
+        raise InputError(p, f"not UTF-8 text (byte {e.object[e.start]:#04x} at offset {e.start})",
+                         "save the phenotype table as UTF-8 tab-separated text") from None
     lines = [(i, ln) for i, ln in enumerate(text.splitlines(), 1)
              if ln.strip() and not ln.startswith("#")]
     if not lines:
@@ -93,6 +96,9 @@ def load_phenopackets(paths: Iterable[str | Path]) -> dict[str, list[PhenotypeTe
             doc = json.loads(p.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise InputError(p, "phenopacket not found", "check the phenopacket path") from None
+        except UnicodeDecodeError as e:
+            raise InputError(p, f"not UTF-8 text (byte {e.object[e.start]:#04x} at offset "
+                             f"{e.start})", "save the phenopacket as UTF-8 JSON") from None
         except json.JSONDecodeError as e:
             raise InputError(p, f"not valid JSON ({e.msg})", "save the phenopacket as JSON",
                              where=f"line {e.lineno}") from None
