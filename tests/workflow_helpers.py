@@ -6,12 +6,15 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
+# knowledge.json distilled once per HPO release, panel and terms, shared by every workflow test
+CACHE_DIR = str(Path(tempfile.gettempdir()) / "dualdx-test-cache")
 NETGUARD = Path(__file__).parent / "workflow" / "netguard"
 
 
@@ -24,6 +27,7 @@ def copy_example(dest: Path) -> dict[str, Any]:
     with (REPO / "config" / "config.yaml").open() as fh:
         cfg: dict[str, Any] = yaml.safe_load(fh)
     cfg.pop("panel", None)  # the bundled default panel resolves against the workflow
+    cfg["annotation"]["cache_dir"] = CACHE_DIR
     return cfg
 
 

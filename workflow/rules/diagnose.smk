@@ -26,6 +26,8 @@ rule call_diagnoses:
         ),
     log:
         "logs/{family}/call_diagnoses.log",
+    conda:
+        "../envs/dualdx.yaml"
     threads: 1
     resources:
         mem_mb=500,

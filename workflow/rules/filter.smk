@@ -12,6 +12,8 @@ rule filter_panel:
         "logs/{family}/filter_panel.log",
     benchmark:
         "logs/benchmarks/{family}/filter_panel.tsv"
+    conda:
+        "../envs/dualdx.yaml"
     threads: 1
     resources:
         mem_mb=1000,
@@ -30,16 +32,18 @@ rule filter_cohort:
     output:
         vcf="results/_cohort/{cohort}.panel.vcf.gz",
         tbi="results/_cohort/{cohort}.panel.vcf.gz.tbi",
-    params:
-        samples=cohort_samples,
-        build=BUILD,
     log:
         "logs/_cohort/{cohort}.filter_panel.log",
     benchmark:
         "logs/benchmarks/_cohort/{cohort}.filter_panel.tsv"
+    conda:
+        "../envs/dualdx.yaml"
     threads: 1
     resources:
         mem_mb=1000,
         runtime=120,
+    params:
+        samples=cohort_samples,
+        build=BUILD,
     script:
         "../scripts/filter_panel.py"

@@ -12,6 +12,8 @@ rule assign_inheritance:
         json="results/{family}/inheritance.json",
     log:
         "logs/{family}/assign_inheritance.log",
+    conda:
+        "../envs/dualdx.yaml"
     threads: 1
     resources:
         mem_mb=500,

@@ -11,10 +11,14 @@ rule distill_knowledge:
         "logs/_run/distill_knowledge.log",
     benchmark:
         "logs/benchmarks/_run/distill_knowledge.tsv"
+    conda:
+        "../envs/dualdx.yaml"
     threads: 1
     resources:
         mem_mb=2000,
         runtime=10,
+    params:
+        cache_dir=ANN["cache_dir"],
     script:
         "../scripts/distill_knowledge.py"
 
@@ -24,19 +28,19 @@ rule index_clinvar:
         panel=CFG["panel"],
         transcripts=ANN["transcripts"],
         clinvar=optional_inputs(ANN["clinvar"]),
-        fasta=optional_inputs(ANN["reference_fasta"], ANN["transcript_fasta"]),
+        reference_fasta=optional_inputs(ANN["reference_fasta"]),
+        transcript_fasta=optional_inputs(ANN["transcript_fasta"]),
     output:
         "results/_run/clinvar_panel.json",
     log:
         "logs/_run/index_clinvar.log",
+    conda:
+        "../envs/dualdx.yaml"
     threads: 1
     resources:
         mem_mb=1000,
         runtime=10,
     params:
-        clinvar=ANN["clinvar"],
         build=BUILD,
-        reference_fasta=ANN["reference_fasta"],
-        transcript_fasta=ANN["transcript_fasta"],
     script:
         "../scripts/index_clinvar.py"

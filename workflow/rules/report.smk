@@ -17,6 +17,8 @@ rule write_provenance:
         "results/{family}/provenance.json",
     log:
         "logs/{family}/write_provenance.log",
+    conda:
+        "../envs/dualdx.yaml"
     threads: 1
     resources:
         mem_mb=300,
@@ -25,7 +27,7 @@ rule write_provenance:
         family="{family}",
         config=CFG,
         configfiles=[str(p) for p in workflow.configfiles],
-        workflow_dir=str(WORKFLOW_ROOT),
+        workflow_dir=lambda wildcards: str(WORKFLOW_ROOT),
         ruleset=RULESET,
         command_line=COMMAND_LINE,
     script:
@@ -40,6 +42,8 @@ rule compare_reanalysis:
         "results/{family}/reanalysis.json",
     log:
         "logs/{family}/compare_reanalysis.log",
+    conda:
+        "../envs/dualdx.yaml"
     threads: 1
     resources:
         mem_mb=300,
@@ -67,6 +71,8 @@ rule render_report:
         "logs/{family}/render_report.log",
     benchmark:
         "logs/benchmarks/{family}/render_report.tsv"
+    conda:
+        "../envs/dualdx.yaml"
     threads: 1
     resources:
         mem_mb=500,
@@ -87,6 +93,8 @@ rule render_pdf:
         ),
     log:
         "logs/{family}/render_pdf.log",
+    conda:
+        "../envs/dualdx.yaml"
     threads: 1
     resources:
         mem_mb=1000,

@@ -7,6 +7,8 @@ rule download_resources:
         f"resources/db/manifest.{BUILD}.json",
     log:
         f"logs/_run/download_resources.{BUILD}.log",
+    conda:
+        "../envs/dualdx.yaml"
     threads: 1
     resources:
         downloads=1,
@@ -14,6 +16,6 @@ rule download_resources:
         runtime=240,
     params:
         build=BUILD,
-        dest="resources/db",
+        dest=lambda wildcards, output: str(Path(output[0]).parent),
     script:
         "../scripts/download_resources.py"

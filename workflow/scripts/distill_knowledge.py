@@ -1,5 +1,7 @@
 """Adapter: rule distill_knowledge -> dualdx.hpo.run_distill_knowledge."""
 
+import sys
+from pathlib import Path
 from typing import Any
 
 
@@ -11,10 +13,12 @@ def main(smk: Any) -> None:
     def body(log: Any) -> None:
         pheno = load_phenotypes(as_list(smk.input.phenotypes))
         terms = sorted({t.id for ts in pheno.values() for t in ts})
-        run_distill_knowledge(smk.input.panel, terms, smk.output[0], log)
+        run_distill_knowledge(smk.input.panel, terms, smk.output[0], log, cache_dir=smk.params.cache_dir)
 
     run_stage("distill_knowledge", smk.log[0], body)
 
 
 if "snakemake" in globals():
+    # the workflow's own package version runs, installed or not (e.g. under --use-conda)
+    sys.path.insert(0, str(Path(snakemake.scriptdir).parents[1] / "src"))  # type: ignore[name-defined]  # noqa: F821
     main(snakemake)  # type: ignore[name-defined]  # noqa: F821

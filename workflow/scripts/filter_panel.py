@@ -1,5 +1,7 @@
 """Adapter: rule filter_panel -> dualdx.filtering.run_filter_panel."""
 
+import sys
+from pathlib import Path
 from typing import Any
 
 
@@ -22,4 +24,6 @@ def main(smk: Any) -> None:
 
 
 if "snakemake" in globals():
+    # the workflow's own package version runs, installed or not (e.g. under --use-conda)
+    sys.path.insert(0, str(Path(snakemake.scriptdir).parents[1] / "src"))  # type: ignore[name-defined]  # noqa: F821
     main(snakemake)  # type: ignore[name-defined]  # noqa: F821

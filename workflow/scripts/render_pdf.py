@@ -1,5 +1,6 @@
 """Adapter: rule render_pdf -> dualdx.report.render_pdf."""
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,4 +17,6 @@ def main(smk: Any) -> None:
 
 
 if "snakemake" in globals():
+    # the workflow's own package version runs, installed or not (e.g. under --use-conda)
+    sys.path.insert(0, str(Path(snakemake.scriptdir).parents[1] / "src"))  # type: ignore[name-defined]  # noqa: F821
     main(snakemake)  # type: ignore[name-defined]  # noqa: F821
