@@ -517,6 +517,20 @@ def variant_view(
     }
 
 
+def _affected_for_text(sample: Mapping[str, Any], report: Mapping[str, Any]) -> str:
+    """The reported diagnoses this person's phenotype matches, then a count of the other panel
+    diseases it matches (the full list is in report.json)."""
+    dx_ids = [str(d.get("disease_id")) for d in _get_list(report, "diagnoses")]
+    names = {str(d.get("disease_id")): str(d.get("disease_name") or d.get("disease_id"))
+             for d in _get_list(report, "diagnoses")}
+    mine = [str(x) for x in _get_list(sample, "affected_for")]
+    shown = [f"{names[d]} ({d})" for d in dx_ids if d in mine]
+    others = len([d for d in mine if d not in dx_ids])
+    if others:
+        shown.append(f"{others} other panel disease{'s' if others > 1 else ''} by phenotype")
+    return "; ".join(shown) or "–"
+
+
 def _class_rank(v: Mapping[str, Any]) -> int:
     c = str(v.get("acmg_class"))
     return CLASS_ORDER.index(c) if c in CLASS_ORDER else len(CLASS_ORDER)
@@ -546,7 +560,8 @@ def diagnosis_views(report: Mapping[str, Any], sample_ids: Sequence[str],
             variants.append(variant_view(v, report, sample_ids, did))
         labels_all = [lab for v in variants for lab in v["inheritance"]]
         zyg = str(dx.get("zygosity") or (labels_all[0] if labels_all else "zygosity not given"))
-        worst = min((vidx[k] for k in keys if k in vidx), key=_class_rank, default=None)
+        # a genotype is only as certain as its least certain allele: the card shows that class
+        weakest = max((vidx[k] for k in keys if k in vidx), key=_class_rank, default=None)
         gene = str(dx.get("gene") or "")
         genotype = " / ".join(
             (vidx[k].get("hgvs_c") or k) for k in keys if k in vidx
@@ -562,8 +577,8 @@ def diagnosis_views(report: Mapping[str, Any], sample_ids: Sequence[str],
                 "status": str(dx.get("status") or "status not given"),
                 "genotype": f"{gene} {genotype}",
                 "zygosity": LABEL_WORDS.get(zyg, zyg),
-                "class": str(worst.get("acmg_class")) if worst else "no classified variant",
-                "class_slug": class_slug(worst.get("acmg_class")) if worst else "unk",
+                "class": str(weakest.get("acmg_class")) if weakest else "no classified variant",
+                "class_slug": class_slug(weakest.get("acmg_class")) if weakest else "unk",
                 "fit": f"{len(explained.get(did, set()))}/{present_terms} terms",
                 "score": dx.get("score"),
                 "flags": [str(f) for f in _get_list(dx, "flags")],
@@ -879,7 +894,7 @@ def build_context(report: Mapping[str, Any], provenance: Mapping[str, Any] | Non
             {"id": str(s.get("sample_id")), "sex": str(s.get("sex")),
              "affected": str(s.get("affected")),
              "father": str(s.get("father") or "–"), "mother": str(s.get("mother") or "–"),
-             "affected_for": ", ".join(str(x) for x in _get_list(s, "affected_for")) or "–",
+             "affected_for": _affected_for_text(s, report),
              "sequenced": any(str(s.get("sample_id")) in (v.get("genotypes") or {})
                               for v in _get_list(report, "variants")),
              "proband": s.get("sample_id") == report.get("proband")}

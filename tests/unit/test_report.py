@@ -407,3 +407,18 @@ def test_wall_clock_time_stays_out_of_the_page() -> None:
     assert "2031-07-09" not in html and "recorded in provenance.json" in html
     prov["generated_at_source"] = "SOURCE_DATE_EPOCH"
     assert "2031-07-09" in render_html(report, prov)
+
+
+def test_diagnosis_card_shows_the_least_certain_allele() -> None:
+    import json
+    from pathlib import Path
+
+    from dualdx.report import diagnosis_views
+
+    data = Path(__file__).resolve().parents[1] / "data" / "report"
+    report = json.loads((data / "report.json").read_text())
+    classes = {"chr11-68047480-G-A": "Pathogenic", "chr11-68047672-G-T": "Uncertain significance"}
+    for v in report["variants"]:
+        v["acmg_class"] = classes.get(v["key"], v["acmg_class"])
+    cards = {c["gene"]: c for c in diagnosis_views(report, [s["sample_id"] for s in report["samples"]], 10)}
+    assert cards["TCIRG1"]["class"] == "Uncertain significance"
