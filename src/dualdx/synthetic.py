@@ -8,11 +8,17 @@
 ``python -m dualdx.synthetic wgs --records 5000000 --out X.vcf.gz --seed 1 [--index]``
     A synthetic whole-genome trio VCF (random sites on GRCh38 lengths, ~10 % indels, ~2 %
     multiallelic, GT:AD:DP:GQ) for the filter benchmark and tests. Not biological data.
+
+``python -m dualdx.synthetic cohort --families 100 --out DIR [--background N] [--layout both]``
+    A synthetic cohort of quartets built from the example's variants (four scenarios: dual
+    diagnosis, TCIRG1 only, ALPL only, neither), as one joint multi-family VCF and/or one VCF per
+    family, with samples sheet(s), pedigree and HPO terms; optional off-panel background records.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import shutil
 import subprocess
@@ -20,6 +26,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from dualdx import atomic
 
@@ -331,6 +338,170 @@ def write_wgs(out: Path, records: int, seed: int, index: bool = False,
             pysam.tabix_index(str(out), preset="vcf", force=True, index=str(tmp_tbi))
 
 
+# --------------------------------------------------------------------------------------------
+# Cohorts
+
+
+#: Scenarios of a synthetic cohort family, by family index modulo 4: the scenario's name and the
+#: example variants (ID column of EXAMPLE_VARIANTS) that the family does NOT carry (0/0 for all
+#: four members); every other variant keeps the example's genotypes.
+COHORT_SCENARIOS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("dual", frozenset()),  # as the example: TCIRG1 compound het + maternal ALPL het
+    ("tcirg1_only", frozenset({"13670"})),
+    ("alpl_only", frozenset({"189246"})),  # proband keeps the maternal TCIRG1 allele: a carrier
+    ("none", frozenset({"189246", "5460", "13670"})),
+)
+#: Chromosomes holding no gene of the default panel (TCIRG1 11, CLCN7 16, OSTM1 6, ALPL 1):
+#: background records go only there, so they never reach a panel VCF.
+_BACKGROUND_CHROMS: tuple[str, ...] = tuple(
+    c for c in GRCH38_LENGTHS if c not in ("1", "6", "11", "16"))
+_CHROM_RANK = {c: i for i, c in enumerate(GRCH38_LENGTHS)}
+_MEMBERS: tuple[str, ...] = ("I-1", "I-2", "II-1", "II-2")  # father, mother, proband, sibling
+
+
+@dataclass(frozen=True)
+class CohortFamily:
+    family_id: str
+    scenario: str
+    samples: tuple[str, str, str, str]  # father, mother, proband, sibling
+
+
+@dataclass(frozen=True)
+class CohortFiles:
+    families: tuple[CohortFamily, ...]
+    pedigree: Path
+    phenotypes: Path
+    joint_vcf: Path | None  # bgzipped + .tbi, all samples
+    joint_samples: Path | None  # samples sheet pointing every family at joint_vcf
+    family_vcfs: dict[str, Path]  # family ID -> its own bgzipped + indexed VCF
+    split_samples: Path | None  # samples sheet pointing each family at its own VCF
+
+
+def cohort_families(n: int, prefix: str = "C") -> tuple[CohortFamily, ...]:
+    """``n`` quartets ``<prefix>0001``... with scenarios cycling through COHORT_SCENARIOS."""
+    if n < 1:
+        raise ValueError("a cohort needs at least one family")
+    out = []
+    for i in range(n):
+        fid = f"{prefix}{i + 1:04d}"
+        members = tuple(f"{fid}-{m}" for m in _MEMBERS)
+        out.append(CohortFamily(fid, COHORT_SCENARIOS[i % len(COHORT_SCENARIOS)][0],
+                                (members[0], members[1], members[2], members[3])))
+    return tuple(out)
+
+
+def _cohort_records(families: Sequence[CohortFamily], seed: int, background: int
+                    ) -> Iterator[tuple[str, list[str]]]:
+    """Sorted records as (fixed columns through FORMAT, one field per sample in family order)."""
+    import numpy as np
+
+    rng = random.Random(seed)
+    nrng = np.random.default_rng(seed)
+    absent = dict(COHORT_SCENARIOS)
+    panel = sorted(EXAMPLE_VARIANTS, key=lambda v: (_CHROM_RANK[v.chrom], v.pos))
+    # background: per chromosome (only chromosomes without a panel gene), sorted positions
+    total = sum(GRCH38_LENGTHS[c] for c in _BACKGROUND_CHROMS)
+    bg: dict[str, Any] = {}
+    if background > 0:
+        counts = {c: background * GRCH38_LENGTHS[c] // total for c in _BACKGROUND_CHROMS}
+        counts["2"] += background - sum(counts.values())
+        for c, k in counts.items():
+            if k:
+                bg[c] = np.unique(nrng.integers(1, GRCH38_LENGTHS[c] - 100, size=k))
+    gts = ("0/0", "0/1", "1/1")
+    pools = {gt: [_sample_field(rng, gt, 1)[0] for _ in range(32)] for gt in gts}
+    n_samples = 4 * len(families)
+    by_chrom: dict[str, list[ExampleVariant]] = {}
+    for v in panel:
+        by_chrom.setdefault(v.chrom, []).append(v)
+    for chrom in GRCH38_LENGTHS:
+        for v in by_chrom.get(chrom, []):
+            fields = []
+            for fam in families:
+                carried = v.id not in absent[fam.scenario]
+                for gt in v.genotypes:
+                    fields.append(_sample_field(rng, gt if carried else "0/0", len(v.alts))[0])
+            vid = v.id if v.id.startswith("rs") else "."
+            fixed = "\t".join([f"chr{v.chrom}", str(v.pos), vid, v.ref, ",".join(v.alts),
+                               f"{rng.uniform(300, 2500):.1f}", "PASS", ".", "GT:AD:DP:GQ"])
+            yield fixed, fields
+        for pos in bg.get(chrom, []):
+            ref_i = int(nrng.integers(0, 4))
+            alt = _BASES[(ref_i + 1 + int(nrng.integers(0, 3))) % 4]
+            which = nrng.choice(3, size=n_samples, p=[0.6, 0.3, 0.1])
+            pick = nrng.integers(0, 32, size=n_samples)
+            fields = [pools[gts[w]][k] for w, k in zip(which, pick, strict=True)]
+            fixed = "\t".join([f"chr{chrom}", str(int(pos)), ".", _BASES[ref_i], alt,
+                               str(int(nrng.integers(30, 3000))), "PASS", ".", "GT:AD:DP:GQ"])
+            yield fixed, fields
+
+
+def write_cohort(out: Path, families: int, seed: int = 1, background: int = 0,
+                 layout: str = "joint", prefix: str = "C") -> CohortFiles:
+    """Write a synthetic cohort into ``out``: pedigree.ped, phenotypes.tsv and, by ``layout``
+    ("joint", "split" or "both"), cohort.vcf.gz + samples.joint.tsv and/or
+    family_<ID>.vcf.gz + samples.split.tsv (VCFs bgzipped with a .tbi). Each family's VCF holds
+    exactly that family's columns of the joint VCF, record for record. Sample sheets name the VCFs
+    as ``out / name`` (so relative to the working directory when ``out`` is relative)."""
+    import pysam
+
+    if layout not in ("joint", "split", "both"):
+        raise ValueError(f"layout must be joint, split or both, not {layout!r}")
+    fams = cohort_families(families, prefix)
+    out.mkdir(parents=True, exist_ok=True)
+    source = (f"dualdx.synthetic cohort ({families} families, seed {seed}); genotypes synthetic, "
+              "variant facts real (see config/example/README.md)")
+    joint = layout in ("joint", "both")
+    split = layout in ("split", "both")
+    all_samples = [s for f in fams for s in f.samples]
+    handles: list[tuple[Path, slice | None]] = []
+    if joint:
+        handles.append((out / "cohort.vcf.gz", None))
+    if split:
+        handles += [(out / f"family_{f.family_id}.vcf.gz", slice(4 * i, 4 * i + 4))
+                    for i, f in enumerate(fams)]
+    with contextlib.ExitStack() as stack:
+        opened = []
+        for path, cols in handles:
+            tmp = stack.enter_context(atomic.atomic_path(path))
+            fh = stack.enter_context(pysam.BGZFile(str(tmp), "wb", None))
+            names = all_samples if cols is None else all_samples[cols]
+            fh.write(("\n".join(_header(names, source)) + "\n").encode())
+            opened.append((fh, cols))
+        for fixed, fields in _cohort_records(fams, seed, background):
+            for fh, cols in opened:
+                sel = fields if cols is None else fields[cols]
+                fh.write((fixed + "\t" + "\t".join(sel) + "\n").encode())
+    for path, _ in handles:
+        with atomic.atomic_path(str(path) + ".tbi") as tmp_tbi:
+            pysam.tabix_index(str(path), preset="vcf", force=True, index=str(tmp_tbi))
+    ped = out / "pedigree.ped"
+    atomic.write_text(ped, "".join(
+        f"{f.family_id}\t{fa}\t0\t0\t1\t1\n{f.family_id}\t{mo}\t0\t0\t2\t2\n"
+        f"{f.family_id}\t{pr}\t{fa}\t{mo}\t1\t2\n{f.family_id}\t{sib}\t{fa}\t{mo}\t1\t0\n"
+        for f in fams for fa, mo, pr, sib in [f.samples]))
+    pheno = out / "phenotypes.tsv"
+    atomic.write_text(pheno, "sample_id\thpo_id\n" + "".join(
+        [f"{f.samples[2]}\t{t}\n" for f in fams for t, _ in PROBAND_TERMS]
+        + [f"{f.samples[1]}\t{t}\n" for f in fams for t, _ in MOTHER_TERMS]))
+    joint_sheet = split_sheet = None
+    if joint:
+        joint_sheet = out / "samples.joint.tsv"
+        atomic.write_text(joint_sheet, "family_id\tsample_id\tvcf\n" + "".join(
+            f"{f.family_id}\t{s}\t{out / 'cohort.vcf.gz'}\n" for f in fams for s in f.samples))
+    if split:
+        split_sheet = out / "samples.split.tsv"
+        atomic.write_text(split_sheet, "family_id\tsample_id\tvcf\n" + "".join(
+            f"{f.family_id}\t{s}\t{out / f'family_{f.family_id}.vcf.gz'}\n"
+            for f in fams for s in f.samples))
+    return CohortFiles(
+        families=fams, pedigree=ped, phenotypes=pheno,
+        joint_vcf=out / "cohort.vcf.gz" if joint else None, joint_samples=joint_sheet,
+        family_vcfs={f.family_id: out / f"family_{f.family_id}.vcf.gz" for f in fams}
+        if split else {},
+        split_samples=split_sheet)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m dualdx.synthetic", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -344,7 +515,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     wg.add_argument("--seed", type=int, default=1)
     wg.add_argument("--index", action="store_true", help="also write a tabix .tbi index")
     wg.add_argument("--no-chr", action="store_true", help="contigs 1, 2, ... instead of chr1")
+    co = sub.add_parser("cohort", help="write a synthetic cohort of quartets")
+    co.add_argument("--families", type=int, default=100)
+    co.add_argument("--out", required=True)
+    co.add_argument("--seed", type=int, default=1)
+    co.add_argument("--background", type=int, default=0,
+                    help="off-panel background records (chromosomes without a panel gene)")
+    co.add_argument("--layout", choices=("joint", "split", "both"), default="joint")
     args = ap.parse_args(argv)
+    if args.cmd == "cohort":
+        files = write_cohort(Path(args.out), args.families, args.seed, args.background,
+                             args.layout)
+        for path in (files.joint_vcf, files.joint_samples, files.split_samples, files.pedigree,
+                     files.phenotypes):
+            if path is not None:
+                print(path)
+        return 0
     if args.cmd == "example":
         for path in write_example(Path(args.out), args.seed):
             print(path)
