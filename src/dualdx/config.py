@@ -155,6 +155,21 @@ def resolve_config(
     return cfg
 
 
+def _check_ids(path: Path, rec: dict[str, str], schema_path: Path, where: str) -> None:
+    """Family and sample IDs name folders and files: refuse '/', '..', spaces, shell characters."""
+    import re
+
+    props = _load_schema(schema_path).get("properties", {})
+    for col in ("family_id", "sample_id"):
+        value, pattern = rec.get(col), props.get(col, {}).get("pattern")
+        if value and pattern and not re.fullmatch(pattern, value):
+            raise InputError(path, f"{col} {value!r} is not allowed: IDs become folder and file "
+                             "names, so they may contain only letters, digits, '.', '_' and '-', "
+                             "start with a letter or digit and have at most 64 characters",
+                             f"rename {value!r} in the sample sheet, and the same way in the PED "
+                             "file, the phenotypes and the VCF", where=where)
+
+
 def load_sample_sheet(path: str | Path, schema_path: str | Path) -> dict[str, Family]:
     """Read the sample sheet; relative VCF paths resolve against the working directory."""
     p = Path(path)
@@ -170,6 +185,7 @@ def load_sample_sheet(path: str | Path, schema_path: str | Path) -> dict[str, Fa
             raise InputError(p, f"{len(row)} fields where the header has {len(header)}",
                              "separate the columns with single tabs", where=f"row {i}")
         rec = {k: v.strip() for k, v in zip(header, row, strict=True)}
+        _check_ids(p, rec, Path(schema_path), f"row {i}")
         try:
             validate(rec, Path(schema_path), str(p), f"row {i}")
         except InputError as e:

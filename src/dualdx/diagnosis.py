@@ -596,6 +596,9 @@ def build_report(
     if pb not in pedigree.people:
         raise InputError(paths["ped"], f"proband {pb!r} is not in family {family}",
                          "name a person of the PED file as proband")
+    if not any(p.affected == "affected" for p in pedigree.people.values()):
+        warnings.append(f"no member of family {family} is marked affected in the PED file; "
+                        f"the report is for {pb}, named as proband in the sample sheet")
     if classification.get("ruleset") and classification["ruleset"] != ruleset:
         warnings.append(f"classification.json was made with ruleset "
                         f"{classification['ruleset']}, the run asks for {ruleset}; the report "
@@ -760,5 +763,6 @@ def run_call_diagnoses(family: str, proband: str | None, build: str, panel_path:
     dual = report["dual_diagnosis"]
     log.info("%s: %d diagnosis(es), dual status %s: %s", family, len(report["diagnoses"]),
              dual["status"], dual["reason"])
+    text = json.dumps(report, indent=1, sort_keys=True) + "\n"  # fails before anything is written
     write_text(out_variants_tsv, tsv)
-    write_text(out_report_json, json.dumps(report, indent=1, sort_keys=True) + "\n")
+    write_text(out_report_json, text)

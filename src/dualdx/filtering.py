@@ -453,11 +453,11 @@ def _check_call_values(path: str, where: str, fmt: list[str], vals: list[str]) -
                 raise InputError(path, f"FORMAT {key} is {value[:40]!r}, not a number",
                                  f"write {key} as a number, or '.' when it is missing",
                                  where=where)
-        elif key == "AD" and value not in (".", ""):
-            if not all(v == "." or _INT.match(v) for v in value.split(",")):
-                raise InputError(path, f"FORMAT AD is {value[:40]!r}, not comma-separated "
-                                 "whole numbers", "write AD as depths per allele (REF first), "
-                                 "or '.' when it is missing", where=where)
+        elif key == "AD" and value not in (".", "") and not all(
+                v == "." or _INT.match(v) for v in value.split(",")):
+            raise InputError(path, f"FORMAT AD is {value[:40]!r}, not comma-separated "
+                             "whole numbers", "write AD as depths per allele (REF first), "
+                             "or '.' when it is missing", where=where)
 
 
 def split_record(path: str, where: str, rec: RawRecord, header: VcfHeader,
@@ -500,9 +500,13 @@ def split_record(path: str, where: str, rec: RawRecord, header: VcfHeader,
         if not _overlaps(rec.chrom, pos, ref, regions):
             continue
         if not is_multi:
-            info = info_items
+            # per-allele values with a count unlike their Number= become '.' here too
+            info = [(k, None if v is None else split_values(v, _number(header.info, k), 1, 1))
+                    for k, v in info_items]
             fmt_out = list(fmt)
-            calls = {s: v for s, v in sample_values}
+            numbers = [_number(header.formats, k) for k in fmt]
+            calls = {s: [v if j == gt_at else split_values(v, numbers[j], 1, 1)
+                         for j, v in enumerate(vals)] for s, vals in sample_values}
         else:
             info = [(k, None if v is None else split_values(v, _number(header.info, k), n_alts, i))
                     for k, v in info_items]

@@ -119,7 +119,8 @@ class Pedigree:
             raise InputError(
                 self.source,
                 f"family {self.family_id} has no affected person, so no proband can be chosen",
-                "mark the proband as affected (6th PED column 2) or name the proband explicitly",
+                "mark the proband as affected (6th PED column 2), or name the proband in the "
+                "sample sheet (column 'proband' = yes) to report on an unaffected family",
             )
 
         def score(s: str) -> tuple[int, int, int]:
