@@ -742,8 +742,11 @@ def run_call_diagnoses(family: str, proband: str | None, build: str, panel_path:
                        classification_json: str, knowledge_json: str,
                        phenotypes: dict[str, list[dict[str, Any]]], ruleset: str,
                        schema_path: str, out_report_json: str, out_variants_tsv: str,
-                       log: logging.Logger) -> None:
-    """Write report.json (validated against the schema) and variants.tsv for one family."""
+                       log: logging.Logger, phenotypes_source: str | None = None) -> None:
+    """Write report.json (validated against the schema) and variants.tsv for one family.
+
+    ``phenotypes_source``: the phenotype file(s) the terms came from, named in error messages.
+    """
     panel = load_panel(panel_path)
     peds = load_ped(ped_path)
     if family not in peds:
@@ -751,7 +754,8 @@ def run_call_diagnoses(family: str, proband: str | None, build: str, panel_path:
                          "use the PED family ID as the family name")
     paths = {"annotations": annotations_json, "inheritance": inheritance_json,
              "classification": classification_json, "knowledge": knowledge_json,
-             "ped": ped_path}
+             "ped": ped_path,
+             "phenotypes": phenotypes_source or "the phenotype file(s) of config key 'phenotypes'"}
     report, tsv = build_report(
         family, proband, build, panel.name, panel.symbols, peds[family],
         _load_json(annotations_json, "annotations.json"),
