@@ -239,9 +239,13 @@ def test_fuzz_load_phenotype_table(lines: list[str], header: bool, raw: bytes | 
 # HGVS around the real MANE models
 
 MODELS: dict[str, Transcript] = load_transcript_models(MANE, "GRCh38")
-ALPL_SEQ_FILE = Path(os.environ.get("DUALDX_SHARED", str(REPO.parent / "shared"))) / "data" / \
-    "transcripts" / "NM_000478.6.seq"
-TX_SEQS = TranscriptSequences(ALPL_SEQ_FILE) if ALPL_SEQ_FILE.is_file() else None
+
+
+@pytest.fixture(scope="module")
+def alpl_mrna(shared_data: Path) -> TranscriptSequences:
+    """The real ALPL MANE mRNA (../shared/data), so protein effects are derived too."""
+    return TranscriptSequences(shared_data / "transcripts" / "NM_000478.6.seq")
+
 
 _P = r"(?:[-*]?[1-9][0-9]*(?:[+-][1-9][0-9]*)?)"
 C_RE = re.compile(rf"^c\.(?:{_P}[ACGTN]>[ACGTN]|{_P}(?:_{_P})?(?:del|dup|delins[ACGTN]+)"
@@ -267,11 +271,11 @@ allele = st.one_of(st.text(alphabet="ACGT", max_size=4), st.sampled_from(["", "-
 @FUZZ
 @given(model=near_models(), ref=allele, alt=allele, chr_prefix=st.booleans(),
        use_seq=st.booleans())
-def test_fuzz_annotate_transcript(model: tuple[Transcript, int], ref: str, alt: str,
-                                  chr_prefix: bool, use_seq: bool) -> None:
+def test_fuzz_annotate_transcript(alpl_mrna: TranscriptSequences, model: tuple[Transcript, int],
+                                  ref: str, alt: str, chr_prefix: bool, use_seq: bool) -> None:
     tx, p = model
     chrom = ("chr" if chr_prefix else "") + tx.chrom
-    seqs = TX_SEQS if use_seq else None
+    seqs = alpl_mrna if use_seq else None
     csq = annotate_transcript(chrom, p, ref, alt, tx, tx_seqs=seqs)
     assert csq.gene == tx.gene and csq.transcript == tx.refseq
     assert csq.consequence
