@@ -124,3 +124,36 @@ def test_report_html_shows_the_dual_diagnosis(example_run: Path) -> None:
     assert "TCIRG1" in html and "ALPL" in html
     assert "<svg" in html
     assert "http://" not in html.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_example_report_in_headless_chromium(example_run: Path, repo: Path) -> None:
+    """The browser acceptance test (tests/browser) on the bundled example's own report."""
+    import os
+    import subprocess
+    import sys
+
+    shot = repo / "results" / "example_report_screenshot.png"
+    env = dict(os.environ, DUALDX_REPORT_HTML=str(example_run / "results" / FAMILY / "report.html"),
+               DUALDX_REPORT_SCREENSHOT=str(shot))
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           str(repo / "tests" / "browser")], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    assert "1 passed" in proc.stdout
+    assert shot.is_file() and shot.stat().st_size > 10_000
+
+
+def test_snakemake_report_collects_the_family_reports(example_run: Path) -> None:
+    import zipfile
+
+    from workflow_helpers import run_snakemake
+
+    cfg_path = example_run / "config.yaml"
+    import yaml
+
+    run_snakemake(example_run, yaml.safe_load(cfg_path.read_text()), "--report=report.zip")
+    with zipfile.ZipFile(example_run / "report.zip") as zf:
+        names = zf.namelist()
+        index = zf.read("report/report.html").decode()
+    for name in ("report.html", "report.json", "report.pdf", "variants.tsv"):
+        assert any(n.startswith("report/data/raw/") and n.endswith(name) for n in names), names
+    assert FAMILY in index  # files are categorised by family
