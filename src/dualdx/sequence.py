@@ -10,6 +10,7 @@ from pathlib import Path
 import pysam
 
 from dualdx.errors import InputError
+from dualdx.model import normalize_chrom
 from dualdx.transcripts import Transcript
 
 _COMPLEMENT = str.maketrans("ACGTNacgtn", "TGCANtgcan")
@@ -21,10 +22,17 @@ def revcomp(seq: str) -> str:
     return seq.translate(_COMPLEMENT)[::-1]
 
 
+_SLICE_NAME = re.compile(r"^(?P<chrom>.+):(?P<start>\d+)-(?P<end>\d+)$")
+
+
 class GenomeSequence:
     """Indexed FASTA (``.fai``; bgzipped with ``.gzi`` also works) read through pysam.
 
     Contigs may be named ``chr1`` or ``1`` in the file; either spelling is accepted by ``fetch``.
+    A file whose every record is named ``chrom:start-end`` (1-based closed; the panel-region
+    slices written by ``dualdx.download.fetch_fasta_slices``) is read as those intervals of the
+    genome: ``fetch`` maps genome coordinates into the slice holding them and raises InputError
+    for an interval outside every slice.
     """
 
     def __init__(self, fasta_path: str | Path) -> None:
@@ -49,12 +57,33 @@ class GenomeSequence:
                 for alias in ("M", "MT", "chrM", "chrMT"):
                     self._names.setdefault(alias, name)
         self._mrna: dict[tuple[str, str, tuple[tuple[int, int], ...]], str] = {}
+        # slice FASTA: normalized chrom -> [(start, end, record name)]
+        self._slices: dict[str, list[tuple[int, int, str]]] | None = _slice_table(
+            self._fa.references)
+        if self._slices is not None:
+            for name, length in zip(self._fa.references, self._fa.lengths, strict=True):
+                m = _SLICE_NAME.match(name)
+                assert m is not None
+                if length != int(m["end"]) - int(m["start"]) + 1:
+                    raise InputError(p, f"slice {name} holds {length} bases, not the "
+                                     f"{int(m['end']) - int(m['start']) + 1} its name says",
+                                     "re-run download_resources for this panel",
+                                     where=f"record {name}")
+
+    @property
+    def is_slices(self) -> bool:
+        """True when the file holds panel-region slices (records named chrom:start-end)."""
+        return self._slices is not None
 
     def has_contig(self, chrom: str) -> bool:
+        if self._slices is not None:
+            return normalize_chrom(chrom) in self._slices
         return chrom in self._names
 
     def fetch(self, chrom: str, start: int, end: int) -> str:
         """Bases ``start..end`` (1-based closed), uppercase; shorter at the contig end."""
+        if self._slices is not None:
+            return self._fetch_slice(chrom, start, end)
         name = self._names.get(chrom)
         if name is None:
             raise InputError(self.path, f"contig {chrom!r} is not in the reference FASTA",
@@ -62,6 +91,21 @@ class GenomeSequence:
         if end < start:
             return ""
         return str(self._fa.fetch(name, max(0, start - 1), end)).upper()
+
+    def _fetch_slice(self, chrom: str, start: int, end: int) -> str:
+        assert self._slices is not None
+        if end < start:
+            return ""
+        start = max(1, start)
+        slices = self._slices.get(normalize_chrom(chrom), [])
+        for s_start, s_end, name in slices:
+            if s_start <= start and end <= s_end:
+                return str(self._fa.fetch(name, start - s_start, end - s_start + 1)).upper()
+        held = ", ".join(name for _, _, name in slices) or "none on this chromosome"
+        raise InputError(self.path, f"interval {chrom}:{start}-{end} is not in the panel slices "
+                         f"of {self.path} (slices held: {held})",
+                         "re-run download_resources for this panel (or give a full-genome "
+                         "FASTA as 'reference_fasta')")
 
     def mrna(self, tx: Transcript) -> str:
         """Spliced transcript sequence (5'->3') built from the exons; cached per transcript."""
@@ -75,6 +119,26 @@ class GenomeSequence:
 
     def close(self) -> None:
         self._fa.close()
+
+
+def _slice_table(names: Iterable[str]) -> dict[str, list[tuple[int, int, str]]] | None:
+    """Slices by normalized chrom when every record is named chrom:start-end, else None."""
+    table: dict[str, list[tuple[int, int, str]]] = {}
+    any_name = False
+    for name in names:
+        any_name = True
+        m = _SLICE_NAME.match(name)
+        if m is None:
+            return None
+        start, end = int(m["start"]), int(m["end"])
+        if start < 1 or end < start:
+            return None
+        table.setdefault(normalize_chrom(m["chrom"]), []).append((start, end, name))
+    if not any_name:
+        return None
+    for v in table.values():
+        v.sort()
+    return table
 
 
 class TranscriptSequences:
