@@ -3,6 +3,8 @@
 
 
 rule download_resources:
+    input:
+        panel=CFG["panel"],
     output:
         f"resources/db/manifest.{BUILD}.json",
     log:

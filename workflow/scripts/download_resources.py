@@ -13,7 +13,11 @@ def main(smk: Any) -> None:
         "download_resources",
         smk.log[0],
         lambda log: run_download_resources(
-            build=smk.params.build, dest=smk.params.dest, manifest=smk.output[0], log=log
+            build=smk.params.build,
+            dest=smk.params.dest,
+            manifest=smk.output[0],
+            log=log,
+            panel_path=smk.input.panel,
         ),
     )
 
