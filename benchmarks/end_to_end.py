@@ -379,6 +379,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"input: {vcf} ({vcf.stat().st_size / 1e6:.0f} MB bgzipped, "
           f"{args.records:,} + {len(EXAMPLE_VARIANTS)} records)")
 
+    load_before = os.getloadavg()[0]
     run_dir = work / f"e2e_run_{args.records}"
     shutil.rmtree(run_dir, ignore_errors=True)
     write_run_inputs(run_dir, vcf, pdf=not args.no_pdf)
@@ -409,7 +410,9 @@ def main(argv: list[str] | None = None) -> int:
                 .splitlines() if ln.startswith("model name")), "unknown")
     ram = psutil.virtual_memory().total / 2**30
     print(f"\nmachine: {os.cpu_count()} CPUs ({cpu}), {ram:.1f} GiB RAM; "
-          f"snakemake --cores {args.cores}; pdf={not args.no_pdf}")
+          f"snakemake --cores {args.cores}; pdf={not args.no_pdf}; 1-min load average "
+          f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after (other work on the machine "
+          "inflates the times)")
     print(f"\n{'step':<44} {'wall s':>8} {'tree peak MB':>13} {'largest proc MB':>16}")
     for name, r in (("snakemake -n (parse + DAG)", dry), ("full run (fresh directory)", full),
                     ("rerun, everything up to date", uptodate),
