@@ -17,6 +17,10 @@ include: "workflow/rules/report.smk"
 include: "workflow/rules/resources.smk"
 
 
+localrules:
+    all,
+
+
 rule all:
     default_target: True
     input:

@@ -24,5 +24,5 @@ if (( ${#missing[@]} )); then
 fi
 
 extras="pdf"
-[[ $want_test == 1 ]] && extras="pdf,test,browser"
+[[ $want_test == 1 ]] && extras="pdf,test,browser,cluster"
 python3 -m pip install -q --disable-pip-version-check -e "$here[$extras]"

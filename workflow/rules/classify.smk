@@ -13,6 +13,8 @@ rule classify_variants:
         "results/{family}/classification.json",
     log:
         "logs/{family}/classify_variants.log",
+    benchmark:
+        "logs/benchmarks/{family}/classify_variants.tsv"
     conda:
         "../envs/dualdx.yaml"
     threads: 1

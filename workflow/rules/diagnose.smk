@@ -26,6 +26,8 @@ rule call_diagnoses:
         ),
     log:
         "logs/{family}/call_diagnoses.log",
+    benchmark:
+        "logs/benchmarks/{family}/call_diagnoses.tsv"
     conda:
         "../envs/dualdx.yaml"
     threads: 1

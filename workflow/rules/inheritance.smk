@@ -12,6 +12,8 @@ rule assign_inheritance:
         json="results/{family}/inheritance.json",
     log:
         "logs/{family}/assign_inheritance.log",
+    benchmark:
+        "logs/benchmarks/{family}/assign_inheritance.tsv"
     conda:
         "../envs/dualdx.yaml"
     threads: 1

@@ -34,6 +34,8 @@ rule index_clinvar:
         "results/_run/clinvar_panel.json",
     log:
         "logs/_run/index_clinvar.log",
+    benchmark:
+        "logs/benchmarks/_run/index_clinvar.tsv"
     conda:
         "../envs/dualdx.yaml"
     threads: 1

@@ -17,6 +17,8 @@ rule write_provenance:
         "results/{family}/provenance.json",
     log:
         "logs/{family}/write_provenance.log",
+    benchmark:
+        "logs/benchmarks/{family}/write_provenance.tsv"
     conda:
         "../envs/dualdx.yaml"
     threads: 1
@@ -93,6 +95,8 @@ rule render_pdf:
         ),
     log:
         "logs/{family}/render_pdf.log",
+    benchmark:
+        "logs/benchmarks/{family}/render_pdf.tsv"
     conda:
         "../envs/dualdx.yaml"
     threads: 1
