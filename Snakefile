@@ -3,7 +3,11 @@ from snakemake.utils import min_version
 min_version("8.20")
 
 
-configfile: "config/config.yaml"
+# The bundled example is the default run; a --configfile given on the command line replaces it
+# (it is not merged over the example's keys).
+if not workflow.overwrite_configfiles:
+
+    configfile: "config/config.yaml"
 
 
 include: "workflow/rules/common.smk"

@@ -355,3 +355,27 @@ def run_distill_knowledge(
     write_text(out_json, text)
     if cached is not None:
         write_text(cached, text)
+
+
+def run_distill_for_phenotypes(
+    panel_path: str, phenotype_files: list[str], out_json: str, log: logging.Logger,
+    cache_dir: str | None = None,
+) -> None:
+    """Stage ``distill_knowledge``: read every person's terms, distil, then check the terms.
+
+    An unknown HPO ID fails here, at the first stage, naming the person and the term (and no
+    knowledge.json is left); obsolete IDs are only logged here and replaced downstream.
+    """
+    from dualdx.phenotypes import load_phenotypes, validate_terms
+
+    pheno = load_phenotypes(phenotype_files)
+    terms = sorted({t.id for ts in pheno.values() for t in ts})
+    run_distill_knowledge(panel_path, terms, out_json, log, cache_dir=cache_dir)
+    knowledge = json.loads(Path(out_json).read_text(encoding="utf-8"))
+    try:
+        _, warnings = validate_terms(pheno, knowledge, source=", ".join(phenotype_files))
+    except InputError:
+        Path(out_json).unlink(missing_ok=True)
+        raise
+    for w in warnings:
+        log.warning("%s", w)

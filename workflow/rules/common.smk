@@ -2,8 +2,6 @@
 import sys
 from pathlib import Path
 
-from snakemake.exceptions import WorkflowError
-
 from dualdx.config import load_sample_sheet, resolve_config, shared_vcfs
 from dualdx.errors import InputError
 
@@ -15,7 +13,9 @@ try:
     CFG = resolve_config(config, WORKFLOW_ROOT, Path.cwd(), CONFIG_SOURCE)
     FAMILIES = load_sample_sheet(CFG["samples"], SCHEMAS / "samples.schema.json")
 except InputError as err:
-    raise WorkflowError(str(err)) from None
+    # the message alone (file, place, problem, fix): no traceback for an input error
+    print(f"dualdx: {err}", file=sys.stderr)
+    sys.exit(1)
 
 BUILD = CFG["genome_build"]
 ANN = CFG["annotation"]

@@ -30,6 +30,7 @@ def main(smk: Any) -> None:
             out_report_json=smk.output.json,
             out_variants_tsv=smk.output.tsv,
             log=log,
+            phenotypes_source=", ".join(as_list(smk.input.phenotypes)),
         )
 
     run_stage("call_diagnoses", smk.log[0], body)

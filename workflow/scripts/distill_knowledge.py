@@ -1,4 +1,4 @@
-"""Adapter: rule distill_knowledge -> dualdx.hpo.run_distill_knowledge."""
+"""Adapter: rule distill_knowledge -> dualdx.hpo.run_distill_for_phenotypes."""
 
 import sys
 from pathlib import Path
@@ -7,15 +7,19 @@ from typing import Any
 
 def main(smk: Any) -> None:
     from dualdx.adapter import as_list, run_stage
-    from dualdx.hpo import run_distill_knowledge
-    from dualdx.phenotypes import load_phenotypes
+    from dualdx.hpo import run_distill_for_phenotypes
 
-    def body(log: Any) -> None:
-        pheno = load_phenotypes(as_list(smk.input.phenotypes))
-        terms = sorted({t.id for ts in pheno.values() for t in ts})
-        run_distill_knowledge(smk.input.panel, terms, smk.output[0], log, cache_dir=smk.params.cache_dir)
-
-    run_stage("distill_knowledge", smk.log[0], body)
+    run_stage(
+        "distill_knowledge",
+        smk.log[0],
+        lambda log: run_distill_for_phenotypes(
+            smk.input.panel,
+            as_list(smk.input.phenotypes),
+            smk.output[0],
+            log,
+            cache_dir=smk.params.cache_dir,
+        ),
+    )
 
 
 if "snakemake" in globals():
