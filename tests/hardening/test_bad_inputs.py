@@ -523,9 +523,25 @@ def test_catalogue_matches_tests() -> None:
 
     doc = (REPO / "docs" / "bad_inputs.md").read_text(encoding="utf-8")
     named = set(re.findall(r"`(test_[a-z0-9_]+)`", doc))
-    here = {n for n in globals() if n.startswith("test_") and n != "test_catalogue_matches_tests"}
+    here = {n for n in globals() if n.startswith("test_")
+            and n not in ("test_catalogue_matches_tests", "test_readme_shows_the_same_catalogue")}
     assert named >= here, f"not in docs/bad_inputs.md: {sorted(here - named)}"
     others = {m for f in ("test_fuzz.py", "test_faults.py")
               for m in re.findall(r"^def (test_[a-z0-9_]+)", (Path(__file__).parent / f)
                                   .read_text(encoding="utf-8"), re.M)}
     assert named <= here | others, f"documented but missing: {sorted(named - here - others)}"
+
+
+def test_readme_shows_the_same_catalogue() -> None:
+    def rows(text: str) -> list[str]:
+        section = text[text.index("| # | Bad input"):]
+        out = []
+        for line in section.splitlines():
+            if not line.startswith("|"):
+                break
+            out.append(line)
+        return out
+
+    doc = (REPO / "docs" / "bad_inputs.md").read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert rows(readme) == rows(doc) and len(rows(doc)) > 27
