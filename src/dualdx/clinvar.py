@@ -33,26 +33,8 @@ from typing import Any, Literal
 from urllib.parse import unquote
 
 from dualdx.errors import InputError
+from dualdx.genome import CONTIG_LENGTHS
 from dualdx.model import ClinVarAssertion, DatabaseStatus, normalize_chrom
-
-# chromosome lengths, used to tell the build from ##contig lines. Source: the ##contig lines of
-# the gnomAD v2.1.1 (GRCh37) and v3.1 (GRCh38) sites VCF headers in shared/data/formats/gnomad/.
-_CONTIG_LENGTHS: dict[str, dict[str, int]] = {
-    "GRCh37": {
-        "1": 249250621, "2": 243199373, "3": 198022430, "4": 191154276, "5": 180915260,
-        "6": 171115067, "7": 159138663, "8": 146364022, "9": 141213431, "10": 135534747,
-        "11": 135006516, "12": 133851895, "13": 115169878, "14": 107349540, "15": 102531392,
-        "16": 90354753, "17": 81195210, "18": 78077248, "19": 59128983, "20": 63025520,
-        "21": 48129895, "22": 51304566, "X": 155270560, "Y": 59373566,
-    },
-    "GRCh38": {
-        "1": 248956422, "2": 242193529, "3": 198295559, "4": 190214555, "5": 181538259,
-        "6": 170805979, "7": 159345973, "8": 145138636, "9": 138394717, "10": 133797422,
-        "11": 135086622, "12": 133275309, "13": 114364328, "14": 107043718, "15": 101991189,
-        "16": 90338345, "17": 83257441, "18": 80373285, "19": 58617616, "20": 64444167,
-        "21": 46709983, "22": 50818468, "X": 156040895, "Y": 57227415,
-    },
-}
 
 RegionT = tuple[str, int, int]
 VariantKey = tuple[str, int, str, str]
@@ -152,7 +134,7 @@ def build_from_header(meta_lines: list[str]) -> str | None:
         if not (m_id and m_len):
             continue
         chrom, length = normalize_chrom(m_id.group(1)), int(m_len.group(1))
-        for build, table in _CONTIG_LENGTHS.items():
+        for build, table in CONTIG_LENGTHS.items():
             if table.get(chrom) == length:
                 votes.add(build)
     return votes.pop() if len(votes) == 1 else None

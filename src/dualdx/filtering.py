@@ -60,6 +60,7 @@ from typing import IO, Any, Literal
 
 from dualdx.atomic import atomic_path
 from dualdx.errors import InputError
+from dualdx.genome import CONTIG_LENGTHS
 from dualdx.model import normalize_chrom
 from dualdx.panel import BUILDS, Region, load_panel
 from dualdx.vcf import (
@@ -79,25 +80,6 @@ from dualdx.vcf import (
 MAX_REF_SPAN = 10_000
 CHUNK_BYTES = 8 << 20
 
-#: Chromosome lengths of the primary assemblies, from the NCBI GRC assembly reports
-#: GCF_000001405.25 (GRCh37.p13) and GCF_000001405.40 (GRCh38.p14), "Sequence-Length" column.
-#: The mitochondrion (16569 in both) cannot tell the builds apart and is left out.
-CONTIG_LENGTHS: dict[str, dict[str, int]] = {
-    "GRCh37": {
-        "1": 249250621, "2": 243199373, "3": 198022430, "4": 191154276, "5": 180915260,
-        "6": 171115067, "7": 159138663, "8": 146364022, "9": 141213431, "10": 135534747,
-        "11": 135006516, "12": 133851895, "13": 115169878, "14": 107349540, "15": 102531392,
-        "16": 90354753, "17": 81195210, "18": 78077248, "19": 59128983, "20": 63025520,
-        "21": 48129895, "22": 51304566, "X": 155270560, "Y": 59373566,
-    },
-    "GRCh38": {
-        "1": 248956422, "2": 242193529, "3": 198295559, "4": 190214555, "5": 181538259,
-        "6": 170805979, "7": 159345973, "8": 145138636, "9": 138394717, "10": 133797422,
-        "11": 135086622, "12": 133275309, "13": 114364328, "14": 107043718, "15": 101991189,
-        "16": 90338345, "17": 83257441, "18": 80373285, "19": 58617616, "20": 64444167,
-        "21": 46709983, "22": 50818468, "X": 156040895, "Y": 57227415,
-    },
-}
 
 REF_ONLY_ALTS = frozenset({".", "<NON_REF>", "<*>"})
 #: Number used for a key when the header does not define it (or, for AD, defines it as '.').
