@@ -62,3 +62,15 @@ def guarded_env(log: Path) -> dict[str, str]:
             "DUALDX_NETGUARD_LOG": str(log)}
 
 
+def job_counts(log: str) -> dict[str, int]:
+    """Planned/run jobs per rule from Snakemake's "Job stats:" table."""
+    lines = log.splitlines()
+    start = lines.index("Job stats:") + 3
+    counts = {}
+    for row in lines[start:]:
+        parts = row.split()
+        if len(parts) != 2 or not parts[1].isdigit():
+            break
+        counts[parts[0]] = int(parts[1])
+    counts.pop("total", None)
+    return counts

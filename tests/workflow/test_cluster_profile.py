@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
-from workflow_helpers import REPO, run_snakemake
+from workflow_helpers import REPO, job_counts, run_snakemake
 
 from dualdx.synthetic import write_cohort
 
@@ -48,17 +48,6 @@ def declared_resources(block: str) -> dict[str, str]:
     return dict(re.findall(r"^        (\w+)=([^,\n]+),?$", m.group(1), re.M))
 
 
-def job_counts(log: str) -> dict[str, int]:
-    lines = log.splitlines()
-    start = lines.index("Job stats:") + 3
-    counts = {}
-    for row in lines[start:]:
-        parts = row.split()
-        if len(parts) != 2 or not parts[1].isdigit():
-            break
-        counts[parts[0]] = int(parts[1])
-    counts.pop("total", None)
-    return counts
 
 
 def planned_resources(log: str) -> dict[str, set[str]]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
-from workflow_helpers import REPO, guarded_env, run_snakemake
+from workflow_helpers import REPO, guarded_env, job_counts, run_snakemake
 
 from dualdx.synthetic import write_cohort
 
@@ -45,17 +45,6 @@ def _config(wd: Path, samples: Path, pedigree: Path, phenotypes: Path) -> dict[s
     return cfg
 
 
-def _job_counts(log: str) -> dict[str, int]:
-    lines = log.splitlines()
-    start = lines.index("Job stats:") + 3
-    counts = {}
-    for row in lines[start:]:
-        parts = row.split()
-        if len(parts) != 2 or not parts[1].isdigit():
-            break
-        counts[parts[0]] = int(parts[1])
-    counts.pop("total", None)
-    return counts
 
 
 def _records(vcf: Path) -> list[str]:
@@ -82,12 +71,12 @@ def cohort_runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_joint_vcf_is_filtered_once(cohort_runs: Path) -> None:
-    counts = _job_counts((cohort_runs / "joint.log").read_text())
+    counts = job_counts((cohort_runs / "joint.log").read_text())
     assert counts["filter_cohort"] == 1
     assert counts["filter_panel"] == 3
     assert len(list((cohort_runs / "logs" / "_cohort").glob("*.filter_panel.log"))) == 1
     # one VCF per family: no cohort step, and the knowledge built by the first run is reused
-    split = _job_counts((cohort_runs / "split.log").read_text())
+    split = job_counts((cohort_runs / "split.log").read_text())
     assert "filter_cohort" not in split
     assert split["filter_panel"] == 3
     assert "distill_knowledge" not in split
