@@ -119,3 +119,16 @@ def test_validate_present_wins_over_excluded() -> None:
         {"P1": [PhenotypeTerm("HP:0011002", True), PhenotypeTerm("HP:0011002")]}, KNOWLEDGE)
     assert terms == {"P1": [PhenotypeTerm("HP:0011002")]}
     assert warnings
+
+
+def test_load_phenotypes_dispatches_tsv_and_phenopackets(tmp_path: Path) -> None:
+    from dualdx.phenotypes import PhenotypeTerm, load_phenotypes
+
+    (tmp_path / "p.tsv").write_text("sample_id\thpo_id\nA\tHP:0011002\n")
+    packet = {"id": "pp1", "subject": {"id": "B"},
+              "phenotypicFeatures": [{"type": {"id": "HP:0003282", "label": "Low alkaline phosphatase"}},
+                                     {"type": {"id": "HP:0000670"}, "excluded": True}]}
+    (tmp_path / "b.json").write_text(json.dumps(packet))
+    got = load_phenotypes([tmp_path / "p.tsv", tmp_path / "b.json"])
+    assert got["A"] == [PhenotypeTerm("HP:0011002")]
+    assert got["B"] == [PhenotypeTerm("HP:0003282"), PhenotypeTerm("HP:0000670", excluded=True)]
