@@ -10,7 +10,7 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pysam
 
@@ -23,6 +23,9 @@ from dualdx.model import (
     normalize_chrom,
 )
 from dualdx.panel import Panel, load_panel
+
+if TYPE_CHECKING:
+    from dualdx.gnomad import GnomadDB
 
 
 @dataclass(frozen=True)
@@ -181,7 +184,7 @@ def run_annotate_variants(
                    "with the NCBI ClinVar VCF for real use",
         })
 
-    gnomad: Any = None
+    gnomad: GnomadDB | None = None
     if settings.gnomad:
         from dualdx.gnomad import GnomadDB
 
@@ -231,7 +234,8 @@ def run_annotate_variants(
         if csq and gene and csq.protein_pos is not None and csq.alt_aa:
             same_residue = residues.same_residue_pathogenic(gene, csq.protein_pos, csq.alt_aa, v.key)
             same_change = residues.same_aa_change(gene, csq.protein_pos, csq.alt_aa, v.key)
-        freq = gnomad.lookup(chrom, v.pos, v.ref, v.alt) if gnomad else PopulationFrequency(queried=False)
+        freq = (gnomad.lookup(chrom, v.pos, v.ref, v.alt) if gnomad is not None
+                else PopulationFrequency(queried=False))
         rec = v.to_dict()
         rec.update({
             "key": v.key,

@@ -63,3 +63,64 @@ def test_every_shared_clinvar_record_is_annotated(shared_data: Path, tmp_path: P
     # gnomAD not configured: never reported as absent, and said in not_checked
     assert all(v["gnomad"]["queried"] is False for v in doc["variants"])
     assert any("gnomAD" in n["what"] for n in doc["not_checked"])
+
+
+def test_gnomad_frequencies_reach_the_annotations(shared_data: Path, tmp_path: Path) -> None:
+    """A user panel around the real gnomAD v4 exome excerpt (chr1:55039893-55039951): alleles
+    gnomAD has get its AF; an allele it lacks inside the queried region is absent (queried,
+    not found); a position outside the panel regions is never called absent."""
+    import pysam
+
+    gn = shared_data / "formats" / "gnomad" / "gnomad.exomes.v4.0.sites.chr1_55039893-55039951.excerpt.vcf"
+    pysam.tabix_compress(str(gn), str(tmp_path / "g.vcf.bgz"))
+    pysam.tabix_index(str(tmp_path / "g.vcf.bgz"), preset="vcf")
+    expected = {}
+    for line in gn.read_text().splitlines():
+        if not line.startswith("#"):
+            f = line.split("\t")
+            if "," not in f[4]:
+                af = next(x.split("=")[1] for x in f[7].split(";") if x.startswith("AF="))
+                expected[(int(f[1]), f[3], f[4])] = float(af)
+    (pos1, ref1, alt1), af1 = next(iter(expected.items()))
+    panel = tmp_path / "panel.tsv"
+    panel.write_text("symbol\thgnc_id\trefseq_transcript\tensembl_transcript\tgrch38_chrom\tgrch38_start\t"
+                     "grch38_end\tgrch37_chrom\tgrch37_start\tgrch37_end\tpadding\n"
+                     "PCSK9\tHGNC:20001\tNM_174936.4\tENST00000302118.5\t1\t55039890\t55039960\t1\t1\t2\t0\n")
+    vcf = tmp_path / "in.vcf"
+    contigs = "".join(f"##contig=<ID={c},length={n}>\n" for c, n in LENGTHS["GRCh38"].items())
+    vcf.write_text("##fileformat=VCFv4.2\n" + contigs
+                   + '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
+                   + "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n"
+                   + f"chr1\t{pos1}\t.\t{ref1}\t{alt1}\t50\tPASS\t.\tGT\t0/1\n"
+                   + "chr1\t55039900\t.\tA\tT\t50\tPASS\t.\tGT\t0/1\n")
+    run_filter_panel([str(vcf)], ["S1"], str(panel), "GRCh38", str(tmp_path / "panel.vcf.gz"), LOG)
+    run_index_clinvar(None, str(panel), "GRCh38", str(REPO / "resources" / "transcripts" /
+                      "mane_select.GRCh38.tsv"), None, None, str(tmp_path / "cv.json"), LOG)
+    settings = AnnotationSettings(build="GRCh38", panel_path=str(panel),
+                                  transcripts_path=str(REPO / "resources" / "transcripts" /
+                                                       "mane_select.GRCh38.tsv"),
+                                  clinvar_index=str(tmp_path / "cv.json"),
+                                  gnomad=str(tmp_path / "g.vcf.bgz"))
+    doc = run_annotate_variants("F", str(tmp_path / "panel.vcf.gz"), settings,
+                                str(tmp_path / "a.vcf.gz"), str(tmp_path / "a.json"), LOG)
+    got = {v["pos"]: v for v in doc["variants"]}
+    assert got[pos1]["gnomad"]["found"] is True
+    assert got[pos1]["gnomad"]["af"] == pytest.approx(af1)
+    absent = got[55039900]["gnomad"]
+    assert absent["queried"] is True and absent["found"] is False
+    # no transcript model for this user gene: said, not guessed
+    assert got[pos1]["consequence"] is None
+    assert any("PCSK9" in n["what"] for n in doc["not_checked"])
+    # a gnomAD file with no record in the panel regions still answers "absent" for them
+    # (regression: an empty GnomadDB is falsy by len() and was once taken for "not configured")
+    header = "".join(ln + "\n" for ln in gn.read_text().splitlines() if ln.startswith("#"))
+    (tmp_path / "empty.vcf").write_text(header)
+    pysam.tabix_compress(str(tmp_path / "empty.vcf"), str(tmp_path / "empty.vcf.bgz"))
+    pysam.tabix_index(str(tmp_path / "empty.vcf.bgz"), preset="vcf")
+    settings2 = AnnotationSettings(build="GRCh38", panel_path=str(panel),
+                                   transcripts_path=settings.transcripts_path,
+                                   clinvar_index=str(tmp_path / "cv.json"),
+                                   gnomad=str(tmp_path / "empty.vcf.bgz"))
+    doc2 = run_annotate_variants("F", str(tmp_path / "panel.vcf.gz"), settings2,
+                                 str(tmp_path / "b.vcf.gz"), str(tmp_path / "b.json"), LOG)
+    assert all(v["gnomad"]["queried"] and not v["gnomad"]["found"] for v in doc2["variants"])
