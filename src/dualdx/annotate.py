@@ -162,9 +162,9 @@ def run_annotate_variants(
 
     genome = GenomeSequence(settings.reference_fasta) if settings.reference_fasta else None
     tx_seqs = TranscriptSequences(settings.transcript_fasta) if settings.transcript_fasta else None
-    databases.append(DatabaseStatus("reference_fasta", "used" if genome else "not_configured",
+    databases.append(DatabaseStatus("reference_fasta", "used" if genome is not None else "not_configured",
                                     path=settings.reference_fasta))
-    databases.append(DatabaseStatus("transcript_fasta", "used" if tx_seqs else "not_configured",
+    databases.append(DatabaseStatus("transcript_fasta", "used" if tx_seqs is not None else "not_configured",
                                     path=settings.transcript_fasta))
     if genome is None and tx_seqs is None:
         not_checked.append({
