@@ -124,3 +124,46 @@ def test_gnomad_frequencies_reach_the_annotations(shared_data: Path, tmp_path: P
     doc2 = run_annotate_variants("F", str(tmp_path / "panel.vcf.gz"), settings2,
                                  str(tmp_path / "b.vcf.gz"), str(tmp_path / "b.json"), LOG)
     assert all(v["gnomad"]["queried"] and not v["gnomad"]["found"] for v in doc2["variants"])
+
+
+def test_online_lookups_only_when_asked(shared_data: Path, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Protein effects the local resources cannot determine go to VEP only with online=True."""
+    import dualdx.online
+    from dualdx.model import TranscriptConsequence
+
+    asked: list[list[tuple[str, int, str, str]]] = []
+
+    class FakeVep:
+        def __init__(self, **_: object) -> None:
+            pass
+
+        def annotate(self, variants: list[tuple[str, int, str, str]]) -> dict[str, TranscriptConsequence]:
+            asked.append(variants)
+            return {f"{c}-{p}-{r}-{a}": TranscriptConsequence(
+                gene="TCIRG1", transcript="NM_006019.4", ensembl_transcript=None,
+                consequence="stop_gained", hgvs_c="c.1392C>A", hgvs_p="p.(Tyr464Ter)",
+                protein_effect_determined=True) for c, p, r, a in variants}
+
+    monkeypatch.setattr(dualdx.online, "VepClient", FakeVep)
+    clinvar = shared_data / "clinvar" / "clinvar_2016-09_GRCh38_panel.ncbi-keys.derived.vcf"
+    _singleton_vcf(clinvar, tmp_path / "in.vcf", "GRCh38")
+    transcripts = str(REPO / "resources" / "transcripts" / "mane_select.GRCh38.tsv")
+    run_filter_panel([str(tmp_path / "in.vcf")], ["S1"], PANEL, "GRCh38", str(tmp_path / "p.vcf.gz"), LOG)
+    run_index_clinvar(None, PANEL, "GRCh38", transcripts, None, None, str(tmp_path / "cv.json"), LOG)
+    base = dict(build="GRCh38", panel_path=PANEL, transcripts_path=transcripts,
+                clinvar_index=str(tmp_path / "cv.json"), cache_dir=str(tmp_path / "cache"))
+    off = run_annotate_variants("F", str(tmp_path / "p.vcf.gz"), AnnotationSettings(**base),
+                                str(tmp_path / "a.vcf.gz"), str(tmp_path / "a.json"), LOG)
+    assert asked == []  # default: no patient variant leaves the machine
+    assert all("consequence_source" not in v for v in off["variants"])
+    on = run_annotate_variants("F", str(tmp_path / "p.vcf.gz"), AnnotationSettings(**base, online=True),
+                               str(tmp_path / "b.vcf.gz"), str(tmp_path / "b.json"), LOG)
+    assert len(asked) == 1 and asked[0]
+    sent = {f"{c}-{p}-{r}-{a}" for c, p, r, a in asked[0]}
+    for v in on["variants"]:
+        key = f"{v['chrom'].removeprefix('chr')}-{v['pos']}-{v['ref']}-{v['alt']}"
+        if key in sent:
+            assert v["consequence_source"] == "Ensembl VEP REST"
+            assert v["consequence"]["hgvs_p"] == "p.(Tyr464Ter)"
+    assert any(d["name"] == "ensembl_vep_rest" for d in on["databases"])
