@@ -18,9 +18,9 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from _common import best_of
 
 from dualdx.hgvs import annotate_transcript
 from dualdx.panel import load_panel
@@ -77,13 +77,6 @@ def _ref_bases(tx: Transcript, mrna: str | None, pos: int, length: int,
     return "".join(bases)
 
 
-def best_of(n: int, fn: Callable[[], object]) -> float:
-    times = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -45,6 +45,7 @@ from typing import Any
 
 import psutil  # type: ignore[import-untyped]
 import yaml
+from _common import cached_wgs
 
 from dualdx.panel import load_panel
 from dualdx.synthetic import (
@@ -55,7 +56,6 @@ from dualdx.synthetic import (
     PROBAND,
     PROBAND_TERMS,
     example_vcf_lines,
-    write_wgs,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -365,11 +365,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     work = Path(args.workdir)
     work.mkdir(parents=True, exist_ok=True)
-    base = work / f"wgs_trio_{args.records}_seed{args.seed}.vcf.gz"
-    if not (base.exists() and Path(str(base) + ".tbi").exists()):
-        t0 = time.perf_counter()
-        write_wgs(base, args.records, args.seed, index=True)
-        print(f"generated {base} in {time.perf_counter() - t0:.1f} s")
+    base = cached_wgs(work, args.records, args.seed)
     vcf = work / f"wgs_trio_{args.records}_seed{args.seed}_MIOP.vcf.gz"
     if not (vcf.exists() and Path(str(vcf) + ".tbi").exists()):
         t0 = time.perf_counter()

@@ -20,13 +20,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from _common import best_of, cached_wgs
 
 from dualdx.filtering import run_filter_panel
 from dualdx.panel import load_panel
-from dualdx.synthetic import write_wgs
 from dualdx.vcf import read_panel_vcf
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,13 +33,6 @@ PANEL = REPO / "resources" / "panels" / "default.tsv"
 SAMPLES = ["FATHER", "MOTHER", "CHILD"]
 
 
-def best_of(n: int, fn: Callable[[], object]) -> float:
-    times = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def bcftools_run(bcftools: str, flag: str, regions: Path, vcf: Path, out: Path) -> None:
@@ -82,13 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     work = Path(args.workdir)
     work.mkdir(parents=True, exist_ok=True)
-    vcf = work / f"wgs_trio_{args.records}_seed{args.seed}.vcf.gz"
-    if not (vcf.exists() and Path(str(vcf) + ".tbi").exists()):
-        t0 = time.perf_counter()
-        write_wgs(vcf, args.records, args.seed, index=True)
-        print(f"generated {vcf} in {time.perf_counter() - t0:.1f} s")
-    else:
-        print(f"reusing {vcf}")
+    vcf = cached_wgs(work, args.records, args.seed)
     regions = work / "panel_regions_grch38.tsv"
     regions.write_text("".join(f"chr{r.chrom}\t{r.start}\t{r.end}\n"
                                for _, r in load_panel(PANEL).regions("GRCh38", padded=True)))
