@@ -6,6 +6,11 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests check behaviour, not speed: no per-example deadline on a shared 2-core machine.
+settings.register_profile("dualdx", deadline=None)
+settings.load_profile("dualdx")
 
 REPO = Path(__file__).resolve().parents[1]
 
