@@ -157,3 +157,27 @@ def test_snakemake_report_collects_the_family_reports(example_run: Path) -> None
     for name in ("report.html", "report.json", "report.pdf", "variants.tsv"):
         assert any(n.startswith("report/data/raw/") and n.endswith(name) for n in names), names
     assert FAMILY in index  # files are categorised by family
+
+
+def test_phenopackets_give_the_same_result(example_run: Path, tmp_path: Path) -> None:
+    """The example's phenotypes as GA4GH Phenopacket v2 files (one per individual)."""
+    from workflow_helpers import copy_example, run_snakemake
+
+    cfg = copy_example(tmp_path)
+    by_person: dict[str, list[str]] = {}
+    for row in _tsv(tmp_path / "config" / "example" / "phenotypes.tsv"):
+        by_person.setdefault(row["sample_id"], []).append(row["hpo_id"])
+    packets = []
+    for person, terms in sorted(by_person.items()):
+        p = tmp_path / f"{person}.json"
+        p.write_text(json.dumps({"id": f"pp-{person}", "subject": {"id": person},
+                                 "phenotypicFeatures": [{"type": {"id": t}} for t in terms],
+                                 "metaData": {"phenopacketSchemaVersion": "2.0"}}))
+        packets.append(str(p))
+    cfg["phenotypes"] = packets
+    cfg["report"] = {"pdf": False}
+    run_snakemake(tmp_path, cfg, f"results/{FAMILY}/report.json")
+    new = json.loads((tmp_path / "results" / FAMILY / "report.json").read_text())
+    old = json.loads((example_run / "results" / FAMILY / "report.json").read_text())
+    assert new["dual_diagnosis"] == old["dual_diagnosis"]
+    assert new["diagnoses"] == old["diagnoses"]
