@@ -737,15 +737,29 @@ def build_report(
     return report, variants_tsv(variants, members)
 
 
+def add_filter_stats(report: dict[str, Any], stats: Mapping[str, Any]) -> None:
+    """Record the filter funnel under ``methods.filter``; say so when the build was not verified."""
+    report.setdefault("methods", {})["filter"] = dict(stats)
+    if not stats.get("build_verified", False):
+        report["not_checked"] = sorted(
+            [*report["not_checked"],
+             {"what": f"genome build {report['genome_build']} of the input VCF",
+              "why": str(stats.get("build_note") or "the VCF header has no contig lengths to compare")}],
+            key=lambda n: (n["what"], n["why"]))
+
+
 def run_call_diagnoses(family: str, proband: str | None, build: str, panel_path: str,
                        ped_path: str, annotations_json: str, inheritance_json: str,
                        classification_json: str, knowledge_json: str,
                        phenotypes: dict[str, list[dict[str, Any]]], ruleset: str,
                        schema_path: str, out_report_json: str, out_variants_tsv: str,
-                       log: logging.Logger, phenotypes_source: str | None = None) -> None:
+                       log: logging.Logger, phenotypes_source: str | None = None,
+                       filter_stats_json: str | None = None) -> None:
     """Write report.json (validated against the schema) and variants.tsv for one family.
 
     ``phenotypes_source``: the phenotype file(s) the terms came from, named in error messages.
+    ``filter_stats_json``: the panel filter's funnel (``filter_stats.json``); it goes into
+    ``methods.filter``, and a genome build the VCF header could not confirm into ``not_checked``.
     """
     panel = load_panel(panel_path)
     peds = load_ped(ped_path)
@@ -763,6 +777,8 @@ def run_call_diagnoses(family: str, proband: str | None, build: str, panel_path:
         _load_json(classification_json, "classification.json"),
         _load_json(knowledge_json, "knowledge.json"),
         phenotypes, ruleset, paths)
+    if filter_stats_json:
+        add_filter_stats(report, _load_json(filter_stats_json, "filter_stats.json"))
     validate_report(report, schema_path)
     dual = report["dual_diagnosis"]
     log.info("%s: %d diagnosis(es), dual status %s: %s", family, len(report["diagnoses"]),

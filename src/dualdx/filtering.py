@@ -49,6 +49,7 @@ Build check
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -58,7 +59,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from dualdx.atomic import atomic_path
+from dualdx.atomic import atomic_path, write_text
 from dualdx.errors import InputError
 from dualdx.genome import CONTIG_LENGTHS
 from dualdx.model import normalize_chrom
@@ -759,3 +760,8 @@ def run_filter_panel(vcfs: list[str], samples: list[str], panel_path: str, build
              stats.skipped_symbolic, stats.skipped_ref_blocks, stats.skipped_star, stats.mode,
              stats.contig_style, build, "verified" if stats.build_verified else "NOT verified")
     return stats
+
+
+def write_filter_stats(stats: FilterStats, path: str) -> None:
+    """``filter_stats.json`` beside the panel VCF: the filter funnel, for the report's methods."""
+    write_text(path, json.dumps(stats.to_dict(), indent=2, sort_keys=True) + "\n")

@@ -531,6 +531,30 @@ def _affected_for_text(sample: Mapping[str, Any], report: Mapping[str, Any]) -> 
     return "; ".join(shown) or "–"
 
 
+FUNNEL_ROWS: tuple[tuple[str, str], ...] = (
+    ("records_read", "VCF records read near the panel regions"),
+    ("split_multiallelic", "multiallelic records split into biallelic ones"),
+    ("skipped_symbolic", "symbolic alleles kept out (<DEL>, <NON_REF>, ...)"),
+    ("skipped_ref_blocks", "gVCF reference blocks kept out"),
+    ("skipped_star", "'*' (spanning deletion) alleles kept out"),
+    ("records_written", "panel variants written"),
+)
+
+
+def filter_funnel(report: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The panel filter's funnel (report.json ``methods.filter``) as rows for the methods section."""
+    f = (report.get("methods") or {}).get("filter")
+    if not isinstance(f, Mapping):
+        return None
+    return {
+        "rows": [(label, f.get(key)) for key, label in FUNNEL_ROWS if f.get(key) is not None],
+        "mode": str(f.get("mode") or "not given"),
+        "build": (f"{f.get('build') or report.get('genome_build')}, confirmed by the VCF's contig lengths"
+                  if f.get("build_verified") else
+                  f"not verified: {f.get('build_note') or 'no contig lengths in the VCF header'}"),
+    }
+
+
 def _class_rank(v: Mapping[str, Any]) -> int:
     c = str(v.get("acmg_class"))
     return CLASS_ORDER.index(c) if c in CLASS_ORDER else len(CLASS_ORDER)
@@ -877,6 +901,7 @@ def build_context(report: Mapping[str, Any], provenance: Mapping[str, Any] | Non
         "ruleset": RULESET_WORDS.get(str(ruleset.get("name")), str(ruleset.get("name") or "")),
         "ruleset_version": str(ruleset.get("version") or ""),
         "schema_version": str(report.get("schema_version") or ""),
+        "funnel": filter_funnel(report),
         "status": status,
         "status_title": title,
         "status_sentence": sentence,

@@ -411,3 +411,17 @@ def test_threshold_blocks_spurious_explanation_and_seed_is_not_knife_edge(
         assert set(OSTEOSCLEROSIS) <= miop - hpp, thr
         assert set(HPP_ONLY) <= hpp - miop, thr
         assert set(BLENDED) <= miop & hpp, thr
+
+
+def test_unverified_build_is_reported_as_not_checked() -> None:
+    from dualdx.diagnosis import add_filter_stats
+
+    report: dict[str, Any] = {"genome_build": "GRCh37", "not_checked": [{"what": "b", "why": "x"}]}
+    add_filter_stats(report, {"records_read": 12, "build_verified": False,
+                              "build_note": "x.vcf has no contig lengths"})
+    assert report["methods"]["filter"]["records_read"] == 12
+    assert {"what": "genome build GRCh37 of the input VCF",
+            "why": "x.vcf has no contig lengths"} in report["not_checked"]
+    verified: dict[str, Any] = {"genome_build": "GRCh38", "not_checked": []}
+    add_filter_stats(verified, {"build_verified": True})
+    assert verified["not_checked"] == []

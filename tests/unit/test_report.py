@@ -422,3 +422,21 @@ def test_diagnosis_card_shows_the_least_certain_allele() -> None:
         v["acmg_class"] = classes.get(v["key"], v["acmg_class"])
     cards = {c["gene"]: c for c in diagnosis_views(report, [s["sample_id"] for s in report["samples"]], 10)}
     assert cards["TCIRG1"]["class"] == "Uncertain significance"
+
+
+def test_filter_funnel_in_methods() -> None:
+    import json
+    from pathlib import Path
+
+    from dualdx.report import render_html
+
+    data = Path(__file__).resolve().parents[1] / "data" / "report"
+    report = json.loads((data / "report.json").read_text())
+    assert "Panel filter" not in render_html(report)  # no methods given: section left out
+    report["methods"] = {"filter": {"records_read": 1200, "records_written": 9, "split_multiallelic": 1,
+                                    "skipped_symbolic": 2, "skipped_ref_blocks": 0, "skipped_star": 0,
+                                    "build_verified": False, "mode": "streaming",
+                                    "build_note": "no contig lengths in the header of x.vcf"}}
+    html = render_html(report)
+    assert "Panel filter" in html and "1200" in html and "panel variants written" in html
+    assert "not verified: no contig lengths in the header of x.vcf" in html

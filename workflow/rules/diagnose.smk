@@ -6,6 +6,7 @@ rule call_diagnoses:
         annotations="results/{family}/annotations.json",
         inheritance="results/{family}/inheritance.json",
         classification="results/{family}/classification.json",
+        filter_stats="results/{family}/filter_stats.json",
         knowledge="results/_run/knowledge.json",
         panel=CFG["panel"],
         pedigree=CFG["pedigree"],

@@ -8,6 +8,7 @@ rule filter_panel:
     output:
         vcf="results/{family}/panel.vcf.gz",
         tbi="results/{family}/panel.vcf.gz.tbi",
+        stats="results/{family}/filter_stats.json",
     log:
         "logs/{family}/filter_panel.log",
     benchmark:
@@ -32,6 +33,7 @@ rule filter_cohort:
     output:
         vcf="results/_cohort/{cohort}.panel.vcf.gz",
         tbi="results/_cohort/{cohort}.panel.vcf.gz.tbi",
+        stats="results/_cohort/{cohort}.filter_stats.json",
     log:
         "logs/_cohort/{cohort}.filter_panel.log",
     benchmark:

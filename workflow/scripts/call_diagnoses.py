@@ -31,6 +31,7 @@ def main(smk: Any) -> None:
             out_variants_tsv=smk.output.tsv,
             log=log,
             phenotypes_source=", ".join(as_list(smk.input.phenotypes)),
+            filter_stats_json=smk.input.filter_stats,
         )
 
     run_stage("call_diagnoses", smk.log[0], body)

@@ -7,20 +7,20 @@ from typing import Any
 
 def main(smk: Any) -> None:
     from dualdx.adapter import as_list, run_stage
-    from dualdx.filtering import run_filter_panel
+    from dualdx.filtering import run_filter_panel, write_filter_stats
 
-    run_stage(
-        "filter_panel",
-        smk.log[0],
-        lambda log: run_filter_panel(
+    def body(log: Any) -> None:
+        stats = run_filter_panel(
             vcfs=as_list(smk.input.vcfs),
             samples=list(smk.params.samples),
             panel_path=smk.input.panel,
             build=smk.params.build,
             out_vcf=smk.output.vcf,
             log=log,
-        ),
-    )
+        )
+        write_filter_stats(stats, smk.output.stats)
+
+    run_stage("filter_panel", smk.log[0], body)
 
 
 if "snakemake" in globals():
