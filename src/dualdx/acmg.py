@@ -48,6 +48,7 @@ from dualdx.acmg_criteria import (
     sort_criteria,
 )
 from dualdx.errors import InputError
+from dualdx.jsonio import read_json_object
 from dualdx.model import ClinVarAssertion, PopulationFrequency, TranscriptConsequence
 from dualdx.panel import PanelGene, load_panel
 from dualdx.phenotypes import PhenotypeTerm
@@ -99,17 +100,6 @@ def clinvar_disagreement(acmg_class: str, clinvar: ClinVarAssertion | None) -> b
 # reading the stage inputs
 
 
-def _load_json(path: str, what: str, fix: str) -> dict[str, Any]:
-    p = Path(path)
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(p, f"{what} not found", fix) from None
-    except (OSError, ValueError) as e:
-        raise InputError(p, f"{what} is not readable JSON ({e})", fix) from None
-    if not isinstance(data, dict):
-        raise InputError(p, f"{what} is not a JSON object", fix)
-    return data
 
 
 def _optional_int(raw: str | None, default: int, path: str, line: int, col: str) -> int:
@@ -356,9 +346,9 @@ def run_classify_variants(annotations_json: str, inheritance_json: str, knowledg
     if ruleset not in RULESETS:
         raise InputError(None, f"ACMG rule set {ruleset!r} is unknown",
                          f"set 'ruleset' to one of {', '.join(RULESETS)}")
-    ann = _load_json(annotations_json, "annotations file", "re-run annotate_variants")
-    inh = _load_json(inheritance_json, "inheritance file", "re-run assign_inheritance")
-    knowledge = _load_json(knowledge_json, "knowledge file", "re-run distill_knowledge")
+    ann = read_json_object(annotations_json, "annotations file", "re-run annotate_variants")
+    inh = read_json_object(inheritance_json, "inheritance file", "re-run assign_inheritance")
+    knowledge = read_json_object(knowledge_json, "knowledge file", "re-run distill_knowledge")
     settings = gene_settings(panel_path)
     scores_cfg = configured_scores(scores)
     models = None

@@ -35,6 +35,7 @@ from typing import Any
 from dualdx.atomic import write_text
 from dualdx.errors import DualdxError, InputError
 from dualdx.hgvs import is_functional
+from dualdx.jsonio import read_json_object
 from dualdx.model import normalize_chrom
 from dualdx.panel import load_panel
 from dualdx.pedigree import load_ped
@@ -380,18 +381,6 @@ def decide_dual(
 # ----------------------------------------------------------------------------- report pieces
 
 
-def _load_json(path: str, what: str) -> dict[str, Any]:
-    p = Path(path)
-    try:
-        doc = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(p, f"{what} not found", f"run the stage that writes {what}") from None
-    except json.JSONDecodeError as e:
-        raise InputError(p, f"not valid JSON ({e.msg})", f"re-run the stage that writes {what}",
-                         where=f"line {e.lineno}") from None
-    if not isinstance(doc, dict):
-        raise InputError(p, "top level is not a JSON object", f"re-run the stage for {what}")
-    return doc
 
 
 def _chrom_rank(chrom: str) -> tuple[int, str]:
@@ -772,13 +761,13 @@ def run_call_diagnoses(family: str, proband: str | None, build: str, panel_path:
              "phenotypes": phenotypes_source or "the phenotype file(s) of config key 'phenotypes'"}
     report, tsv = build_report(
         family, proband, build, panel.name, panel.symbols, peds[family],
-        _load_json(annotations_json, "annotations.json"),
-        _load_json(inheritance_json, "inheritance.json"),
-        _load_json(classification_json, "classification.json"),
-        _load_json(knowledge_json, "knowledge.json"),
+        read_json_object(annotations_json, "annotations.json"),
+        read_json_object(inheritance_json, "inheritance.json"),
+        read_json_object(classification_json, "classification.json"),
+        read_json_object(knowledge_json, "knowledge.json"),
         phenotypes, ruleset, paths)
     if filter_stats_json:
-        add_filter_stats(report, _load_json(filter_stats_json, "filter_stats.json"))
+        add_filter_stats(report, read_json_object(filter_stats_json, "filter_stats.json"))
     validate_report(report, schema_path)
     dual = report["dual_diagnosis"]
     log.info("%s: %d diagnosis(es), dual status %s: %s", family, len(report["diagnoses"]),

@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from dualdx import atomic
 from dualdx.errors import InputError
+from dualdx.jsonio import read_json_object
 from dualdx.model import Affection, Call, VariantRecord, normalize_chrom
 from dualdx.pedigree import Pedigree, check_sex_from_genotypes, load_ped
 from dualdx.phenomatch import IC_THRESHOLD
@@ -716,18 +717,6 @@ ORIGIN_TEXT = {
 }
 
 
-def _read_json(path: str, what: str) -> dict[str, Any]:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            doc = json.load(fh)
-    except FileNotFoundError:
-        raise InputError(path, f"{what} not found", f"run the stage that writes {what}") from None
-    except json.JSONDecodeError as e:
-        raise InputError(path, f"{what} is not valid JSON ({e.msg})",
-                         "re-run the stage that writes it", where=f"line {e.lineno}") from None
-    if not isinstance(doc, dict):
-        raise InputError(path, f"{what} is not a JSON object", "re-run the stage that writes it")
-    return doc
 
 
 def position_key(rec: VariantRecord) -> tuple[int, str, int, str, str]:
@@ -928,8 +917,8 @@ def run_assign_inheritance(
     pairs count. A disease with several modes gets one row per mode (key: variant, disease_id,
     disease_mode).
     """
-    ann = _read_json(annotations_json, "annotations.json")
-    knowledge = _read_json(knowledge_json, "knowledge.json")
+    ann = read_json_object(annotations_json, "annotations.json")
+    knowledge = read_json_object(knowledge_json, "knowledge.json")
     peds = load_ped(ped_path)
     if family not in peds:
         raise InputError(ped_path, f"family {family!r} not in the PED file "
