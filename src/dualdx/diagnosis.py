@@ -36,7 +36,7 @@ from dualdx.atomic import write_text
 from dualdx.errors import DualdxError, InputError
 from dualdx.hgvs import is_functional
 from dualdx.jsonio import read_json_object
-from dualdx.model import normalize_chrom
+from dualdx.model import chrom_rank, normalize_chrom
 from dualdx.panel import load_panel
 from dualdx.pedigree import load_ped
 from dualdx.phenomatch import (
@@ -383,11 +383,6 @@ def decide_dual(
 
 
 
-def _chrom_rank(chrom: str) -> tuple[int, str]:
-    c = normalize_chrom(chrom)
-    if c.isdigit():
-        return (int(c), "")
-    return ({"X": 23, "Y": 24, "MT": 25}.get(c, 99), c)
 
 
 def qc_flags(variant: Mapping[str, Any], male: set[str]) -> list[str]:
@@ -609,7 +604,7 @@ def build_report(
     tiers: dict[str, tuple[str, list[str]]] = {}
     zyg: dict[str, str] = {}
     for v in sorted(annotations.get("variants", []),
-                    key=lambda v: (_chrom_rank(str(v["chrom"])), int(v["pos"]), v["ref"],
+                    key=lambda v: (chrom_rank(str(v["chrom"])), int(v["pos"]), v["ref"],
                                    v["alt"])):
         key = str(v["key"])
         cls = cls_map.get(key)

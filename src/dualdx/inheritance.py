@@ -25,7 +25,7 @@ from typing import Any, Literal
 from dualdx import atomic
 from dualdx.errors import InputError
 from dualdx.jsonio import read_json_object
-from dualdx.model import Affection, Call, VariantRecord, normalize_chrom
+from dualdx.model import Affection, Call, VariantRecord, chrom_rank, normalize_chrom
 from dualdx.pedigree import Pedigree, check_sex_from_genotypes, load_ped
 from dualdx.phenomatch import IC_THRESHOLD
 
@@ -720,10 +720,9 @@ ORIGIN_TEXT = {
 
 
 def position_key(rec: VariantRecord) -> tuple[int, str, int, str, str]:
-    """Natural genome order: 1..22, X, Y, MT, then other contigs by name."""
-    c = normalize_chrom(rec.chrom)
-    rank = int(c) if c.isdigit() else {"X": 23, "Y": 24, "MT": 25}.get(c, 26)
-    return (rank, c, rec.pos, rec.ref, rec.alt)
+    """Natural genome order (:func:`dualdx.model.chrom_rank`), then position and alleles."""
+    rank, name = chrom_rank(rec.chrom)
+    return (rank, name, rec.pos, rec.ref, rec.alt)
 
 
 def _sort_key(row: Mapping[str, Any], order: Mapping[str, int]) -> tuple[Any, ...]:

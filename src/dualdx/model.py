@@ -20,6 +20,14 @@ def normalize_chrom(chrom: str) -> str:
     return "MT" if c in ("M", "m") else c
 
 
+def chrom_rank(chrom: str) -> tuple[int, str]:
+    """Natural genome order of a contig (``chr`` or not): 1..22, X, Y, MT, then others by name."""
+    c = normalize_chrom(chrom)
+    if c.isdigit():
+        return (int(c), "")
+    return ({"X": 23, "Y": 24, "MT": 25}.get(c, 99), c)
+
+
 @dataclass(frozen=True)
 class Call:
     """One person's genotype at one biallelic record (after multiallelic splitting).

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 from dualdx.errors import InputError
+from dualdx.model import chrom_rank
 
 Build = Literal["GRCh38", "GRCh37"]
 BUILDS: tuple[Build, ...] = ("GRCh38", "GRCh37")
@@ -80,14 +81,9 @@ class Panel:
     def regions(self, build: str, padded: bool = True) -> list[tuple[str, Region]]:
         """(symbol, region) sorted by chromosome order then start."""
         out = [(g.symbol, g.region(build, padded)) for g in self.genes]
-        return sorted(out, key=lambda sr: (_chrom_rank(sr[1].chrom), sr[1].start))
+        return sorted(out, key=lambda sr: (chrom_rank(sr[1].chrom), sr[1].start))
 
 
-def _chrom_rank(chrom: str) -> tuple[int, str]:
-    c = chrom[3:] if chrom.lower().startswith("chr") else chrom
-    if c.isdigit():
-        return (int(c), "")
-    return ({"X": 23, "Y": 24, "MT": 25, "M": 25}.get(c, 99), c)
 
 
 def _parse_int(path: Path, line: int, col: str, value: str) -> int:
