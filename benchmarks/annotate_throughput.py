@@ -1,4 +1,4 @@
-"""Throughput of ``dualdx.hgvs.annotate_transcript`` (consequence + HGVS c./p.).
+"""Throughput of ``dualdx.annotation.consequence.annotate_transcript`` (consequence + HGVS c./p.).
 
     python benchmarks/annotate_throughput.py [--variants 100000] [--repeats 3] [--seed 7]
 
@@ -22,10 +22,10 @@ from pathlib import Path
 
 from _common import best_of
 
-from dualdx.hgvs import annotate_transcript
-from dualdx.panel import load_panel
-from dualdx.sequence import TranscriptSequences
-from dualdx.transcripts import Transcript, load_transcript_models
+from dualdx.annotation.consequence import annotate_transcript
+from dualdx.inputs.panel import load_panel
+from dualdx.knowledge.sequence import TranscriptSequences
+from dualdx.knowledge.transcripts import Transcript, load_transcript_models
 
 REPO = Path(__file__).resolve().parents[1]
 PANEL = REPO / "resources" / "panels" / "default.tsv"

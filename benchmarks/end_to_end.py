@@ -47,7 +47,7 @@ import psutil  # type: ignore[import-untyped]
 import yaml
 from _common import cached_wgs
 
-from dualdx.panel import load_panel
+from dualdx.inputs.panel import load_panel
 from dualdx.synthetic import (
     EXAMPLE_VARIANTS,
     FATHER,
@@ -322,7 +322,7 @@ def script_startup(work: Path, jobs: int = 10) -> tuple[float, float]:
 
 
 def filter_child(vcf: Path, out: Path, streaming: bool) -> Run:
-    code = ("import logging,sys\nfrom dualdx.filtering import run_filter_panel\n"
+    code = ("import logging,sys\nfrom dualdx.inputs.filtering import run_filter_panel\n"
             "log=logging.getLogger('bench'); log.addHandler(logging.NullHandler());"
             " log.propagate=False\n"
             f"run_filter_panel([{str(vcf)!r}], {list(TRIO)!r}, {str(PANEL)!r}, 'GRCh38', "

@@ -1,4 +1,4 @@
-"""Benchmark ``dualdx.filtering.run_filter_panel`` against bcftools on a synthetic WGS trio.
+"""Benchmark ``dualdx.inputs.filtering.run_filter_panel`` against bcftools on a synthetic WGS trio.
 
     python benchmarks/filter_panel.py [--records 5000000] [--repeats 3] [--workdir DIR]
 
@@ -24,9 +24,9 @@ from pathlib import Path
 
 from _common import best_of, cached_wgs
 
-from dualdx.filtering import run_filter_panel
-from dualdx.panel import load_panel
-from dualdx.vcf import read_panel_vcf
+from dualdx.inputs.filtering import run_filter_panel
+from dualdx.inputs.panel import load_panel
+from dualdx.inputs.vcf import read_panel_vcf
 
 REPO = Path(__file__).resolve().parents[1]
 PANEL = REPO / "resources" / "panels" / "default.tsv"

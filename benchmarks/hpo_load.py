@@ -11,9 +11,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from dualdx import hpo
-from dualdx.panel import load_panel
-from dualdx.phenomatch import IC_THRESHOLD, PatientTerm, match_disease
+from dualdx.inputs.panel import load_panel
+from dualdx.interpretation.phenotype_match import IC_THRESHOLD, PatientTerm, match_disease
+from dualdx.knowledge import hpo
 
 SEED_TERMS = ["HP:0011002", "HP:0005789", "HP:0004618", "HP:0003282", "HP:0006323", "HP:0002748",
               "HP:0002756", "HP:0000670", "HP:0000648", "HP:0001903", "HP:0001873"]

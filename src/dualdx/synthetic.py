@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dualdx import atomic
+from dualdx.core import atomic
 
 #: GRCh38 chromosome lengths (NCBI GRC assembly report GCF_000001405.40, GRCh38.p14).
 GRCH38_LENGTHS: dict[str, int] = {

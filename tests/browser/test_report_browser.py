@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from dualdx.report import render_html
+from dualdx.report.render import render_html
 
 pytestmark = pytest.mark.browser
 

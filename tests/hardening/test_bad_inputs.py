@@ -19,14 +19,14 @@ import pysam
 import pytest
 import yaml
 
-from dualdx.annotate import AnnotationSettings, run_annotate_variants
-from dualdx.clinvar import run_index_clinvar
-from dualdx.config import load_sample_sheet, resolve_config
-from dualdx.errors import InputError
-from dualdx.filtering import CONTIG_LENGTHS, FilterStats, run_filter_panel
-from dualdx.pedigree import load_ped
-from dualdx.phenotypes import PhenotypeTerm, load_phenotype_table, validate_terms
-from dualdx.vcf import read_panel_vcf
+from dualdx.annotation.annotate import AnnotationSettings, run_annotate_variants
+from dualdx.annotation.clinvar_index import run_index_clinvar
+from dualdx.core.errors import InputError
+from dualdx.inputs.config import load_sample_sheet, resolve_config
+from dualdx.inputs.filtering import CONTIG_LENGTHS, FilterStats, run_filter_panel
+from dualdx.inputs.pedigree import load_ped
+from dualdx.inputs.phenotypes import PhenotypeTerm, load_phenotype_table, validate_terms
+from dualdx.inputs.vcf import read_panel_vcf
 
 REPO = Path(__file__).resolve().parents[2]
 PANEL = str(REPO / "resources" / "panels" / "default.tsv")

@@ -9,9 +9,9 @@ from pathlib import Path
 import pysam
 import pytest
 
-from dualdx import atomic
-from dualdx.errors import InputError
-from dualdx.filtering import run_filter_panel
+from dualdx.core import atomic
+from dualdx.core.errors import InputError
+from dualdx.inputs.filtering import run_filter_panel
 
 REPO = Path(__file__).resolve().parents[2]
 PANEL = str(REPO / "resources" / "panels" / "default.tsv")

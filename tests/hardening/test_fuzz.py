@@ -22,14 +22,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dualdx.errors import InputError
-from dualdx.filtering import CONTIG_LENGTHS, FilterStats, run_filter_panel
-from dualdx.hgvs import annotate_transcript, genomic_to_c
-from dualdx.pedigree import parse_ped_lines
-from dualdx.phenotypes import HPO_ID_RE, load_phenotype_table
-from dualdx.sequence import TranscriptSequences, revcomp
-from dualdx.transcripts import Transcript, load_transcript_models
-from dualdx.vcf import read_panel_vcf
+from dualdx.annotation.consequence import annotate_transcript, genomic_to_c
+from dualdx.core.errors import InputError
+from dualdx.inputs.filtering import CONTIG_LENGTHS, FilterStats, run_filter_panel
+from dualdx.inputs.pedigree import parse_ped_lines
+from dualdx.inputs.phenotypes import HPO_ID_RE, load_phenotype_table
+from dualdx.inputs.vcf import read_panel_vcf
+from dualdx.knowledge.sequence import TranscriptSequences, revcomp
+from dualdx.knowledge.transcripts import Transcript, load_transcript_models
 
 REPO = Path(__file__).resolve().parents[2]
 PANEL = str(REPO / "resources" / "panels" / "default.tsv")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dualdx.acmg_combine import (
+from dualdx.interpretation.acmg.combine import (
     BENIGN,
     CLASSES,
     LIKELY_BENIGN,
@@ -22,7 +22,7 @@ from dualdx.acmg_combine import (
     combine,
     satisfies,
 )
-from dualdx.acmg_criteria import Criterion
+from dualdx.interpretation.acmg.criteria import Criterion
 
 _PATH_CODES = {"VS": ["PVS1"], "S": ["PS1", "PS2", "PS3", "PS4"],
                "M": ["PM1", "PM2", "PM3", "PM4", "PM5", "PM6"],

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from dualdx import acmg_criteria as ac
-from dualdx.acmg_criteria import (
+from dualdx.core.model import PopulationFrequency, TranscriptConsequence
+from dualdx.interpretation.acmg import criteria as ac
+from dualdx.interpretation.acmg.criteria import (
     ClinVarNeighbour,
     Criterion,
     GeneSettings,
@@ -18,7 +19,6 @@ from dualdx.acmg_criteria import (
     Segregation,
     VariantEvidence,
 )
-from dualdx.model import PopulationFrequency, TranscriptConsequence
 
 AR = ("autosomal_recessive",)
 AD = ("autosomal_dominant",)

@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
-from dualdx.acmg import (
+from dualdx.core.errors import InputError
+from dualdx.core.model import ClinVarAssertion
+from dualdx.interpretation.acmg.classify import (
     clinvar_disagreement,
     configured_scores,
     gene_settings,
     run_classify_variants,
 )
-from dualdx.errors import InputError
-from dualdx.model import ClinVarAssertion
 
 LOG = logging.getLogger("test_acmg")
 
@@ -280,12 +280,12 @@ def test_real_clinvar_records_never_flip_direction(shared_data: Path, repo: Path
                                                    tmp_path: Path) -> None:
     """Each 2016-09 ClinVar record of the panel genes as a heterozygous variant in a singleton
     without gnomAD: no ClinVar-benign record is computed P/LP and no ClinVar-pathogenic record
-    B/LB. Consequences come from dualdx.hgvs (ALPL with its real mRNA; other genes without
+    B/LB. Consequences come from dualdx.annotation.consequence (ALPL with its real mRNA; other genes without
     sequence, so their SNVs have no protein effect). Same-residue lists come from the other
     records of the file; the record's own assertion is never used."""
-    from dualdx.hgvs import annotate_transcript
-    from dualdx.sequence import TranscriptSequences
-    from dualdx.transcripts import load_transcript_models
+    from dualdx.annotation.consequence import annotate_transcript
+    from dualdx.knowledge.sequence import TranscriptSequences
+    from dualdx.knowledge.transcripts import load_transcript_models
 
     tx_path = repo / "resources" / "transcripts" / "mane_select.GRCh38.tsv"
     models = load_transcript_models(tx_path, "GRCh38")

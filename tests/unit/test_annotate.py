@@ -1,4 +1,4 @@
-"""dualdx.annotate: the annotation stage on real ClinVar records (stages chained in-process)."""
+"""dualdx.annotation.annotate: the annotation stage on real ClinVar records (stages chained in-process)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from dualdx.annotate import AnnotationSettings, run_annotate_variants
-from dualdx.clinvar import run_index_clinvar
-from dualdx.filtering import run_filter_panel
+from dualdx.annotation.annotate import AnnotationSettings, run_annotate_variants
+from dualdx.annotation.clinvar_index import run_index_clinvar
+from dualdx.inputs.filtering import run_filter_panel
 
 REPO = Path(__file__).resolve().parents[2]
 PANEL = str(REPO / "resources" / "panels" / "default.tsv")
@@ -129,8 +129,8 @@ def test_gnomad_frequencies_reach_the_annotations(shared_data: Path, tmp_path: P
 def test_online_lookups_only_when_asked(shared_data: Path, tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """Protein effects the local resources cannot determine go to VEP only with online=True."""
-    import dualdx.online
-    from dualdx.model import TranscriptConsequence
+    import dualdx.knowledge.online
+    from dualdx.core.model import TranscriptConsequence
 
     asked: list[list[tuple[str, int, str, str]]] = []
 
@@ -145,7 +145,7 @@ def test_online_lookups_only_when_asked(shared_data: Path, tmp_path: Path,
                 consequence="stop_gained", hgvs_c="c.1392C>A", hgvs_p="p.(Tyr464Ter)",
                 protein_effect_determined=True) for c, p, r, a in variants}
 
-    monkeypatch.setattr(dualdx.online, "VepClient", FakeVep)
+    monkeypatch.setattr(dualdx.knowledge.online, "VepClient", FakeVep)
     clinvar = shared_data / "clinvar" / "clinvar_2016-09_GRCh38_panel.ncbi-keys.derived.vcf"
     _singleton_vcf(clinvar, tmp_path / "in.vcf", "GRCh38")
     transcripts = str(REPO / "resources" / "transcripts" / "mane_select.GRCh38.tsv")

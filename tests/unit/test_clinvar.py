@@ -12,18 +12,18 @@ from pathlib import Path
 import pysam
 import pytest
 
-from dualdx.clinvar import (
+from dualdx.annotation.clinvar_index import run_index_clinvar
+from dualdx.core.errors import InputError
+from dualdx.core.model import ClinVarAssertion
+from dualdx.knowledge.clinvar import (
     ClinVarDB,
     ResidueIndex,
     decode_origin,
     load_clinvar_index,
-    minimal_representation,
     review_stars,
-    run_index_clinvar,
     significance_category,
 )
-from dualdx.errors import InputError
-from dualdx.model import ClinVarAssertion
+from dualdx.knowledge.sites import minimal_representation
 
 BUILDS = ("GRCh38", "GRCh37")
 

@@ -1,4 +1,4 @@
-"""dualdx.config: schema validation, defaults, path resolution, sample sheet."""
+"""dualdx.inputs.config: schema validation, defaults, path resolution, sample sheet."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dualdx.config import load_sample_sheet, resolve_config, shared_vcfs
-from dualdx.errors import InputError
+from dualdx.core.errors import InputError
+from dualdx.inputs.config import load_sample_sheet, resolve_config, shared_vcfs
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA = REPO / "workflow" / "schemas" / "samples.schema.json"

@@ -1,4 +1,5 @@
-"""dualdx.diagnosis: families built as stage JSON, real HPO knowledge for the phenotype side."""
+"""dualdx.interpretation.diagnosis: families built as stage JSON, real HPO knowledge for the
+phenotype side."""
 
 from __future__ import annotations
 
@@ -10,17 +11,12 @@ from typing import Any
 
 import pytest
 
-from dualdx import hpo
-from dualdx.diagnosis import (
-    TSV_COLUMNS,
-    Diagnosis,
-    Genotype,
-    decide_dual,
-    run_call_diagnoses,
-    variant_tier,
-)
-from dualdx.errors import InputError
-from dualdx.phenomatch import IC_THRESHOLD, PatientTerm, match_disease
+from dualdx.core.errors import InputError
+from dualdx.interpretation.call_diagnoses import TSV_COLUMNS, run_call_diagnoses
+from dualdx.interpretation.diagnosis import Diagnosis, Genotype, variant_tier
+from dualdx.interpretation.dual import decide_dual
+from dualdx.interpretation.phenotype_match import IC_THRESHOLD, PatientTerm, match_disease
+from dualdx.knowledge import hpo
 
 # The seed patient's findings (case report; IDs from shared/data/hpo/term_lookup.txt)
 OSTEOSCLEROSIS = ["HP:0011002", "HP:0005789", "HP:0004618"]  # osteopetrosis, gen. osteosclerosis,
@@ -414,7 +410,7 @@ def test_threshold_blocks_spurious_explanation_and_seed_is_not_knife_edge(
 
 
 def test_unverified_build_is_reported_as_not_checked() -> None:
-    from dualdx.diagnosis import add_filter_stats
+    from dualdx.interpretation.call_diagnoses import add_filter_stats
 
     report: dict[str, Any] = {"genome_build": "GRCh37", "not_checked": [{"what": "b", "why": "x"}]}
     add_filter_stats(report, {"records_read": 12, "build_verified": False,

@@ -10,8 +10,8 @@ import pytest
 import requests
 from loopback import LoopbackServer, forbid_outside_network
 
-from dualdx.download import Source, fetch, official_sources, sha256_file, write_manifest
-from dualdx.errors import ResourceError
+from dualdx.core.errors import ResourceError
+from dualdx.knowledge.download import Source, fetch, official_sources, sha256_file, write_manifest
 
 REL = "clinvar/clinvar_2016-09_GRCh38_panel.ncbi-keys.derived.vcf"
 FAST = {"backoff": 0.01, "timeout": 0.5}
@@ -173,7 +173,7 @@ def test_run_download_resources(server: LoopbackServer, shared_data: Path,
     import gzip
     import logging
 
-    from dualdx.download import run_download_resources
+    from dualdx.knowledge.download import run_download_resources
 
     vcf = (shared_data / REL).read_bytes()
     server.add_file("pub/clinvar/vcf_GRCh38/clinvar.vcf.gz", gzip.compress(vcf))
@@ -196,7 +196,7 @@ def test_run_download_resources(server: LoopbackServer, shared_data: Path,
 
 
 def test_gnomad_url_template() -> None:
-    from dualdx.download import gnomad_url_template
+    from dualdx.knowledge.download import gnomad_url_template
 
     t38 = gnomad_url_template("GRCh38")
     assert t38.format(chrom="11").endswith("/release/4.1/vcf/exomes/"

@@ -1,4 +1,4 @@
-"""Tests of dualdx.filtering (stage filter_panel)."""
+"""Tests of dualdx.inputs.filtering (stage filter_panel)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dualdx.errors import InputError
-from dualdx.filtering import (
+from dualdx.core.errors import InputError
+from dualdx.inputs.filtering import (
     CONTIG_LENGTHS,
     guess_build,
     range_regex,
@@ -26,8 +26,8 @@ from dualdx.filtering import (
     split_values,
     trim_alleles,
 )
-from dualdx.panel import load_panel
-from dualdx.vcf import read_panel_vcf
+from dualdx.inputs.panel import load_panel
+from dualdx.inputs.vcf import read_panel_vcf
 
 REPO = Path(__file__).resolve().parents[2]
 PANEL = str(REPO / "resources" / "panels" / "default.tsv")

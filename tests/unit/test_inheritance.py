@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 
-from dualdx.errors import InputError
-from dualdx.inheritance import (
+from dualdx.core.errors import InputError
+from dualdx.core.model import Affection, Call, Sex, VariantRecord
+from dualdx.inputs.pedigree import Pedigree, Person
+from dualdx.interpretation.inheritance import (
     TSV_COLUMNS,
     TrustThresholds,
     affection_for_disease,
@@ -30,8 +32,6 @@ from dualdx.inheritance import (
     run_assign_inheritance,
     trusted,
 )
-from dualdx.model import Affection, Call, Sex, VariantRecord
-from dualdx.pedigree import Pedigree, Person
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "inheritance"
 

@@ -17,9 +17,9 @@ from typing import Any
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from dualdx.inheritance import TrustThresholds, assign_inheritance
-from dualdx.model import Call, VariantRecord
-from dualdx.pedigree import Pedigree, Person
+from dualdx.core.model import Call, VariantRecord
+from dualdx.inputs.pedigree import Pedigree, Person
+from dualdx.interpretation.inheritance import TrustThresholds, assign_inheritance
 
 KNOWLEDGE: dict[str, Any] = {
     "genes": {"G": ["D:AD", "D:AR", "D:BOTH"]},

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from loopback import LoopbackServer, forbid_outside_network
 
-from dualdx.errors import ResourceError
-from dualdx.online import VepClient, predicted_hgvs_p
+from dualdx.core.errors import ResourceError
+from dualdx.knowledge.online import VepClient, predicted_hgvs_p
 
 # VCF-style request -> the real response recorded for that variant (formats/api/vep_rest/).
 # The insertion fixture is LMNA c.2_3insA (codons atg/atAg, + strand): anchor base c.2 = T.

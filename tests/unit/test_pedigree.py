@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from dualdx.errors import InputError
-from dualdx.model import Call
-from dualdx.pedigree import (
+from dualdx.core.errors import InputError
+from dualdx.core.model import Call
+from dualdx.inputs.pedigree import (
     Pedigree,
     Person,
     check_sex_from_genotypes,

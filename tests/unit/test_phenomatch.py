@@ -1,4 +1,4 @@
-"""dualdx.phenomatch on a small hand-made ontology (IC values chosen for the test)."""
+"""dualdx.interpretation.phenotype_match on a small hand-made ontology (IC values chosen for the test)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dualdx.phenomatch import (
+from dualdx.interpretation.phenotype_match import (
     IC_THRESHOLD,
     PatientTerm,
     background_probability,
@@ -122,7 +122,7 @@ def test_poisson_binomial_matches_enumeration(probs: list[float], k: int) -> Non
 
 
 def test_pp4_needs_a_match_unlikely_by_chance() -> None:
-    from dualdx.phenomatch import phenotype_specificity
+    from dualdx.interpretation.phenotype_match import phenotype_specificity
 
     k = knowledge({"MIOP": ["HP:0011002", "HP:0002756"], "GENERAL": ["HP:0000924"]})
     k["genes"] = {"TCIRG1": ["MIOP"], "OTHER": ["GENERAL"]}

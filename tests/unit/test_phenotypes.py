@@ -1,4 +1,4 @@
-"""dualdx.phenotypes: TSV and Phenopacket v2 input, checks against the HPO knowledge."""
+"""dualdx.inputs.phenotypes: TSV and Phenopacket v2 input, checks against the HPO knowledge."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from dualdx.errors import InputError
-from dualdx.phenotypes import (
+from dualdx.core.errors import InputError
+from dualdx.inputs.phenotypes import (
     PhenotypeTerm,
     load_phenopackets,
     load_phenotype_table,
@@ -122,7 +122,7 @@ def test_validate_present_wins_over_excluded() -> None:
 
 
 def test_load_phenotypes_dispatches_tsv_and_phenopackets(tmp_path: Path) -> None:
-    from dualdx.phenotypes import PhenotypeTerm, load_phenotypes
+    from dualdx.inputs.phenotypes import PhenotypeTerm, load_phenotypes
 
     (tmp_path / "p.tsv").write_text("sample_id\thpo_id\nA\tHP:0011002\n")
     packet = {"id": "pp1", "subject": {"id": "B"},

@@ -1,4 +1,4 @@
-"""Tests for dualdx.provenance: hashing, versions, timestamps, deterministic output."""
+"""Tests for dualdx.provenance.record: hashing, versions, timestamps, deterministic output."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 import dualdx
-from dualdx import provenance
-from dualdx.errors import InputError
+from dualdx.core.errors import InputError
+from dualdx.provenance import record as provenance
 
 LOG = logging.getLogger("test_provenance")
 

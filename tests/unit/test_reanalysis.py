@@ -1,4 +1,4 @@
-"""Tests for dualdx.reanalysis: what changed between two runs and which release caused it."""
+"""Tests for dualdx.provenance.reanalysis: what changed between two runs and which release caused it."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from dualdx import reanalysis
-from dualdx.errors import InputError
+from dualdx.core.errors import InputError
+from dualdx.provenance import reanalysis
 
 LOG = logging.getLogger("test_reanalysis")
 

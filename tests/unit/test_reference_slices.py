@@ -12,15 +12,15 @@ import pysam
 import pytest
 from loopback import LoopbackServer, forbid_outside_network
 
-from dualdx.download import (
+from dualdx.core.errors import InputError, ResourceError
+from dualdx.knowledge.download import (
     Source,
     fasta_slices_info,
     fetch_fasta_slices,
     official_reference,
     run_download_resources,
 )
-from dualdx.errors import InputError, ResourceError
-from dualdx.sequence import GenomeSequence
+from dualdx.knowledge.sequence import GenomeSequence
 
 LENGTHS = {"1": 150_000, "2": 90_001}  # > 64 KiB each: several BGZF blocks per contig
 # the 2nd region spans three BGZF blocks; the 3rd ends past the end of its contig

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dualdx.errors import InputError
-from dualdx.report import (
+from dualdx.core.errors import InputError
+from dualdx.report.render import (
     compact_genotype,
     format_af,
     genotype_copies,
@@ -371,7 +371,7 @@ def test_render_pdf_error_when_weasyprint_missing(monkeypatch: pytest.MonkeyPatc
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", fake_import)
-    from dualdx.errors import DualdxError
+    from dualdx.core.errors import DualdxError
 
     with pytest.raises(DualdxError, match=r"libpango-1\.0-0"):
         render_pdf("<html></html>", str(tmp_path / "x.pdf"))
@@ -397,7 +397,7 @@ def test_wall_clock_time_stays_out_of_the_page() -> None:
     import json
     from pathlib import Path
 
-    from dualdx.report import render_html
+    from dualdx.report.render import render_html
 
     data = Path(__file__).resolve().parents[1] / "data" / "report"
     report = json.loads((data / "report.json").read_text())
@@ -413,7 +413,7 @@ def test_diagnosis_card_shows_the_least_certain_allele() -> None:
     import json
     from pathlib import Path
 
-    from dualdx.report import diagnosis_views
+    from dualdx.report.render import diagnosis_views
 
     data = Path(__file__).resolve().parents[1] / "data" / "report"
     report = json.loads((data / "report.json").read_text())
@@ -428,7 +428,7 @@ def test_filter_funnel_in_methods() -> None:
     import json
     from pathlib import Path
 
-    from dualdx.report import render_html
+    from dualdx.report.render import render_html
 
     data = Path(__file__).resolve().parents[1] / "data" / "report"
     report = json.loads((data / "report.json").read_text())

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dualdx.svg import (
+from dualdx.report.svg import (
     MatrixColumn,
     MatrixRow,
     PedMember,

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dualdx.filtering import CONTIG_LENGTHS
+from dualdx.inputs.filtering import CONTIG_LENGTHS
+from dualdx.inputs.vcf import parse_header, parse_line
 from dualdx.synthetic import (
     BROTHER,
     EXAMPLE_VARIANTS,
@@ -21,7 +22,6 @@ from dualdx.synthetic import (
     write_example,
     write_wgs,
 )
-from dualdx.vcf import parse_header, parse_line
 
 
 def _data(path: Path) -> list[list[str]]:

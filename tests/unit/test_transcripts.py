@@ -1,4 +1,4 @@
-"""Transcript models (dualdx.transcripts) and sequence access (dualdx.sequence)."""
+"""Transcript models (dualdx.knowledge.transcripts) and sequence access (dualdx.knowledge.sequence)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from pathlib import Path
 import pysam
 import pytest
 
-from dualdx.errors import InputError
-from dualdx.hgvs import annotate_transcript, most_severe_consequence, region_of
-from dualdx.panel import load_panel
-from dualdx.sequence import GenomeSequence, TranscriptSequences, revcomp
-from dualdx.transcripts import (
+from dualdx.annotation.consequence import annotate_transcript, most_severe_consequence, region_of
+from dualdx.core.errors import InputError
+from dualdx.inputs.panel import load_panel
+from dualdx.knowledge.sequence import GenomeSequence, TranscriptSequences, revcomp
+from dualdx.knowledge.transcripts import (
     load_all_transcripts,
     load_other_transcripts,
     load_transcript_models,

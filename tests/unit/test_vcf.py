@@ -1,4 +1,4 @@
-"""Tests of dualdx.vcf (VCF text helpers and the panel VCF reader)."""
+"""Tests of dualdx.inputs.vcf (VCF text helpers and the panel VCF reader)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import pysam
 import pytest
 
-from dualdx.errors import InputError
-from dualdx.vcf import (
+from dualdx.core.errors import InputError
+from dualdx.inputs.vcf import (
     compression,
     parse_gt,
     parse_header,

@@ -2,10 +2,19 @@
 import sys
 from pathlib import Path
 
-from dualdx.config import load_sample_sheet, resolve_config, shared_vcfs
-from dualdx.errors import InputError
-
 WORKFLOW_ROOT = Path(workflow.main_snakefile).resolve().parent
+# The workflow's own package runs, whatever dualdx is installed: here, and in every rule's
+# script (they inherit PYTHONPATH, locally, under --use-conda and in cluster jobs).
+WORKFLOW_SRC = str(WORKFLOW_ROOT / "src")
+sys.path.insert(0, WORKFLOW_SRC)
+
+from dualdx.core.stage import use_workflow_package
+
+use_workflow_package(WORKFLOW_SRC)
+
+from dualdx.core.errors import InputError
+from dualdx.inputs.config import load_sample_sheet, resolve_config, shared_vcfs
+
 SCHEMAS = WORKFLOW_ROOT / "workflow" / "schemas"
 CONFIG_SOURCE = ", ".join(str(p) for p in workflow.configfiles) or "the configuration"
 

@@ -1,13 +1,11 @@
-"""Adapter: rule annotate_variants -> dualdx.annotate.run_annotate_variants."""
+"""Adapter: rule annotate_variants -> dualdx.annotation.annotate.run_annotate_variants."""
 
-import sys
-from pathlib import Path
 from typing import Any
 
 
 def main(smk: Any) -> None:
-    from dualdx.adapter import run_stage
-    from dualdx.annotate import AnnotationSettings, run_annotate_variants
+    from dualdx.annotation.annotate import AnnotationSettings, run_annotate_variants
+    from dualdx.core.stage import run_stage
 
     settings = AnnotationSettings(
         build=smk.params.build,
@@ -35,7 +33,5 @@ def main(smk: Any) -> None:
     )
 
 
-if "snakemake" in globals():
-    # the workflow's own package version runs, installed or not (e.g. under --use-conda)
-    sys.path.insert(0, str(Path(snakemake.scriptdir).parents[1] / "src"))  # type: ignore[name-defined]  # noqa: F821
+if "snakemake" in globals():  # run by Snakemake; common.smk puts the workflow's src/ first
     main(snakemake)  # type: ignore[name-defined]  # noqa: F821

@@ -1,14 +1,12 @@
-"""Adapter: rule assign_inheritance -> dualdx.inheritance.run_assign_inheritance."""
+"""Adapter: rule assign_inheritance -> dualdx.interpretation.inheritance.run_assign_inheritance."""
 
-import sys
-from pathlib import Path
 from typing import Any
 
 
 def main(smk: Any) -> None:
-    from dualdx.adapter import as_list, run_stage
-    from dualdx.inheritance import TrustThresholds, run_assign_inheritance
-    from dualdx.phenotypes import load_phenotypes
+    from dualdx.core.stage import as_list, run_stage
+    from dualdx.inputs.phenotypes import load_phenotypes
+    from dualdx.interpretation.inheritance import TrustThresholds, run_assign_inheritance
 
     def body(log: Any) -> None:
         pheno = load_phenotypes(as_list(smk.input.phenotypes))
@@ -28,7 +26,5 @@ def main(smk: Any) -> None:
     run_stage("assign_inheritance", smk.log[0], body)
 
 
-if "snakemake" in globals():
-    # the workflow's own package version runs, installed or not (e.g. under --use-conda)
-    sys.path.insert(0, str(Path(snakemake.scriptdir).parents[1] / "src"))  # type: ignore[name-defined]  # noqa: F821
+if "snakemake" in globals():  # run by Snakemake; common.smk puts the workflow's src/ first
     main(snakemake)  # type: ignore[name-defined]  # noqa: F821

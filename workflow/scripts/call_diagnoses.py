@@ -1,14 +1,12 @@
-"""Adapter: rule call_diagnoses -> dualdx.diagnosis.run_call_diagnoses."""
+"""Adapter: rule call_diagnoses -> dualdx.interpretation.call_diagnoses.run_call_diagnoses."""
 
-import sys
-from pathlib import Path
 from typing import Any
 
 
 def main(smk: Any) -> None:
-    from dualdx.adapter import as_list, run_stage
-    from dualdx.diagnosis import run_call_diagnoses
-    from dualdx.phenotypes import load_phenotypes
+    from dualdx.core.stage import as_list, run_stage
+    from dualdx.inputs.phenotypes import load_phenotypes
+    from dualdx.interpretation.call_diagnoses import run_call_diagnoses
 
     def body(log: Any) -> None:
         pheno = load_phenotypes(as_list(smk.input.phenotypes))
@@ -37,7 +35,5 @@ def main(smk: Any) -> None:
     run_stage("call_diagnoses", smk.log[0], body)
 
 
-if "snakemake" in globals():
-    # the workflow's own package version runs, installed or not (e.g. under --use-conda)
-    sys.path.insert(0, str(Path(snakemake.scriptdir).parents[1] / "src"))  # type: ignore[name-defined]  # noqa: F821
+if "snakemake" in globals():  # run by Snakemake; common.smk puts the workflow's src/ first
     main(snakemake)  # type: ignore[name-defined]  # noqa: F821

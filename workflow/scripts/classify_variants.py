@@ -1,14 +1,12 @@
-"""Adapter: rule classify_variants -> dualdx.acmg.run_classify_variants."""
+"""Adapter: rule classify_variants -> dualdx.interpretation.acmg.classify.run_classify_variants."""
 
-import sys
-from pathlib import Path
 from typing import Any
 
 
 def main(smk: Any) -> None:
-    from dualdx.acmg import run_classify_variants
-    from dualdx.adapter import as_list, run_stage
-    from dualdx.phenotypes import load_phenotypes
+    from dualdx.core.stage import as_list, run_stage
+    from dualdx.inputs.phenotypes import load_phenotypes
+    from dualdx.interpretation.acmg.classify import run_classify_variants
 
     run_stage(
         "classify_variants",
@@ -28,7 +26,5 @@ def main(smk: Any) -> None:
     )
 
 
-if "snakemake" in globals():
-    # the workflow's own package version runs, installed or not (e.g. under --use-conda)
-    sys.path.insert(0, str(Path(snakemake.scriptdir).parents[1] / "src"))  # type: ignore[name-defined]  # noqa: F821
+if "snakemake" in globals():  # run by Snakemake; common.smk puts the workflow's src/ first
     main(snakemake)  # type: ignore[name-defined]  # noqa: F821

@@ -1,13 +1,11 @@
-"""Adapter: rule compare_reanalysis -> dualdx.reanalysis.run_compare."""
+"""Adapter: rule compare_reanalysis -> dualdx.provenance.reanalysis.run_compare."""
 
-import sys
-from pathlib import Path
 from typing import Any
 
 
 def main(smk: Any) -> None:
-    from dualdx.adapter import run_stage
-    from dualdx.reanalysis import run_compare
+    from dualdx.core.stage import run_stage
+    from dualdx.provenance.reanalysis import run_compare
 
     run_stage(
         "compare_reanalysis",
@@ -23,7 +21,5 @@ def main(smk: Any) -> None:
     )
 
 
-if "snakemake" in globals():
-    # the workflow's own package version runs, installed or not (e.g. under --use-conda)
-    sys.path.insert(0, str(Path(snakemake.scriptdir).parents[1] / "src"))  # type: ignore[name-defined]  # noqa: F821
+if "snakemake" in globals():  # run by Snakemake; common.smk puts the workflow's src/ first
     main(snakemake)  # type: ignore[name-defined]  # noqa: F821

@@ -1,13 +1,11 @@
-"""Adapter: rule distill_knowledge -> dualdx.hpo.run_distill_for_phenotypes."""
+"""Adapter: rule distill_knowledge -> dualdx.knowledge.hpo.run_distill_for_phenotypes."""
 
-import sys
-from pathlib import Path
 from typing import Any
 
 
 def main(smk: Any) -> None:
-    from dualdx.adapter import as_list, run_stage
-    from dualdx.hpo import run_distill_for_phenotypes
+    from dualdx.core.stage import as_list, run_stage
+    from dualdx.knowledge.hpo import run_distill_for_phenotypes
 
     run_stage(
         "distill_knowledge",
@@ -22,7 +20,5 @@ def main(smk: Any) -> None:
     )
 
 
-if "snakemake" in globals():
-    # the workflow's own package version runs, installed or not (e.g. under --use-conda)
-    sys.path.insert(0, str(Path(snakemake.scriptdir).parents[1] / "src"))  # type: ignore[name-defined]  # noqa: F821
+if "snakemake" in globals():  # run by Snakemake; common.smk puts the workflow's src/ first
     main(snakemake)  # type: ignore[name-defined]  # noqa: F821

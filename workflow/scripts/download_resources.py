@@ -1,13 +1,11 @@
-"""Adapter: rule download_resources -> dualdx.download.run_download_resources."""
+"""Adapter: rule download_resources -> dualdx.knowledge.download.run_download_resources."""
 
-import sys
-from pathlib import Path
 from typing import Any
 
 
 def main(smk: Any) -> None:
-    from dualdx.adapter import run_stage
-    from dualdx.download import run_download_resources
+    from dualdx.core.stage import run_stage
+    from dualdx.knowledge.download import run_download_resources
 
     run_stage(
         "download_resources",
@@ -22,7 +20,5 @@ def main(smk: Any) -> None:
     )
 
 
-if "snakemake" in globals():
-    # the workflow's own package version runs, installed or not (e.g. under --use-conda)
-    sys.path.insert(0, str(Path(snakemake.scriptdir).parents[1] / "src"))  # type: ignore[name-defined]  # noqa: F821
+if "snakemake" in globals():  # run by Snakemake; common.smk puts the workflow's src/ first
     main(snakemake)  # type: ignore[name-defined]  # noqa: F821

@@ -1,13 +1,11 @@
-"""Adapter: rule filter_panel -> dualdx.filtering.run_filter_panel."""
+"""Adapter: rule filter_panel -> dualdx.inputs.filtering.run_filter_panel."""
 
-import sys
-from pathlib import Path
 from typing import Any
 
 
 def main(smk: Any) -> None:
-    from dualdx.adapter import as_list, run_stage
-    from dualdx.filtering import run_filter_panel, write_filter_stats
+    from dualdx.core.stage import as_list, run_stage
+    from dualdx.inputs.filtering import run_filter_panel, write_filter_stats
 
     def body(log: Any) -> None:
         stats = run_filter_panel(
@@ -23,7 +21,5 @@ def main(smk: Any) -> None:
     run_stage("filter_panel", smk.log[0], body)
 
 
-if "snakemake" in globals():
-    # the workflow's own package version runs, installed or not (e.g. under --use-conda)
-    sys.path.insert(0, str(Path(snakemake.scriptdir).parents[1] / "src"))  # type: ignore[name-defined]  # noqa: F821
+if "snakemake" in globals():  # run by Snakemake; common.smk puts the workflow's src/ first
     main(snakemake)  # type: ignore[name-defined]  # noqa: F821

@@ -1,13 +1,12 @@
-"""Adapter: rule render_pdf -> dualdx.report.render_pdf."""
+"""Adapter: rule render_pdf -> dualdx.report.render.render_pdf."""
 
-import sys
 from pathlib import Path
 from typing import Any
 
 
 def main(smk: Any) -> None:
-    from dualdx.adapter import run_stage
-    from dualdx.report import render_pdf
+    from dualdx.core.stage import run_stage
+    from dualdx.report.render import render_pdf
 
     run_stage(
         "render_pdf",
@@ -16,7 +15,5 @@ def main(smk: Any) -> None:
     )
 
 
-if "snakemake" in globals():
-    # the workflow's own package version runs, installed or not (e.g. under --use-conda)
-    sys.path.insert(0, str(Path(snakemake.scriptdir).parents[1] / "src"))  # type: ignore[name-defined]  # noqa: F821
+if "snakemake" in globals():  # run by Snakemake; common.smk puts the workflow's src/ first
     main(snakemake)  # type: ignore[name-defined]  # noqa: F821

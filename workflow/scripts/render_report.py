@@ -1,13 +1,11 @@
-"""Adapter: rule render_report -> dualdx.report.run_render_report."""
+"""Adapter: rule render_report -> dualdx.report.render.run_render_report."""
 
-import sys
-from pathlib import Path
 from typing import Any
 
 
 def main(smk: Any) -> None:
-    from dualdx.adapter import as_list, run_stage
-    from dualdx.report import run_render_report
+    from dualdx.core.stage import as_list, run_stage
+    from dualdx.report.render import run_render_report
 
     reanalysis = as_list(smk.input.reanalysis)
     run_stage(
@@ -24,7 +22,5 @@ def main(smk: Any) -> None:
     )
 
 
-if "snakemake" in globals():
-    # the workflow's own package version runs, installed or not (e.g. under --use-conda)
-    sys.path.insert(0, str(Path(snakemake.scriptdir).parents[1] / "src"))  # type: ignore[name-defined]  # noqa: F821
+if "snakemake" in globals():  # run by Snakemake; common.smk puts the workflow's src/ first
     main(snakemake)  # type: ignore[name-defined]  # noqa: F821

@@ -1,14 +1,12 @@
-"""Adapter: rule write_provenance -> dualdx.provenance.run_write_provenance."""
+"""Adapter: rule write_provenance -> dualdx.provenance.record.run_write_provenance."""
 
-import sys
-from pathlib import Path
 from typing import Any
 
 
 def main(smk: Any) -> None:
-    from dualdx.acmg import RULESETS
-    from dualdx.adapter import as_list, run_stage
-    from dualdx.provenance import run_write_provenance
+    from dualdx.core.stage import as_list, run_stage
+    from dualdx.interpretation.acmg.classify import RULESETS
+    from dualdx.provenance.record import run_write_provenance
 
     inputs = {
         "vcfs": as_list(smk.input.vcfs),
@@ -36,7 +34,5 @@ def main(smk: Any) -> None:
     )
 
 
-if "snakemake" in globals():
-    # the workflow's own package version runs, installed or not (e.g. under --use-conda)
-    sys.path.insert(0, str(Path(snakemake.scriptdir).parents[1] / "src"))  # type: ignore[name-defined]  # noqa: F821
+if "snakemake" in globals():  # run by Snakemake; common.smk puts the workflow's src/ first
     main(snakemake)  # type: ignore[name-defined]  # noqa: F821

@@ -1,0 +1,852 @@
+"""Variant consequence on a transcript, HGVS c. and p. (rules: ``formats/HGVS_RULES.md``).
+
+Conventions (HGVS Nomenclature, varnomen):
+- Indels are shifted 3' in the transcript direction before formatting, but only when the reference
+  sequence is known (genome FASTA, or the mRNA for exonic positions) and never across an
+  exon/intron boundary (as biocommons ``hgvs`` does by default). Without sequence the given
+  position is kept and a note says so.
+- Deleted bases are not written (``c.1559del``); a tandem copy of the 5' flank is ``dup``.
+- Protein descriptions are predictions, so they are parenthesised: ``p.(Ala179Thr)``,
+  ``p.(Arg71*)``, ``p.(Gly5Valfs*12)``, ``p.(=)``, ``p.(Met1?)``, ``p.(*525Glnext*17)``.
+  In ``fs*N`` and ``ext*N`` the first changed residue is counted as position 1.
+- Amino acids are only ever derived from a reference sequence; without one ``hgvs_p`` is None
+  and ``protein_effect_determined`` is False.
+- NMD rule: a premature stop codon whose first base lies more than 50 nt upstream of the last
+  exon-exon junction (i.e. not in the last exon and not in the 3'-most 50 nt of the penultimate
+  exon) is predicted to trigger nonsense-mediated decay.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from dualdx.core.errors import InputError
+from dualdx.core.model import TranscriptConsequence
+from dualdx.knowledge.sequence import GenomeSequence, TranscriptSequences, revcomp
+from dualdx.knowledge.transcripts import Transcript, TranscriptIndex
+
+# Severity order of Ensembl VEP (most severe first), restricted to terms this module can emit
+# plus the common others so that terms from elsewhere can be ranked too.
+SEVERITY_ORDER: tuple[str, ...] = (
+    "transcript_ablation",
+    "splice_acceptor_variant",
+    "splice_donor_variant",
+    "stop_gained",
+    "frameshift_variant",
+    "stop_lost",
+    "start_lost",
+    "transcript_amplification",
+    "feature_elongation",
+    "feature_truncation",
+    "inframe_insertion",
+    "inframe_deletion",
+    "missense_variant",
+    "protein_altering_variant",
+    "splice_donor_5th_base_variant",
+    "splice_region_variant",
+    "splice_donor_region_variant",
+    "splice_polypyrimidine_tract_variant",
+    "incomplete_terminal_codon_variant",
+    "start_retained_variant",
+    "stop_retained_variant",
+    "synonymous_variant",
+    "coding_sequence_variant",
+    "mature_miRNA_variant",
+    "5_prime_UTR_variant",
+    "3_prime_UTR_variant",
+    "non_coding_transcript_exon_variant",
+    "intron_variant",
+    "NMD_transcript_variant",
+    "non_coding_transcript_variant",
+    "coding_transcript_variant",
+    "upstream_gene_variant",
+    "downstream_gene_variant",
+    "TFBS_ablation",
+    "TFBS_amplification",
+    "TF_binding_site_variant",
+    "regulatory_region_ablation",
+    "regulatory_region_amplification",
+    "regulatory_region_variant",
+    "intergenic_variant",
+    "sequence_variant",
+)
+SEVERITY_RANK: dict[str, int] = {t: i for i, t in enumerate(SEVERITY_ORDER)}
+_UNKNOWN_RANK = len(SEVERITY_ORDER)
+
+UP_DOWN_DISTANCE = 5000  # bp, VEP default for upstream/downstream_gene_variant
+
+AA3: dict[str, str] = {
+    "A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "E": "Glu",
+    "G": "Gly", "H": "His", "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe",
+    "P": "Pro", "S": "Ser", "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "*": "*",
+    "U": "Sec", "X": "Xaa",
+}
+
+
+def _codon_table() -> dict[str, str]:
+    bases = "TCAG"
+    aas = "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG"
+    table: dict[str, str] = {}
+    i = 0
+    for a in bases:
+        for b in bases:
+            for c in bases:
+                table[a + b + c] = aas[i]
+                i += 1
+    return table
+
+
+CODONS: dict[str, str] = _codon_table()
+
+
+def translate(seq: str, to_stop: bool = False) -> str:
+    """Standard-code translation of whole codons; unknown codons give 'X'."""
+    out: list[str] = []
+    get = CODONS.get
+    for i in range(0, len(seq) - 2, 3):
+        aa = get(seq[i:i + 3], "X")
+        out.append(aa)
+        if to_stop and aa == "*":
+            break
+    return "".join(out)
+
+
+def most_severe_consequence(terms: Iterable[str]) -> str:
+    """The most severe SO term (VEP order); terms may be '&'-joined. '' for no terms."""
+    flat = [t for term in terms for t in term.split("&") if t]
+    if not flat:
+        return ""
+    return min(flat, key=lambda t: SEVERITY_RANK.get(t, _UNKNOWN_RANK))
+
+
+def join_consequences(terms: Iterable[str]) -> str:
+    """Unique terms, most severe first, joined with '&'."""
+    uniq = set(terms)
+    return "&".join(sorted(uniq, key=lambda t: (SEVERITY_RANK.get(t, _UNKNOWN_RANK), t)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Positions
+
+
+def region_of(tx: Transcript, pos: int) -> str:
+    """Region of one genomic position: 'upstream', 'downstream', 'intron', '5_prime_UTR',
+    'CDS', '3_prime_UTR' or 'non_coding_exon'."""
+    ix = tx.index
+    k, kind = ix.locate(tx.strand * pos)
+    if kind == 2:
+        return "upstream"
+    if kind == 3:
+        return "downstream"
+    if kind == 1:
+        return "intron"
+    n = ix.n_of(tx.strand * pos, k)
+    if ix.cds_n_start is None or ix.cds_n_end is None:
+        return "non_coding_exon"
+    if n < ix.cds_n_start:
+        return "5_prime_UTR"
+    if n > ix.cds_n_end:
+        return "3_prime_UTR"
+    return "CDS"
+
+
+def _n_to_c(ix: TranscriptIndex, n: int) -> str:
+    cs, ce = ix.cds_n_start, ix.cds_n_end
+    if cs is None or ce is None:
+        return str(n)
+    if n < cs:
+        return f"-{cs - n}"
+    if n > ce:
+        return f"*{n - ce}"
+    return str(n - cs + 1)
+
+
+def hgvs_position(tx: Transcript, x: int) -> str:
+    """c. (or n.) position string of an oriented position ``x = strand * genomic``."""
+    ix = tx.index
+    k, kind = ix.locate(x)
+    if kind == 0:
+        return _n_to_c(ix, ix.n_of(x, k))
+    if kind == 1:
+        d5 = x - ix.x_ends[k]
+        d3 = ix.x_starts[k + 1] - x
+        if d5 <= d3:
+            return f"{_n_to_c(ix, ix.n_of(ix.x_ends[k], k))}+{d5}"
+        return f"{_n_to_c(ix, ix.n_starts[k + 1])}-{d3}"
+    if kind == 2:
+        return _n_to_c(ix, 1 - (ix.x_starts[0] - x))
+    return _n_to_c(ix, ix.length + (x - ix.x_ends[-1]))
+
+
+def genomic_to_c(tx: Transcript, pos: int) -> str:
+    """c. position string of a genomic position (without the 'c.' prefix)."""
+    return hgvs_position(tx, tx.strand * pos)
+
+
+# ---------------------------------------------------------------------------------------------
+# Alleles
+
+
+_EMPTY = ("", "-", ".")
+
+
+def _clean_allele(a: str, chrom: str, pos: int) -> str:
+    a = a.strip().upper()
+    if a in _EMPTY:
+        return ""
+    if not all(c in "ACGTN" for c in a):
+        raise InputError(None, f"allele {a!r} at {chrom}:{pos} is not a nucleotide sequence",
+                         "split multiallelic records and drop symbolic/'*' alleles before "
+                         "annotating", where=f"{chrom}:{pos}")
+    return a
+
+
+def trim_alleles(pos: int, ref: str, alt: str) -> tuple[int, str, str]:
+    """Drop the shared suffix, then the shared prefix (VCF anchor); return (pos, ref, alt)."""
+    while ref and alt and ref[-1] == alt[-1]:
+        ref, alt = ref[:-1], alt[:-1]
+    i = 0
+    while i < len(ref) and i < len(alt) and ref[i] == alt[i]:
+        i += 1
+    return pos + i, ref[i:], alt[i:]
+
+
+@dataclass
+class _Var:
+    """Variant in oriented transcript coordinates: deleted [x1, x2] (x2 = x1-1: insertion
+    between x1-1 and x1), bases in transcript sense."""
+
+    x1: int
+    x2: int
+    ref: str
+    alt: str
+
+    @property
+    def is_ins(self) -> bool:
+        return not self.ref
+
+
+@dataclass
+class _Seq:
+    """Reference sequence access in oriented coordinates for one transcript."""
+
+    tx: Transcript
+    genome: GenomeSequence | None
+    mrna: str | None  # validated against the model (length), or None
+    notes: list[str] = field(default_factory=list)
+
+    def get(self, x1: int, x2: int) -> str | None:
+        """Transcript-sense bases at oriented x1..x2, or None when not known."""
+        if x2 < x1:
+            return ""
+        tx = self.tx
+        if self.genome is not None and self.genome.has_contig(tx.chrom):
+            if tx.strand == 1:
+                s = self.genome.fetch(tx.chrom, x1, x2)
+            else:
+                s = revcomp(self.genome.fetch(tx.chrom, -x2, -x1))
+            return s if len(s) == x2 - x1 + 1 else None
+        if self.mrna is not None:
+            ix = tx.index
+            k1, kind1 = ix.locate(x1)
+            k2, kind2 = ix.locate(x2)
+            if kind1 == 0 and kind2 == 0 and k1 == k2:
+                n1 = ix.n_of(x1, k1)
+                return self.mrna[n1 - 1:n1 - 1 + x2 - x1 + 1]
+        return None
+
+
+def _region_bounds(ix: TranscriptIndex, x: int) -> tuple[int, int]:
+    k, kind = ix.locate(x)
+    if kind == 0:
+        return ix.x_starts[k], ix.x_ends[k]
+    if kind == 1:
+        return ix.x_ends[k] + 1, ix.x_starts[k + 1] - 1
+    if kind == 2:
+        return x - 10**9, ix.x_starts[0] - 1
+    return ix.x_ends[-1] + 1, x + 10**9
+
+
+def _shift_3prime(v: _Var, seq: _Seq) -> tuple[_Var, bool]:
+    """Move a pure deletion/insertion to its most 3' position within its exon/intron.
+    Returns (variant, shifted_or_checked); False when the sequence was not known."""
+    ix = seq.tx.index
+    left = v.x1 if not v.is_ins else v.x1 - 1
+    lo, hi = _region_bounds(ix, left)
+    if not (lo <= v.x2 <= hi) or (v.is_ins and not lo <= v.x1 <= hi):
+        return v, True  # spans a boundary (or insertion at a boundary): no shift by rule
+    unit = v.ref if v.ref else v.alt
+    x1, x2 = v.x1, v.x2
+    window = 64
+    while True:
+        nxt_hi = min(hi, x2 + window)
+        if nxt_hi <= x2:
+            break
+        nxt = seq.get(x2 + 1, nxt_hi)
+        if nxt is None:
+            return v, False
+        moved = 0
+        for b in nxt:
+            if b != unit[0]:
+                break
+            unit = unit[1:] + b
+            moved += 1
+        x1 += moved
+        x2 += moved
+        if moved < len(nxt):
+            break
+    if v.is_ins:
+        return _Var(x1, x2, "", unit), True
+    return _Var(x1, x2, unit, ""), True
+
+
+# ---------------------------------------------------------------------------------------------
+# Reference protein cache
+
+
+@dataclass(frozen=True)
+class _RefProtein:
+    protein: str  # one-letter, ending with '*'
+    ok: bool
+    problem: str | None
+
+
+_PROTEIN_CACHE: dict[tuple[str, int, int, int], _RefProtein] = {}
+
+
+def _reference_protein(tx: Transcript, mrna: str) -> _RefProtein:
+    ix = tx.index
+    cs, ce = ix.cds_n_start, ix.cds_n_end
+    assert cs is not None and ce is not None
+    key = (tx.refseq, cs, ce, hash(mrna))
+    hit = _PROTEIN_CACHE.get(key)
+    if hit is not None:
+        return hit
+    cds = mrna[cs - 1:ce]
+    prot = translate(cds)
+    problem: str | None = None
+    if len(cds) % 3:
+        problem = f"CDS of {tx.refseq} from the sequence is not a multiple of 3"
+    elif not prot.endswith("*"):
+        problem = f"CDS of {tx.refseq} from the sequence does not end in a stop codon"
+    elif "*" in prot[:-1]:
+        problem = f"CDS of {tx.refseq} from the sequence has an internal stop codon"
+    elif cds[:3] != "ATG":
+        problem = f"CDS of {tx.refseq} from the sequence does not start with ATG"
+    res = _RefProtein(prot, problem is None, problem)
+    if len(_PROTEIN_CACHE) > 256:
+        _PROTEIN_CACHE.clear()
+    _PROTEIN_CACHE[key] = res
+    return res
+
+
+# ---------------------------------------------------------------------------------------------
+# Protein effect
+
+
+@dataclass
+class _Protein:
+    terms: list[str]
+    hgvs_p: str
+    protein_pos: int | None
+    ref_aa: str | None
+    alt_aa: str | None
+    length_change: int | None
+    ptc_cds_index: int | None  # 0-based CDS index of the first base of a premature stop
+
+
+def _aa(a: str) -> str:
+    return AA3.get(a, "Xaa")
+
+
+def _aas(s: str) -> str:
+    return "".join(_aa(a) for a in s)
+
+
+def _protein_effect(ref_prot: str, mrna: str, cs: int, d1: int, d2: int,
+                    ins: str) -> _Protein:
+    """Effect of replacing CDS bases d1..d2 (0-based CDS coordinates; d2 = d1-1 for an
+    insertion) with ``ins``, on a CDS starting at n. position ``cs`` of ``mrna``."""
+    ext = mrna[cs - 1:]
+    alt_ext = ext[:d1] + ins + ext[d2 + 1:]
+    delta = len(ins) - (d2 - d1 + 1)
+    frameshift = delta % 3 != 0
+    ref_len = len(ref_prot)  # includes '*'
+    stop_index = ref_len - 1
+    touches_start = d1 <= 2
+    # start codon
+    if touches_start and alt_ext[:3] != "ATG":
+        terms = ["start_lost"]
+        if frameshift:
+            terms.append("frameshift_variant")
+        elif delta < 0:
+            terms.append("inframe_deletion")
+        elif delta > 0:
+            terms.append("inframe_insertion")
+        return _Protein(terms, "p.(Met1?)", 1, "Met", None, None, None)
+    k0 = d1 // 3
+    if frameshift:
+        tail = translate(alt_ext[k0 * 3:], to_stop=True)
+        alt_prot = ref_prot[:k0] + tail
+    else:
+        kr_end = -(-(d2 + 1) // 3)
+        ka_end = kr_end + delta // 3
+        mid = translate(alt_ext[k0 * 3:ka_end * 3])
+        if "*" in mid:
+            alt_prot = ref_prot[:k0] + mid[:mid.index("*") + 1]
+        elif kr_end <= stop_index:
+            alt_prot = ref_prot[:k0] + mid + ref_prot[kr_end:]
+        else:  # the reference stop codon was inside the changed block: read on
+            alt_prot = ref_prot[:k0] + mid + translate(alt_ext[ka_end * 3:], to_stop=True)
+    # first difference
+    i = k0
+    n_alt = len(alt_prot)
+    while i < ref_len and i < n_alt and ref_prot[i] == alt_prot[i]:
+        i += 1
+    has_stop = alt_prot.endswith("*")
+    if i >= ref_len and i >= n_alt:
+        touches_stop = d2 >= stop_index * 3 and d1 <= stop_index * 3 + 2
+        term = "stop_retained_variant" if touches_stop else "synonymous_variant"
+        codon = min(d1 // 3, stop_index)
+        return _Protein([term], "p.(=)", codon + 1, _aa(ref_prot[codon]),
+                        _aa(ref_prot[codon]), 0, None)
+    if i >= n_alt:  # alt ran out of sequence without a stop before differing
+        return _Protein(["frameshift_variant" if frameshift else "coding_sequence_variant"],
+                        "p.?", i + 1, _aa(ref_prot[i]) if i < ref_len else None, None, None,
+                        None)
+    r_i = ref_prot[i] if i < ref_len else None
+    a_i = alt_prot[i]
+    pos = i + 1
+    new_stop = alt_prot.index("*") if has_stop else None
+    if r_i == "*":  # the stop codon is changed: extension
+        terms = ["stop_lost"]
+        if frameshift:
+            terms.append("frameshift_variant")
+        n = f"{new_stop - i + 1}" if new_stop is not None else "?"
+        change = (new_stop - stop_index) if new_stop is not None else None
+        return _Protein(terms, f"p.(*{pos}{_aa(a_i)}ext*{n})", pos, "*", _aa(a_i), change, None)
+    assert r_i is not None
+    if frameshift:
+        if a_i == "*":
+            return _Protein(["frameshift_variant"], f"p.({_aa(r_i)}{pos}*)", pos, _aa(r_i), "*",
+                            None, i * 3)
+        n = f"{new_stop - i + 1}" if new_stop is not None else "?"
+        ptc = new_stop * 3 if new_stop is not None else None
+        return _Protein(["frameshift_variant"], f"p.({_aa(r_i)}{pos}{_aa(a_i)}fs*{n})", pos,
+                        _aa(r_i), _aa(a_i), None, ptc)
+    # in frame
+    if new_stop is not None and new_stop < stop_index + delta // 3:
+        change = new_stop - stop_index
+        if a_i == "*":
+            return _Protein(["stop_gained"], f"p.({_aa(r_i)}{pos}*)", pos, _aa(r_i), "*",
+                            change, i * 3)
+        rb = ref_prot[i:new_stop + 1]
+        ab = alt_prot[i:new_stop + 1]
+        desc = (f"{_aa(rb[0])}{pos}_{_aa(rb[-1])}{pos + len(rb) - 1}delins{_aas(ab)}"
+                if len(rb) > 1 else f"{_aa(rb[0])}{pos}delins{_aas(ab)}")
+        return _Protein(["stop_gained"], f"p.({desc})", pos, _aa(r_i), _aa(a_i), change,
+                        new_stop * 3)
+    # strip the common suffix (not into the common prefix)
+    rr, ar = ref_prot[i:], alt_prot[i:]
+    j = 0
+    while j < len(rr) and j < len(ar) and rr[-1 - j] == ar[-1 - j]:
+        j += 1
+    rb, ab = rr[:len(rr) - j], ar[:len(ar) - j]
+    change = len(alt_prot) - len(ref_prot)
+    if len(rb) == 1 and len(ab) == 1:
+        return _Protein(["missense_variant"], f"p.({_aa(rb)}{pos}{_aa(ab)})", pos, _aa(rb),
+                        _aa(ab), 0, None)
+    if not ab:
+        last = pos + len(rb) - 1
+        desc = (f"{_aa(rb[0])}{pos}_{_aa(rb[-1])}{last}del" if len(rb) > 1
+                else f"{_aa(rb)}{pos}del")
+        return _Protein(["inframe_deletion"], f"p.({desc})", pos, _aas(rb), None, change, None)
+    if not rb:
+        # insertion between residues i (1-based pos-1) and i+1 (pos)
+        m = len(ab)
+        if i - m >= 0 and ref_prot[i - m:i] == ab:
+            s = i - m + 1
+            desc = (f"{_aa(ab[0])}{s}_{_aa(ab[-1])}{i}dup" if m > 1 else f"{_aa(ab)}{i}dup")
+        else:
+            desc = f"{_aa(ref_prot[i - 1])}{i}_{_aa(ref_prot[i])}{i + 1}ins{_aas(ab)}"
+        return _Protein(["inframe_insertion"], f"p.({desc})", pos, None, _aas(ab), change, None)
+    last = pos + len(rb) - 1
+    loc = f"{_aa(rb[0])}{pos}_{_aa(rb[-1])}{last}" if len(rb) > 1 else f"{_aa(rb)}{pos}"
+    term = ("missense_variant" if change == 0 else
+            "inframe_deletion" if change < 0 else "inframe_insertion")
+    return _Protein([term], f"p.({loc}delins{_aas(ab)})", pos, _aas(rb), _aas(ab), change, None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Location-based terms
+
+
+def _splice_terms(ix: TranscriptIndex, a: int, b: int, ins: bool) -> set[str]:
+    """Splice-site terms for oriented span a..b (for an insertion: its two flanks)."""
+    out: set[str] = set()
+    n_ex = len(ix.x_starts)
+    k_lo = max(0, bisect_right(ix.x_starts, a) - 2)
+    k_hi = min(n_ex - 2, bisect_right(ix.x_starts, b))
+    for k in range(k_lo, k_hi + 1):
+        e_end = ix.x_ends[k]  # last base of exon k
+        n_start = ix.x_starts[k + 1]  # first base of exon k+1
+        if ins:
+            # an insertion disrupts a dinucleotide when it falls inside it or between it and
+            # the exon it belongs to
+            if e_end <= a <= e_end + 1:
+                out.add("splice_donor_variant")
+            elif n_start - 2 <= a <= n_start - 1:
+                out.add("splice_acceptor_variant")
+            elif e_end - 3 <= a <= e_end + 8 or n_start - 9 <= a <= n_start + 2:
+                out.add("splice_region_variant")
+            continue
+        if a <= e_end + 2 and b >= e_end + 1:
+            out.add("splice_donor_variant")
+        if a <= n_start - 1 and b >= n_start - 2:
+            out.add("splice_acceptor_variant")
+        if (a <= e_end + 8 and b >= e_end + 3) or (a <= e_end and b >= e_end - 2) or \
+                (a <= n_start - 3 and b >= n_start - 8) or (a <= n_start + 2 and b >= n_start):
+            out.add("splice_region_variant")
+    return out
+
+
+def _format_c(tx: Transcript, v: _Var, dup: bool) -> str:
+    p = hgvs_position
+    if v.is_ins:
+        if dup:
+            m = len(v.alt)
+            if m == 1:
+                return f"{p(tx, v.x1 - 1)}dup"
+            return f"{p(tx, v.x1 - m)}_{p(tx, v.x1 - 1)}dup"
+        return f"{p(tx, v.x1 - 1)}_{p(tx, v.x1)}ins{v.alt}"
+    rng = p(tx, v.x1) if v.x1 == v.x2 else f"{p(tx, v.x1)}_{p(tx, v.x2)}"
+    if not v.alt:
+        return f"{rng}del"
+    if len(v.ref) == 1 and len(v.alt) == 1:
+        return f"{rng}{v.ref}>{v.alt}"
+    return f"{rng}delins{v.alt}"
+
+
+def _mrna_for(tx: Transcript, genome: GenomeSequence | None,
+              tx_seqs: TranscriptSequences | None, notes: list[str]) -> str | None:
+    if tx_seqs is not None:
+        m = tx_seqs.get(tx.refseq)
+        if m is not None:
+            if len(m) == tx.length:
+                return m
+            notes.append(f"{tx.refseq} sequence is {len(m)} nt but the model's exons sum to "
+                         f"{tx.length} nt: transcript sequence not used")
+        elif genome is None:
+            notes.append(f"{tx.refseq} is not in the transcript sequence file")
+    if genome is not None and genome.has_contig(tx.chrom):
+        m = genome.mrna(tx)
+        if len(m) == tx.length and "N" not in m:
+            return m
+        notes.append(f"{tx.refseq} exons could not be read completely from the genome FASTA")
+    return None
+
+
+def annotate_transcript(chrom: str, pos: int, ref: str, alt: str, tx: Transcript,
+                        genome: GenomeSequence | None = None,
+                        tx_seqs: TranscriptSequences | None = None) -> TranscriptConsequence:
+    """Consequence of one biallelic variant on ``tx``.
+
+    ``ref``/``alt`` may be VCF alleles with an anchor base or bare alleles where one is empty
+    ('' / '-' / '.'); the shared suffix then prefix are trimmed. ``pos`` is 1-based on the
+    forward strand of ``chrom`` (with or without 'chr'), in the transcript's genome build.
+    """
+    r = _clean_allele(ref, chrom, pos)
+    a = _clean_allele(alt, chrom, pos)
+    gpos, gref, galt = trim_alleles(pos, r, a)
+    notes: list[str] = []
+    ix = tx.index
+    s = tx.strand
+    if not gref and not galt:
+        return TranscriptConsequence(
+            gene=tx.gene, transcript=tx.refseq, ensembl_transcript=tx.ensembl,
+            consequence="sequence_variant", hgvs_c=None, hgvs_p=None,
+            protein_effect_determined=False, is_mane=tx.is_mane,
+            notes=["ref and alt alleles are identical: no change"])
+    L = len(gref)
+    if s == 1:
+        v = _Var(gpos, gpos + L - 1, gref, galt)
+    else:
+        v = _Var(-(gpos + L - 1), -gpos, revcomp(gref), revcomp(galt))
+
+    have_seq = genome is not None or tx_seqs is not None
+    seq: _Seq | None = None
+    mrna: str | None = None
+    ref_ok = True
+    if have_seq:
+        mrna = _mrna_for(tx, genome, tx_seqs, notes)
+        seq = _Seq(tx, genome, mrna)
+        if v.ref:
+            known = seq.get(v.x1, v.x2)
+            if known is not None and known != v.ref:
+                ref_ok = False
+                notes.append(f"REF {gref} does not match the reference sequence "
+                             f"({known if s == 1 else revcomp(known)}): wrong genome build or "
+                             "reference? protein effect not derived")
+                seq = None
+                mrna = None
+    pure_indel = (not v.ref) != (not v.alt)
+    dup = False
+    if pure_indel:
+        if seq is not None:
+            v, done = _shift_3prime(v, seq)
+            if not done:
+                notes.append("3' shift (HGVS 3' rule) not applied: reference sequence unknown "
+                             "at this position; the given position is kept")
+            if v.is_ins:
+                m = len(v.alt)
+                prev = seq.get(v.x1 - m, v.x1 - 1)
+                if prev is not None:
+                    dup = prev == v.alt
+                else:
+                    notes.append("dup vs ins not checked: flanking sequence unknown")
+        else:
+            notes.append("3' shift (HGVS 3' rule) and dup check not applied: no reference "
+                         "sequence; the given position is kept")
+
+    cons: set[str] = set()
+    exon_str: str | None = None
+    intron_str: str | None = None
+    cds_pos: int | None = None
+    protein_pos: int | None = None
+    ref_aa: str | None = None
+    alt_aa: str | None = None
+    hgvs_p: str | None = None
+    determined = False
+    nmd: bool | None = None
+    last_exon: bool | None = None
+    length_change: int | None = None
+
+    # span of affected oriented positions (insertion: its two flanks)
+    a_x, b_x = (v.x1 - 1, v.x1) if v.is_ins else (v.x1, v.x2)
+    t_lo, t_hi = ix.x_starts[0], ix.x_ends[-1]
+    n_ex = len(ix.x_starts)
+    if b_x < t_lo or a_x > t_hi:
+        up = b_x < t_lo
+        dist = (t_lo - b_x) if up else (a_x - t_hi)
+        if dist <= UP_DOWN_DISTANCE:
+            cons.add("upstream_gene_variant" if up else "downstream_gene_variant")
+        else:
+            cons.add("intergenic_variant")
+    else:
+        if a_x <= t_lo and b_x >= t_hi and not v.is_ins:
+            cons.add("transcript_ablation")
+        k1 = ix.locate(max(a_x, t_lo))[0]
+        k2 = ix.locate(min(b_x, t_hi))[0]
+        # exons and introns touched
+        ex_hit: list[int] = []
+        in_hit: list[int] = []
+        for k in range(k1, k2 + 1):
+            if ix.x_starts[k] <= b_x and ix.x_ends[k] >= a_x:
+                ex_hit.append(k)
+            if k < n_ex - 1 and ix.x_ends[k] + 1 <= b_x and ix.x_starts[k + 1] - 1 >= a_x:
+                in_hit.append(k)
+        if v.is_ins and len(ex_hit) == 1 and in_hit:
+            # insertion between an exon's last/first base and the intron: located at the
+            # boundary; counted as intronic (splice terms decide the rest)
+            ex_hit = []
+        if ex_hit:
+            e1, e2 = ex_hit[0] + 1, ex_hit[-1] + 1
+            exon_str = f"{e1}/{n_ex}" if e1 == e2 else f"{e1}-{e2}/{n_ex}"
+            last_exon = ex_hit[-1] == n_ex - 1
+        elif in_hit:
+            last_exon = False
+        if in_hit:
+            i1, i2 = in_hit[0] + 1, in_hit[-1] + 1
+            intron_str = f"{i1}/{n_ex - 1}" if i1 == i2 else f"{i1}-{i2}/{n_ex - 1}"
+        cons |= _splice_terms(ix, a_x, b_x, v.is_ins)
+        if in_hit and not cons & {"splice_donor_variant", "splice_acceptor_variant"}:
+            cons.add("intron_variant")
+        if ex_hit:
+            cons |= _exonic_terms(tx, ix, v, ex_hit, in_hit)
+            cs, ce = ix.cds_n_start, ix.cds_n_end
+            coding = "coding_sequence_variant" in cons
+            if coding and cs is not None and ce is not None:
+                # n. range of the exonic part touching the CDS
+                n_a, n_b = _n_span(ix, v, ex_hit)
+                first_cds_n = max(n_a, cs) if not v.is_ins else n_a - 1
+                cds_pos = first_cds_n - cs + 1
+                protein_pos = (cds_pos - 1) // 3 + 1
+                whole_in_one_exon = not in_hit and len(ex_hit) == 1
+                if whole_in_one_exon and mrna is not None and ref_ok:
+                    rp = _reference_protein(tx, mrna)
+                    if not rp.ok:
+                        notes.append(f"{rp.problem}: protein effect not derived")
+                    else:
+                        d1 = n_a - cs
+                        d2 = d1 - 1 if v.is_ins else n_b - cs
+                        if d1 < 0:  # deletion from the 5'UTR into the CDS
+                            pe = _Protein(["start_lost"], "p.(Met1?)", 1, "Met", None, None,
+                                          None)
+                        else:
+                            pe = _protein_effect(rp.protein, mrna, cs, d1, d2, v.alt)
+                        cons.discard("coding_sequence_variant")
+                        cons.discard("frameshift_variant")
+                        cons.discard("inframe_deletion")
+                        cons.discard("inframe_insertion")
+                        cons.discard("start_lost")
+                        cons |= set(pe.terms)
+                        hgvs_p, protein_pos = pe.hgvs_p, pe.protein_pos
+                        ref_aa, alt_aa = pe.ref_aa, pe.alt_aa
+                        length_change = pe.length_change
+                        determined = pe.hgvs_p != "p.?"
+                        if pe.ptc_cds_index is not None:
+                            nmd = _nmd(ix, cs + pe.ptc_cds_index)
+                        elif "stop_gained" in pe.terms or "frameshift_variant" in pe.terms:
+                            nmd = None
+                        if len(cons) > 1 and "coding_sequence_variant" in cons:
+                            cons.discard("coding_sequence_variant")
+                else:
+                    if not whole_in_one_exon:
+                        notes.append("variant spans an exon-intron boundary: protein effect "
+                                     "not predicted")
+                    elif mrna is None:
+                        notes.append("protein effect not determined: no reference sequence "
+                                     "for this transcript")
+                    if "frameshift_variant" in cons:
+                        codon_start = cs + ((first_cds_n - cs) // 3) * 3
+                        if last_exon or codon_start > _last_junction_n(ix) - 50:
+                            nmd = False
+                    if whole_in_one_exon:
+                        length_change = _inframe_length_change(v, n_a - cs, ce - cs)
+    if "coding_sequence_variant" in cons and cons & _SPECIFIC_CODING:
+        cons.discard("coding_sequence_variant")
+    if not cons:
+        cons.add("sequence_variant")
+    hgvs_c = ("c." if tx.coding else "n.") + _format_c(tx, v, dup)
+    if not determined and have_seq and hgvs_p is None and "coding_sequence_variant" in cons \
+            and ref_ok and mrna is not None:
+        hgvs_p = "p.?"
+    return TranscriptConsequence(
+        gene=tx.gene,
+        transcript=tx.refseq,
+        ensembl_transcript=tx.ensembl,
+        consequence=join_consequences(cons),
+        hgvs_c=hgvs_c,
+        hgvs_p=hgvs_p,
+        protein_effect_determined=determined,
+        is_mane=tx.is_mane,
+        exon=exon_str,
+        intron=intron_str,
+        cds_pos=cds_pos,
+        protein_pos=protein_pos,
+        ref_aa=ref_aa,
+        alt_aa=alt_aa,
+        nmd_predicted=nmd,
+        last_exon=last_exon,
+        protein_length_change=length_change,
+        notes=notes,
+    )
+
+
+_SPECIFIC_CODING = frozenset({
+    "start_lost", "stop_lost", "stop_gained", "frameshift_variant", "inframe_insertion",
+    "inframe_deletion", "missense_variant", "synonymous_variant", "stop_retained_variant",
+})
+
+
+def _inframe_length_change(v: _Var, d1: int, stop_d: int) -> int | None:
+    """Amino acids gained/lost by a codon-aligned in-frame pure indel, known without the
+    reference sequence (None otherwise). ``d1``: 0-based CDS index of the first deleted base
+    (insertion: of the base after it); ``stop_d``: 0-based CDS index of the last stop base."""
+    if d1 % 3 or (v.ref and v.alt):
+        return None
+    if v.ref and len(v.ref) % 3 == 0 and d1 + len(v.ref) - 1 < stop_d - 2:
+        return -(len(v.ref) // 3)
+    if v.alt and len(v.alt) % 3 == 0 and "*" not in translate(v.alt):
+        return len(v.alt) // 3
+    return None
+
+
+def _last_junction_n(ix: TranscriptIndex) -> int:
+    """n. position of the last base of the penultimate exon (0 for one-exon transcripts)."""
+    return ix.n_starts[-1] - 1 if len(ix.n_starts) > 1 else 0
+
+
+def _nmd(ix: TranscriptIndex, ptc_n: int) -> bool:
+    if len(ix.n_starts) < 2:
+        return False
+    return ptc_n <= _last_junction_n(ix) - 50
+
+
+def _n_span(ix: TranscriptIndex, v: _Var, ex_hit: list[int]) -> tuple[int, int]:
+    """n. positions of the first and last exonic base touched (insertion: right flank twice)."""
+    if v.is_ins:
+        k = ex_hit[0]
+        n = ix.n_of(v.x1, k)
+        return n, n
+    k1, k2 = ex_hit[0], ex_hit[-1]
+    a = max(v.x1, ix.x_starts[k1])
+    b = min(v.x2, ix.x_ends[k2])
+    return ix.n_of(a, k1), ix.n_of(b, k2)
+
+
+def _exonic_terms(tx: Transcript, ix: TranscriptIndex, v: _Var, ex_hit: list[int],
+                  in_hit: list[int]) -> set[str]:
+    """Terms from where the exonic part lies relative to the CDS (no sequence needed)."""
+    out: set[str] = set()
+    cs, ce = ix.cds_n_start, ix.cds_n_end
+    if cs is None or ce is None:
+        out.add("non_coding_transcript_exon_variant")
+        return out
+    n_a, n_b = _n_span(ix, v, ex_hit)
+    if v.is_ins:
+        left = n_a - 1  # insertion between n. left and left+1
+        if left < cs:
+            out.add("5_prime_UTR_variant")
+            return out
+        if left >= ce:
+            out.add("3_prime_UTR_variant")
+            return out
+        out.add("coding_sequence_variant")
+        if len(v.alt) % 3:
+            out.add("frameshift_variant")
+        else:
+            out.add("inframe_insertion")
+        if left - cs + 1 in (1, 2):
+            out.add("start_lost")
+        return out
+    if n_a < cs:
+        out.add("5_prime_UTR_variant")
+    if n_b > ce:
+        out.add("3_prime_UTR_variant")
+    if n_b < cs or n_a > ce:
+        return out
+    out.add("coding_sequence_variant")
+    if in_hit or len(ex_hit) > 1:
+        return out
+    delta = len(v.alt) - len(v.ref)
+    if delta % 3:
+        out.add("frameshift_variant")
+    elif not v.alt:
+        out.add("inframe_deletion")
+    elif delta > 0 and not v.ref:
+        out.add("inframe_insertion")
+    if n_a <= cs + 2:  # a base of the start codon (ATG; a change of it always loses Met)
+        out.add("start_lost")
+    return out
+
+
+# Consequences through which a variant can plausibly cause disease (protein-altering, splice).
+# Variants with none of these (deep intronic, UTR, up/downstream, synonymous) and no ClinVar P/LP
+# assertion are shown, but they neither pair into compound heterozygotes nor make a candidate
+# diagnosis from a VUS: the filter interpretation tools apply (Exomiser's variant-effect filter,
+# Talos's consequence categories, slivar/genmod impact filters before comp-het).
+FUNCTIONAL_CONSEQUENCES = frozenset({
+    "transcript_ablation", "splice_acceptor_variant", "splice_donor_variant", "stop_gained",
+    "frameshift_variant", "stop_lost", "start_lost", "inframe_insertion", "inframe_deletion",
+    "missense_variant", "protein_altering_variant", "splice_region_variant",
+    "splice_donor_5th_base_variant", "splice_donor_region_variant", "splice_polypyrimidine_tract_variant",
+    "coding_sequence_variant", "incomplete_terminal_codon_variant",
+})
+
+
+def is_functional(consequence: str | None) -> bool:
+    """Whether any SO term of ``consequence`` (``&``-joined) can alter the protein or splicing."""
+    return bool(consequence) and any(t in FUNCTIONAL_CONSEQUENCES for t in str(consequence).split("&"))

@@ -1,0 +1,3 @@
+"""Clinical interpretation: phenotype match, inheritance, ACMG/AMP classification, diagnoses and
+the dual-diagnosis decision.
+"""

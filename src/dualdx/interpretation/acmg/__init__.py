@@ -1,0 +1,1 @@
+"""ACMG/AMP criteria, combining rules and the classification stage."""

@@ -1,0 +1,390 @@
+"""Stage ``classify_variants``: ACMG/AMP criteria with evidence, combined by a named rule set.
+
+Reads ``annotations.json``, ``inheritance.json``, ``knowledge.json`` and the panel TSV, writes
+``classification.json`` (docs/ARCHITECTURE.md). The criteria are pure functions in
+``dualdx.interpretation.acmg.criteria``; the combining rule sets in ``dualdx.interpretation.acmg.combine``.
+
+PM3 needs the class of the other allele, so classification runs in two passes: first every
+variant without PM3; then PM3 from each partner's ClinVar assertion (P/LP, ≥1 star) or the
+partner's computed class from the first pass (without PM3, so a pair of variants cannot lift
+each other in a loop).
+
+ClinVar's assertion for the variant itself is never a criterion; it is compared with the computed
+class in ``clinvar_disagreement``.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from dualdx.core import atomic
+from dualdx.core.errors import InputError
+from dualdx.core.jsonio import read_json_object
+from dualdx.core.model import ClinVarAssertion, PopulationFrequency, TranscriptConsequence
+from dualdx.inputs.panel import PanelGene, load_panel
+from dualdx.inputs.phenotypes import PhenotypeTerm
+from dualdx.interpretation.acmg.combine import (
+    BENIGN,
+    LIKELY_BENIGN,
+    LIKELY_PATHOGENIC,
+    PATHOGENIC,
+    RULESETS,
+    UNCERTAIN,
+    combine,
+)
+from dualdx.interpretation.acmg.criteria import (
+    DEFAULT_BS2_NHOMALT,
+    ClinVarNeighbour,
+    Criterion,
+    GeneSettings,
+    InheritanceCall,
+    NotEvaluated,
+    PartnerEvidence,
+    Segregation,
+    VariantEvidence,
+    evaluate,
+    pm3,
+    sort_criteria,
+)
+
+__all__ = [
+    "RULESETS",
+    "ClassifiedVariant",
+    "classify_all",
+    "clinvar_disagreement",
+    "combine",
+    "gene_settings",
+    "run_classify_variants",
+]
+
+SCORE_NAMES = ("revel", "spliceai", "cadd")
+
+# ordinal scale for the ClinVar comparison: P 2, P/LP 1.5, LP 1, VUS 0, LB -1, B/LB -1.5, B -2
+_CLASS_LEVEL = {PATHOGENIC: 2.0, LIKELY_PATHOGENIC: 1.0, UNCERTAIN: 0.0, LIKELY_BENIGN: -1.0,
+                BENIGN: -2.0}
+_CLINVAR_LEVEL = {
+    "pathogenic": 2.0, "pathogenic/likely pathogenic": 1.5, "likely pathogenic": 1.0,
+    "uncertain significance": 0.0, "likely benign": -1.0, "benign/likely benign": -1.5,
+    "benign": -2.0,
+}
+
+
+def clinvar_level(significance: str | None) -> float | None:
+    """ClinVar significance on the 5-step scale, or None (conflicting, other, absent)."""
+    if not significance:
+        return None
+    s = " ".join(significance.replace("_", " ").lower().split())
+    primary = s.replace(";", ",").replace("|", ",").split(",")[0].strip()
+    return _CLINVAR_LEVEL.get(primary)
+
+
+def clinvar_disagreement(acmg_class: str, clinvar: ClinVarAssertion | None) -> bool:
+    """True when the computed class and ClinVar point in opposite directions, or differ by more
+    than one step (P vs VUS, LP vs LB, P/LP vs VUS). No ClinVar, or a conflicting one: False."""
+    if clinvar is None:
+        return False
+    theirs = clinvar_level(clinvar.significance)
+    if theirs is None:
+        return False
+    ours = _CLASS_LEVEL[acmg_class]
+    return ours * theirs < 0 or abs(ours - theirs) > 1.0
+
+
+# --------------------------------------------------------------------------------------------
+# reading the stage inputs
+
+
+
+
+def _optional_int(raw: str | None, default: int, path: str, line: int, col: str) -> int:
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        v = int(raw)
+    except ValueError:
+        raise InputError(path, f"column {col!r} is {raw!r}, not a whole number",
+                         "write a count such as 2, or leave it empty for the default",
+                         where=f"line {line}") from None
+    if v < 1:
+        raise InputError(path, f"column {col!r} is {v}", "write a count of at least 1",
+                         where=f"line {line}")
+    return v
+
+
+def gene_settings(panel_path: str) -> dict[str, GeneSettings]:
+    """Per-gene ACMG settings: panel columns ``lof_mechanism``, ``ba1_af``, ``bs1_af``,
+    ``pm2_af`` (via ``dualdx.inputs.panel``) and the optional ``bs2_nhomalt`` (default 2)."""
+    panel = load_panel(panel_path)
+    lines = [(i, ln) for i, ln in enumerate(
+        Path(panel_path).read_text(encoding="utf-8").splitlines(), 1)
+        if ln.strip() and not ln.startswith("#")]
+    reader = csv.DictReader([ln for _, ln in lines], delimiter="\t")
+    extra = {(row.get("symbol") or "").strip(): _optional_int(
+        row.get("bs2_nhomalt"), DEFAULT_BS2_NHOMALT, panel_path, lineno, "bs2_nhomalt")
+        for (lineno, _), row in zip(lines[1:], reader, strict=True)}
+
+    def settings(g: PanelGene) -> GeneSettings:
+        return GeneSettings(symbol=g.symbol, lof_mechanism=g.lof_mechanism, ba1_af=g.ba1_af,
+                            bs1_af=g.bs1_af, pm2_af=g.pm2_af,
+                            bs2_nhomalt=extra.get(g.symbol, DEFAULT_BS2_NHOMALT))
+
+    return {g.symbol: settings(g) for g in panel.genes}
+
+
+def configured_scores(scores: Mapping[str, str] | None) -> dict[str, str] | None:
+    """Score names configured for this run -> source. ``{"path": table}`` reads the table's
+    header; ``{"revel": "REVEL v1.3", ...}`` names them directly; None: no score source."""
+    if not scores:
+        return None
+    out = {k: v for k, v in scores.items() if k in SCORE_NAMES}
+    path = scores.get("path")
+    if path:
+        p = Path(path)
+        try:
+            with p.open(encoding="utf-8") as fh:
+                header = next((ln for ln in fh if not ln.startswith("##")), "")
+        except OSError as e:
+            raise InputError(p, f"score table not readable ({e})",
+                             "set annotation.scores to an existing TSV") from None
+        cols = [c.strip().lstrip("#").lower() for c in header.rstrip("\n").split("\t")]
+        out.update({c: str(p.name) for c in cols if c in SCORE_NAMES})
+    return out or None
+
+
+def _neighbours(items: Any, path: str, where: str) -> tuple[ClinVarNeighbour, ...]:
+    out: list[ClinVarNeighbour] = []
+    for i, it in enumerate(items or []):
+        try:
+            out.append(ClinVarNeighbour(variation_id=str(it["variation_id"]),
+                                        hgvs_p=it.get("hgvs_p"),
+                                        significance=str(it["significance"]),
+                                        stars=int(it.get("stars") or 0), key=it.get("key")))
+        except (KeyError, TypeError, ValueError) as e:
+            raise InputError(path, f"ClinVar neighbour record is incomplete ({e})",
+                             "re-run annotate_variants", where=f"{where}[{i}]") from None
+    return tuple(out)
+
+
+def _calls_by_variant(inh: dict[str, Any], path: str) -> dict[str, list[InheritanceCall]]:
+    proband = inh.get("proband")
+    affected = inh.get("affected_by_disease") or {}
+    out: dict[str, list[InheritanceCall]] = {}
+    for i, c in enumerate(inh.get("calls") or []):
+        try:
+            seg = c.get("segregation")
+            segregation = Segregation(**{k: int(seg.get(k) or 0) for k in (
+                "affected_carriers", "affected_noncarriers", "unaffected_carriers",
+                "unaffected_noncarriers", "informative_meioses")}) if seg else None
+            origin = c.get("origin")
+            pg = c.get("parents_genotyped")
+            call = InheritanceCall(
+                disease_id=str(c["disease_id"]), disease_mode=str(c["disease_mode"]),
+                label=c.get("label"), origin=origin, partner=c.get("partner"),
+                qualifies=bool(c.get("qualifies")), segregation=segregation,
+                proband_affected=proband in (affected.get(c["disease_id"]) or []),
+                # dualdx.interpretation.inheritance reports origin "de_novo" only when both parents are typed
+                parents_genotyped=bool(pg) if pg is not None else (
+                    True if origin == "de_novo" else None))
+            out.setdefault(str(c["variant"]), []).append(call)
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            raise InputError(path, f"inheritance call is incomplete ({e})",
+                             "re-run assign_inheritance", where=f"calls[{i}]") from None
+    return out
+
+
+def _disease_modes(knowledge: dict[str, Any], gene: str) -> tuple[str, ...]:
+    diseases = knowledge.get("diseases") or {}
+    modes: list[str] = []
+    for d in (knowledge.get("genes") or {}).get(gene, []):
+        for m in (diseases.get(d) or {}).get("modes", []):
+            if m not in modes:
+                modes.append(m)
+    return tuple(modes)
+
+
+def _transcript_facts(models: Mapping[str, Any] | None, gene: str,
+                      tc: TranscriptConsequence | None) -> tuple[int | None, int | None]:
+    """(protein length in aa, length of the exon a canonical splice variant would skip)."""
+    if models is None or gene not in models:
+        return None, None
+    tx = models[gene]
+    cds = tx.cds_length
+    protein_length = cds // 3 - 1 if cds else None
+    skipped: int | None = None
+    if tc is not None and tc.intron:
+        terms = set(tc.consequence.split("&"))
+        try:
+            i = int(tc.intron.split("/")[0])
+        except ValueError:
+            i = 0
+        exon = i if "splice_donor_variant" in terms else (
+            i + 1 if "splice_acceptor_variant" in terms else 0)
+        # first/last exon skipping is not modelled; skipping the penultimate exon may put the new
+        # stop codon in the last exon (NMD escape), which needs the sequence: left undetermined
+        if 1 < exon < tx.exon_count - 1:
+            a, b = tx.exons[exon - 1]
+            skipped = b - a + 1
+    return protein_length, skipped
+
+
+def build_evidence(
+    v: dict[str, Any], where: str, path: str, settings: dict[str, GeneSettings],
+    knowledge: dict[str, Any], calls: list[InheritanceCall],
+    scores_cfg: dict[str, str] | None, pp4_specific: Mapping[str, str | None] | None,
+    models: Mapping[str, Any] | None,
+) -> VariantEvidence:
+    """One annotations.json variant -> VariantEvidence (partners filled later)."""
+    try:
+        key, gene = str(v["key"]), str(v["gene"])
+        tc = TranscriptConsequence.from_dict(v["consequence"]) if v.get("consequence") else None
+        gnomad = PopulationFrequency.from_dict(v.get("gnomad") or {"queried": False})
+        scores = {k: float(x) for k, x in (v.get("scores") or {}).items() if x is not None}
+    except (KeyError, TypeError, ValueError) as e:
+        raise InputError(path, f"variant record is incomplete ({e})", "re-run annotate_variants",
+                         where=where) from None
+    if gene not in settings:
+        raise InputError(path, f"variant {key} is in gene {gene!r}, which the panel does not list",
+                         "annotate with the same panel as classify_variants", where=where)
+    protein_length, skipped = _transcript_facts(models, gene, tc)
+    if v.get("protein_length") is not None:
+        protein_length = int(v["protein_length"])
+    return VariantEvidence(
+        key=key, gene=gene, consequence=tc, gnomad=gnomad, settings=settings[gene],
+        disease_modes=_disease_modes(knowledge, gene),
+        clinvar_same_residue=_neighbours(v.get("clinvar_same_residue"), path,
+                                         f"{where}.clinvar_same_residue"),
+        clinvar_same_aa_change=_neighbours(v.get("clinvar_same_aa_change"), path,
+                                           f"{where}.clinvar_same_aa_change"),
+        calls=tuple(calls), scores=scores, configured_scores=scores_cfg,
+        phenotype_evaluated=pp4_specific is not None and gene in pp4_specific,
+        phenotype_specific=(pp4_specific or {}).get(gene),
+        in_repeat=v.get("in_repeat"), protein_length=protein_length,
+        skipped_exon_length=(int(v["skipped_exon_length"]) if v.get("skipped_exon_length")
+                             is not None else skipped),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# classification
+
+
+class ClassifiedVariant:
+    """Result for one variant: class, points, criteria met, criteria not evaluated."""
+
+    def __init__(self, acmg_class: str, points: int, criteria: list[Criterion],
+                 not_evaluated: list[NotEvaluated], disagreement: bool) -> None:
+        self.acmg_class = acmg_class
+        self.points = points
+        self.criteria = criteria
+        self.not_evaluated = not_evaluated
+        self.clinvar_disagreement = disagreement
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"acmg_class": self.acmg_class, "points": self.points,
+                "criteria": [c.to_dict() for c in self.criteria],
+                "not_evaluated": [n.to_dict() for n in self.not_evaluated],
+                "clinvar_disagreement": self.clinvar_disagreement}
+
+
+def classify_all(evidence: list[VariantEvidence], clinvar: Mapping[str, ClinVarAssertion | None],
+                 ruleset: str) -> dict[str, ClassifiedVariant]:
+    """Two passes: every variant without PM3, then PM3 from the partners (see module doc)."""
+    if ruleset not in RULESETS:
+        raise ValueError(f"unknown rule set {ruleset!r}")
+    first: dict[str, tuple[list[Criterion], list[NotEvaluated], str]] = {}
+    for ev in evidence:
+        met, ne = evaluate(ev, with_pm3=False)
+        first[ev.key] = (met, ne, combine(met, ruleset)[0])
+    out: dict[str, ClassifiedVariant] = {}
+    for ev in evidence:
+        met, ne, _ = first[ev.key]
+        wanted = {c.partner for c in ev.calls if c.partner}
+        partners = []
+        for k in sorted(wanted):
+            cv = clinvar.get(k)
+            partners.append(PartnerEvidence(
+                key=k, clinvar_significance=cv.significance if cv else None,
+                clinvar_stars=cv.stars if cv else 0,
+                computed_class_without_pm3=first[k][2] if k in first else None))
+        ev2 = dataclasses.replace(ev, partners=tuple(partners))
+        res = pm3(ev2)
+        criteria = list(met)
+        not_eval = list(ne)
+        if isinstance(res, Criterion):
+            criteria = sort_criteria([*criteria, res])
+        elif isinstance(res, NotEvaluated):
+            not_eval.append(res)
+        cls, pts = combine(criteria, ruleset)
+        out[ev.key] = ClassifiedVariant(cls, pts, criteria, not_eval,
+                                        clinvar_disagreement(cls, clinvar.get(ev.key)))
+    return out
+
+
+def run_classify_variants(annotations_json: str, inheritance_json: str, knowledge_json: str,
+                          panel_path: str, ruleset: str, scores: dict[str, str] | None,
+                          out_json: str, log: logging.Logger,
+                          pp4_specific: Mapping[str, str | None] | None = None,
+                          transcripts_path: str | None = None,
+                          phenotypes: Mapping[str, Sequence[PhenotypeTerm]] | None = None) -> None:
+    """Write ``classification.json`` (docs/ARCHITECTURE.md).
+
+    ``scores``: the configured in-silico score source(s) (``{"path": table}``) or None.
+    ``pp4_specific``: gene -> evidence sentence when the phenotype is highly specific for the
+    gene, None when it is not; genes absent (or the whole argument None): PP4 not evaluated.
+    ``transcripts_path``: MANE transcript models (``dualdx.knowledge.transcripts``), used by PVS1 for the
+    protein length and the length of a skipped exon; without it those PVS1 branches take the
+    lowest strength the decision tree allows.
+    ``phenotypes``: every person's HPO terms; when given (and ``pp4_specific`` is not), PP4 comes
+    from :func:`dualdx.interpretation.phenotype_match.phenotype_specificity` for the proband of
+    ``inheritance.json``.
+    """
+    if ruleset not in RULESETS:
+        raise InputError(None, f"ACMG rule set {ruleset!r} is unknown",
+                         f"set 'ruleset' to one of {', '.join(RULESETS)}")
+    ann = read_json_object(annotations_json, "annotations file", "re-run annotate_variants")
+    inh = read_json_object(inheritance_json, "inheritance file", "re-run assign_inheritance")
+    knowledge = read_json_object(knowledge_json, "knowledge file", "re-run distill_knowledge")
+    settings = gene_settings(panel_path)
+    scores_cfg = configured_scores(scores)
+    models = None
+    if transcripts_path:
+        from dualdx.knowledge.transcripts import load_transcript_models
+
+        models = load_transcript_models(transcripts_path, str(ann.get("genome_build", "GRCh38")))
+    calls = _calls_by_variant(inh, inheritance_json)
+    if pp4_specific is None and phenotypes is not None:
+        from dualdx.interpretation.phenotype_match import PatientTerm, phenotype_specificity
+
+        proband_terms = [PatientTerm(t.id, t.excluded) for t in phenotypes.get(str(inh.get("proband")), [])]
+        pp4_specific = phenotype_specificity(knowledge, proband_terms)
+    variants = ann.get("variants")
+    if not isinstance(variants, list):
+        raise InputError(annotations_json, "no 'variants' list", "re-run annotate_variants")
+    evidence: list[VariantEvidence] = []
+    clinvar: dict[str, ClinVarAssertion | None] = {}
+    for i, v in enumerate(variants):
+        where = f"variants[{i}]"
+        if not isinstance(v, dict):
+            raise InputError(annotations_json, "variant is not an object",
+                             "re-run annotate_variants", where=where)
+        ev = build_evidence(v, where, annotations_json, settings, knowledge,
+                            calls.get(str(v.get("key")), []), scores_cfg, pp4_specific, models)
+        evidence.append(ev)
+        try:
+            clinvar[ev.key] = ClinVarAssertion.from_dict(v["clinvar"]) if v.get("clinvar") else None
+        except TypeError as e:
+            raise InputError(annotations_json, f"ClinVar record is malformed ({e})",
+                             "re-run annotate_variants", where=f"{where}.clinvar") from None
+    result = classify_all(evidence, clinvar, ruleset)
+    for key, r in result.items():
+        log.info("%s: %s (%d points; %s)", key, r.acmg_class, r.points,
+                 ", ".join(c.label for c in r.criteria) or "no criteria met")
+    doc = {"ruleset": ruleset, "ruleset_version": RULESETS[ruleset],
+           "variants": {k: r.to_dict() for k, r in result.items()}}
+    atomic.write_text(out_json, json.dumps(doc, indent=1, ensure_ascii=False) + "\n")

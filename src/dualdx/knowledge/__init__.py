@@ -1,0 +1,3 @@
+"""Knowledge sources: ClinVar, gnomAD, HPO, transcript models, reference sequence, in-silico
+scores, online services, downloads.
+"""

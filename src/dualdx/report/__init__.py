@@ -1,0 +1,1 @@
+"""The counselor's report: HTML and PDF rendering, SVG figures, templates."""
