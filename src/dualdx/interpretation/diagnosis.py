@@ -3,7 +3,9 @@
 Variant tiers (what a variant can contribute to a diagnosis):
 
 * ``PLP``: computed ACMG class Pathogenic/Likely pathogenic; or computed VUS with a ClinVar
-  Pathogenic/Likely pathogenic assertion of >= 1 review star (flag ``clinvar_plp_over_vus``).
+  Pathogenic/Likely pathogenic assertion of >= 1 review star (flag ``clinvar_plp_over_vus``;
+  what counts is :func:`dualdx.knowledge.clinvar_assertion.usable`). A ClinVar "low penetrance"
+  assertion adds the flag ``clinvar_low_penetrance`` (a caution on the diagnosis).
 * ``VUS``: computed VUS, unless ClinVar says Benign/Likely benign with >= 1 star.
 * ``excluded``: computed Likely benign/Benign, or a VUS ClinVar calls (Likely) benign with >= 1 star
   (flag ``clinvar_benign_over_vus``: the variant is shown, never used).
@@ -34,6 +36,7 @@ from dualdx.annotation.consequence import is_functional
 from dualdx.interpretation.phenotype_match import (
     DiseaseMatch,
 )
+from dualdx.knowledge.clinvar_assertion import low_penetrance, usable
 
 PLP_CLASSES = {"Pathogenic", "Likely pathogenic"}
 SINGLE_VARIANT_LABELS = {"de_novo", "dominant", "recessive_homozygous", "x_linked_recessive",
@@ -46,18 +49,6 @@ KNOWN_MODES = {"autosomal_dominant", "autosomal_recessive", "x_linked_dominant",
 # ----------------------------------------------------------------------------- variant tiers
 
 
-def _clinvar_kind(clinvar: Mapping[str, Any] | None) -> str | None:
-    """'plp' / 'benign' for a ClinVar assertion with >= 1 star, else None."""
-    if not clinvar or int(clinvar.get("stars") or 0) < 1:
-        return None
-    sig = str(clinvar.get("significance") or "").split(";")[0].strip().lower().replace("_", " ")
-    if sig in {"pathogenic", "likely pathogenic", "pathogenic/likely pathogenic"}:
-        return "plp"
-    if sig in {"benign", "likely benign", "benign/likely benign"}:
-        return "benign"
-    return None
-
-
 def variant_tier(acmg_class: str, clinvar: Mapping[str, Any] | None,
                  consequence: str | None = None) -> tuple[str, list[str]]:
     """(tier, flags) of one variant: tier is ``PLP``, ``VUS`` or ``excluded`` (module doc).
@@ -65,12 +56,13 @@ def variant_tier(acmg_class: str, clinvar: Mapping[str, Any] | None,
     ``consequence`` (SO terms) is checked for a VUS only; ``None`` means not annotated, and such a
     VUS is not used either.
     """
+    lowpen = ["clinvar_low_penetrance"] if low_penetrance(clinvar) else []
     if acmg_class in PLP_CLASSES:
-        return "PLP", []
+        return "PLP", lowpen
     if acmg_class == "Uncertain significance":
-        kind = _clinvar_kind(clinvar)
+        kind = usable(clinvar)
         if kind == "plp":
-            return "PLP", ["clinvar_plp_over_vus"]
+            return "PLP", ["clinvar_plp_over_vus", *lowpen]
         if kind == "benign":
             return "excluded", ["clinvar_benign_over_vus"]
         if not is_functional(consequence):

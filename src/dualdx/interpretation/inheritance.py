@@ -886,10 +886,10 @@ def to_tsv(doc: Mapping[str, Any]) -> str:
 def _can_cause_disease(variant: Mapping[str, Any]) -> bool:
     """Protein/splice-altering consequence, or a ClinVar P/LP assertion (annotations.json)."""
     from dualdx.annotation.consequence import is_functional
+    from dualdx.knowledge.clinvar_assertion import is_pathogenic
 
     csq = (variant.get("consequence") or {}).get("consequence")
-    sig = str((variant.get("clinvar") or {}).get("significance") or "").lower()
-    return is_functional(csq) or ("pathogenic" in sig and "conflicting" not in sig)
+    return is_functional(csq) or is_pathogenic((variant.get("clinvar") or {}).get("significance"))
 
 
 def run_assign_inheritance(

@@ -52,6 +52,7 @@ from dualdx.interpretation.acmg.criteria import (
     pm3,
     sort_criteria,
 )
+from dualdx.knowledge.clinvar_assertion import level as clinvar_level
 
 __all__ = [
     "RULESETS",
@@ -65,23 +66,9 @@ __all__ = [
 
 SCORE_NAMES = ("revel", "spliceai", "cadd")
 
-# ordinal scale for the ClinVar comparison: P 2, P/LP 1.5, LP 1, VUS 0, LB -1, B/LB -1.5, B -2
+# ordinal scale for the ClinVar comparison (ClinVar's side: dualdx.knowledge.clinvar_assertion.level)
 _CLASS_LEVEL = {PATHOGENIC: 2.0, LIKELY_PATHOGENIC: 1.0, UNCERTAIN: 0.0, LIKELY_BENIGN: -1.0,
                 BENIGN: -2.0}
-_CLINVAR_LEVEL = {
-    "pathogenic": 2.0, "pathogenic/likely pathogenic": 1.5, "likely pathogenic": 1.0,
-    "uncertain significance": 0.0, "likely benign": -1.0, "benign/likely benign": -1.5,
-    "benign": -2.0,
-}
-
-
-def clinvar_level(significance: str | None) -> float | None:
-    """ClinVar significance on the 5-step scale, or None (conflicting, other, absent)."""
-    if not significance:
-        return None
-    s = " ".join(significance.replace("_", " ").lower().split())
-    primary = s.replace(";", ",").replace("|", ",").split(",")[0].strip()
-    return _CLINVAR_LEVEL.get(primary)
 
 
 def clinvar_disagreement(acmg_class: str, clinvar: ClinVarAssertion | None) -> bool:

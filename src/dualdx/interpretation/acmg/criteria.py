@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from dualdx.core.model import PopulationFrequency, TranscriptConsequence
+from dualdx.knowledge.clinvar_assertion import MIN_STARS, acmg_tier
 
 Strength = Literal["Stand-alone", "Very strong", "Strong", "Moderate", "Supporting"]
 Direction = Literal["pathogenic", "benign"]
@@ -53,7 +54,7 @@ DEFAULT_STRENGTH: dict[str, Strength] = {
 }
 
 # Thresholds (sources in the module docstring; each applied value is quoted in the evidence).
-CLINVAR_MIN_STARS = 1  # a ClinVar P/LP counts as "established" (PS1, PM5, PM3 partner) from 1 star
+CLINVAR_MIN_STARS = MIN_STARS  # ClinVar P/LP "established" (PS1, PM5, PM3 partner): owner's rule
 DEFAULT_BS2_NHOMALT = 2  # healthy homozygotes in gnomAD needed for BS2 (per-gene: bs2_nhomalt)
 # REVEL, Pejaver et al. 2022 Table 2: PP3 >=0.644 Sup, >=0.773 Mod, >=0.932 Str;
 # BP4 <=0.290 Sup, <=0.183 Mod, <=0.016 Str (<=0.003 "Very strong" capped at Strong here).
@@ -227,22 +228,6 @@ def consequence_terms(tc: TranscriptConsequence | None) -> frozenset[str]:
     if tc is None:
         return frozenset()
     return frozenset(t.strip() for t in re.split(r"[&,]", tc.consequence) if t.strip())
-
-
-def clinvar_tier(significance: str | None) -> Literal["P", "LP"] | None:
-    """ClinVar significance -> ``"P"``, ``"LP"`` (P/LP counted as LP, conservatively) or None."""
-    if not significance:
-        return None
-    s = re.sub(r"\s+", " ", significance.replace("_", " ").strip().lower())
-    if "conflicting" in s:
-        return None
-    primary = re.split(r"[|,;]", s)[0].strip()
-    parts = {p.strip() for p in primary.split("/")}
-    if parts == {"pathogenic"}:
-        return "P"
-    if parts <= {"pathogenic", "likely pathogenic"}:
-        return "LP"
-    return None
 
 
 def _frequency(g: PopulationFrequency) -> float | None:
@@ -452,7 +437,7 @@ def _established(items: tuple[ClinVarNeighbour, ...], own_key: str) -> list[tupl
     for it in items:
         if it.key is not None and it.key == own_key:
             continue
-        tier = clinvar_tier(it.significance)
+        tier = acmg_tier(it.significance)
         if tier is not None and it.stars >= CLINVAR_MIN_STARS:
             out.append((tier, it))
     return out
@@ -698,10 +683,10 @@ def _partner_tier(p: PartnerEvidence) -> tuple[Literal["P", "LP"] | None, str]:
     criteria, typically a literature-based OMIM submission) still documents a reported pathogenic
     allele, so it counts one step lower, as Likely pathogenic (0.5 point in trans), never more.
     """
-    cv = clinvar_tier(p.clinvar_significance)
+    cv = acmg_tier(p.clinvar_significance, p.clinvar_stars)
     cv_note = ""
     if cv is not None and p.clinvar_stars < CLINVAR_MIN_STARS:
-        cv, cv_note = "LP", ", counted as likely pathogenic: no review stars"
+        cv_note = ", counted as likely pathogenic: no review stars"
     comp: Literal["P", "LP"] | None = {"Pathogenic": "P", "Likely pathogenic": "LP"}.get(
         p.computed_class_without_pm3 or "")  # type: ignore[assignment]
     best = "P" if "P" in (cv, comp) else "LP" if "LP" in (cv, comp) else None
