@@ -338,7 +338,8 @@ def test_variant_tier(acmg: str, clinvar: dict[str, Any] | None, tier: str) -> N
     ("3_prime_UTR_variant", "excluded"),
     ("synonymous_variant", "excluded"),
     (None, "excluded"),
-    ("splice_region_variant&intron_variant", "VUS"),
+    # outside the canonical sites a splice-region VUS needs splice evidence (SpliceAI)
+    ("splice_region_variant&intron_variant", "excluded"),
     ("coding_sequence_variant", "VUS"),
     ("frameshift_variant", "VUS"),
 ])

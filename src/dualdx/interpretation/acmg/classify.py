@@ -46,12 +46,12 @@ from dualdx.interpretation.acmg.criteria import (
     InheritanceCall,
     NotEvaluated,
     PartnerEvidence,
-    Segregation,
     VariantEvidence,
     evaluate,
     pm3,
     sort_criteria,
 )
+from dualdx.interpretation.segregation import Segregation
 from dualdx.knowledge.clinvar_assertion import level as clinvar_level
 
 __all__ = [
@@ -165,9 +165,7 @@ def _calls_by_variant(inh: dict[str, Any], path: str) -> dict[str, list[Inherita
     for i, c in enumerate(inh.get("calls") or []):
         try:
             seg = c.get("segregation")
-            segregation = Segregation(**{k: int(seg.get(k) or 0) for k in (
-                "affected_carriers", "affected_noncarriers", "unaffected_carriers",
-                "unaffected_noncarriers", "informative_meioses")}) if seg else None
+            segregation = Segregation.from_dict(seg) if seg else None
             origin = c.get("origin")
             pg = c.get("parents_genotyped")
             call = InheritanceCall(

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from dualdx.core.model import PopulationFrequency, TranscriptConsequence
+from dualdx.interpretation import modes
+from dualdx.interpretation.segregation import Segregation
 from dualdx.knowledge.clinvar_assertion import MIN_STARS, acmg_tier
 
 Strength = Literal["Stand-alone", "Very strong", "Strong", "Moderate", "Supporting"]
@@ -84,8 +86,8 @@ SPLICE_REGION = frozenset({
     "splice_region_variant", "splice_donor_5th_base_variant", "splice_donor_region_variant",
     "splice_polypyrimidine_tract_variant",
 })
-RECESSIVE_MODES = frozenset({"autosomal_recessive", "x_linked_recessive"})
-DOMINANT_MODES = frozenset({"autosomal_dominant", "x_linked_dominant"})
+RECESSIVE_MODES = modes.RECESSIVE_MODES
+DOMINANT_MODES = modes.DOMINANT_MODES
 
 
 @dataclass(frozen=True)
@@ -150,15 +152,6 @@ class GeneSettings:
     bs1_af: float = 0.005
     pm2_af: float = 0.0001
     bs2_nhomalt: int = DEFAULT_BS2_NHOMALT
-
-
-@dataclass(frozen=True)
-class Segregation:
-    affected_carriers: int = 0
-    affected_noncarriers: int = 0
-    unaffected_carriers: int = 0
-    unaffected_noncarriers: int = 0
-    informative_meioses: int = 0
 
 
 @dataclass(frozen=True)
@@ -738,7 +731,7 @@ _PP1_STRENGTH: tuple[tuple[int, Strength], ...] = ((5, "Strong"), (4, "Moderate"
 def pp1(ev: VariantEvidence) -> Outcome:
     """Cosegregation over the informative meioses the inheritance stage counted, for the calls
     whose inheritance pattern qualifies."""
-    best = max((c.segregation.informative_meioses for c in ev.calls
+    best = max((c.segregation.informative_meioses or 0 for c in ev.calls
                 if c.segregation is not None and c.qualifies), default=0)
     if best == 0:
         return NotEvaluated("PP1", "no informative meioses for a qualifying inheritance pattern "
