@@ -276,6 +276,7 @@ def assign_inheritance(
         "thresholds": thresholds.to_dict(),
         "caveats": [c.to_dict() for c in unique(caveats)],
         "candidate_diseases": sorted(candidates),
+        "proband_ancestors": sorted(ped.ancestors(proband)) if proband in ped.people else [],
         "affection": {sid: {d: a.to_dict() for d, a in sorted(row.items())}
                       for sid, row in sorted(affection.items())},
         "affected_by_disease": {

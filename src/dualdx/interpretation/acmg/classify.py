@@ -51,6 +51,7 @@ from dualdx.interpretation.acmg.criteria import (
     pm3,
     sort_criteria,
 )
+from dualdx.interpretation.penetrance import Course
 from dualdx.interpretation.segregation import Segregation
 from dualdx.knowledge.clinvar_assertion import level as clinvar_level
 
@@ -161,6 +162,7 @@ def _neighbours(items: Any, path: str, where: str) -> tuple[ClinVarNeighbour, ..
 def _calls_by_variant(inh: dict[str, Any], path: str) -> dict[str, list[InheritanceCall]]:
     proband = inh.get("proband")
     affected = inh.get("affected_by_disease") or {}
+    ancestors = set(inh.get("proband_ancestors") or [])
     out: dict[str, list[InheritanceCall]] = {}
     for i, c in enumerate(inh.get("calls") or []):
         try:
@@ -175,7 +177,10 @@ def _calls_by_variant(inh: dict[str, Any], path: str) -> dict[str, list[Inherita
                 proband_affected=proband in (affected.get(c["disease_id"]) or []),
                 # dualdx.interpretation.inheritance reports origin "de_novo" only when both parents are typed
                 parents_genotyped=bool(pg) if pg is not None else (
-                    True if origin == "de_novo" else None))
+                    True if origin == "de_novo" else None),
+                unaffected_ancestor_carriers=tuple(sorted(
+                    s for s in (c.get("relatives") or {}).get("unaffected_carriers") or []
+                    if s in ancestors)))
             out.setdefault(str(c["variant"]), []).append(call)
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             raise InputError(path, f"inheritance call is incomplete ({e})",
@@ -242,6 +247,8 @@ def build_evidence(
     return VariantEvidence(
         key=key, gene=gene, consequence=tc, gnomad=gnomad, settings=settings[gene],
         disease_modes=_disease_modes(knowledge, gene),
+        disease_courses={d: Course.of((knowledge.get("diseases") or {}).get(d))
+                         for d in (knowledge.get("genes") or {}).get(gene, [])},
         clinvar_same_residue=_neighbours(v.get("clinvar_same_residue"), path,
                                          f"{where}.clinvar_same_residue"),
         clinvar_same_aa_change=_neighbours(v.get("clinvar_same_aa_change"), path,

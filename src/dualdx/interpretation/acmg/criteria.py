@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 from dualdx.core.model import PopulationFrequency, TranscriptConsequence
 from dualdx.interpretation import modes
+from dualdx.interpretation.penetrance import Course, family_bs2_applies
 from dualdx.interpretation.segregation import Segregation
 from dualdx.knowledge.clinvar_assertion import MIN_STARS, acmg_tier
 
@@ -167,6 +168,8 @@ class InheritanceCall:
     segregation: Segregation | None = None
     proband_affected: bool = False  # proband listed in affected_by_disease[disease_id]
     parents_genotyped: bool | None = None  # both parents genotyped (de novo confirmed); None: unknown
+    # relatives unaffected for this disease, with its genotype, who are ancestors of the proband
+    unaffected_ancestor_carriers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -211,6 +214,7 @@ class VariantEvidence:
     in_repeat: bool | None = None  # in-frame indel inside a repeat; None: not annotated
     protein_length: int | None = None  # amino acids of the MANE protein, when known
     skipped_exon_length: int | None = None  # nt of the exon a canonical splice variant skips
+    disease_courses: Mapping[str, Course] = field(default_factory=dict)  # onset, penetrance
 
 
 # --------------------------------------------------------------------------------------------
@@ -307,11 +311,48 @@ def pm2(ev: VariantEvidence) -> Outcome:
 
 
 def bs2(ev: VariantEvidence) -> Outcome:
+    """BS2 from the population (:func:`bs2_gnomad`) or from the family (:func:`bs2_family`): the
+    stronger of the two when both apply, with both evidence sentences."""
+    pop, fam = bs2_gnomad(ev), bs2_family(ev)
+    if fam is None:
+        return pop
+    if isinstance(pop, Criterion):
+        strength = pop.strength if STRENGTH_RANK[pop.strength] >= STRENGTH_RANK[fam.strength] \
+            else fam.strength
+        return Criterion("BS2", strength, "benign", f"{pop.evidence} {fam.evidence}")
+    return fam
+
+
+def bs2_family(ev: VariantEvidence) -> Criterion | None:
+    """Unaffected adult relatives with the genotype a fully penetrant, early-onset disease needs
+    (rule: :mod:`dualdx.interpretation.penetrance`). Applied only when it holds for every disease
+    (of known mode) the proband's genotype qualifies for: a variant that may still cause an
+    adult-onset or incompletely penetrant form gets no BS2 from the family."""
+    rows = [c for c in ev.calls if c.qualifies and c.disease_mode in modes.KNOWN_MODES]
+    if not rows:
+        return None
+    whys: list[str] = []
+    for c in rows:
+        ok, why = family_bs2_applies(ev.disease_courses.get(c.disease_id, Course(None, None)))
+        if not ok or not c.unaffected_ancestor_carriers:
+            return None
+        whys.append(f"{c.disease_id}: {why}")
+    n = min(len(c.unaffected_ancestor_carriers) for c in rows)
+    who = sorted({s for c in rows for s in c.unaffected_ancestor_carriers})
+    strength: Strength = "Strong" if n >= 2 else "Supporting"
+    return Criterion("BS2", strength, "benign",
+                     f"unaffected {', '.join(who)} (ancestor{'s' if len(who) > 1 else ''} of the "
+                     f"proband) ha{'ve' if len(who) > 1 else 's'} the genotype the disease needs "
+                     f"({'; '.join(sorted(set(whys)))}).")
+
+
+def bs2_gnomad(ev: VariantEvidence) -> Outcome:
     """Healthy homozygotes in gnomAD (``nhomalt`` at least ``bs2_nhomalt``).
 
     A homozygote is counter-evidence for both a recessive and a dominant disease, so the rule is
-    applied when every disease mode of the gene is autosomal. Healthy heterozygotes against a
-    fully penetrant dominant disease are not used: penetrance is not known to the workflow.
+    applied when every disease mode of the gene is autosomal. Healthy heterozygotes in gnomAD
+    against a dominant disease are not used (gnomAD ages and penetrance are not known to the
+    workflow); healthy relatives are (:func:`bs2_family`).
     """
     missing = _gnomad_missing("BS2", ev.gnomad)
     if missing:
