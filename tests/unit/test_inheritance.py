@@ -569,3 +569,68 @@ def test_partners_listed_only_under_their_own_phase() -> None:
         ("compound_het_cis", False, [a.key])
     # no partner: empty list
     assert _doc([a], ped)["calls"][0]["partners"] == []
+
+
+# ----------------------------------------------------------------------------- sex and ploidy
+
+XKN: dict[str, Any] = {
+    "genes": {"XG": ["D:X"]},
+    "diseases": {"D:X": {"name": "XLR disease", "genes": ["XG"], "modes": ["x_linked_recessive"],
+                         "terms": []}},
+    "terms": {},
+}
+
+
+def test_male_het_on_x_is_a_qc_problem_never_hemizygous() -> None:
+    ped = trio(kid_sex="male")
+    r = rec(50_000_000, {"kid": call("0/1", ad=(20, 22), dp=42), "dad": "0",
+                         "mum": call("0/1", ad=(15, 15))}, chrom="chrX")
+    row = assign_inheritance([(r, "XG")], ped, "kid", XKN, {}, TrustThresholds(),
+                             "GRCh38")["calls"][0]
+    assert row["label"] == "x_linked_recessive"  # it carries the ALT ...
+    assert "hemizygous" not in row["zygosity"].split(":")[0]  # ... but is no hemizygote
+    assert row["call_problems"] == {"kid": ["het_in_haploid_region"]}
+    assert "a QC problem, not a hemizygote" in row["explanation"]
+    # a male 0/1 with AD 2,48 is a hemizygous ALT call with a genotype-format problem
+    r2 = rec(50_000_000, {"kid": call("0/1", ad=(2, 48)), "mum": "0/1"}, chrom="X")
+    row2 = assign_inheritance([(r2, "XG")], ped, "kid", XKN, {}, TrustThresholds(),
+                              "GRCh38")["calls"][0]
+    assert (row2["label"], row2["zygosity"]) == ("x_linked_recessive", "hemizygous")
+    assert row2["call_problems"] == {"kid": ["diploid_gt_in_haploid_region"]}
+
+
+def test_unknown_sex_with_calls_on_x_is_a_caveat() -> None:
+    ped = trio(kid_sex="unknown")
+    r = rec(50_000_000, {"kid": "0/1", "mum": "0/1"}, chrom="X")
+    doc = assign_inheritance([(r, "XG")], ped, "kid", XKN, {}, TrustThresholds(), "GRCh38")
+    cav = [c for c in doc["caveats"] if c["code"] == "sex_unknown_x_calls"]
+    assert cav and cav[0]["samples"] == ["kid"] and "never assumed female" in cav[0]["message"]
+    row = doc["calls"][0]
+    assert row["qualifies"] is None and "PED sex unknown" in row["explanation"]
+
+
+def test_de_novo_counts_only_in_a_proband_affected_for_the_disease() -> None:
+    # the de novo ALPL hit in a proband whose terms hypophosphatasia does not explain: the
+    # proband is unknown for it, so classify gives no PS2 (proband_affected is False)
+    ped = trio()
+    r = rec(100, {"kid": "0/1", "dad": "0/0", "mum": "0/0"})
+    doc = _doc([r], ped, gene="ALPL", pheno={"kid": ["HP:OPT"]})
+    assert "kid" not in doc["affected_by_disease"]["OMIM:146300"]
+    assert doc["affection"]["kid"]["OMIM:146300"]["status"] == "unknown"
+    doc2 = _doc([r], ped, gene="ALPL", pheno={"kid": ["HP:LOWALP"]})
+    assert "kid" in doc2["affected_by_disease"]["OMIM:146300"]
+    assert next(c for c in doc2["calls"] if c["disease_mode"] == "autosomal_dominant")[
+        "label"] == "de_novo"
+
+
+def test_vcf_samples_outside_the_pedigree_are_a_caveat(tmp_path: Path) -> None:
+    ann = {"family": "MIOP", "genome_build": "GRCh38", "samples": [P, F, M, S, "MIOP-X"],
+           "variants": miop_variants()}
+    (tmp_path / "a.json").write_text(json.dumps(ann))
+    (tmp_path / "k.json").write_text(json.dumps(KNOWLEDGE))
+    run_assign_inheritance(str(tmp_path / "a.json"), str(DATA / "quartet.ped"), "MIOP", P,
+                           str(tmp_path / "k.json"), {}, TrustThresholds(), str(tmp_path / "t"),
+                           str(tmp_path / "j"), logging.getLogger("t"))
+    doc = json.loads((tmp_path / "j").read_text())
+    cav = [c for c in doc["caveats"] if c["code"] == "vcf_sample_not_in_pedigree"]
+    assert cav and cav[0]["samples"] == ["MIOP-X"] and doc["proband_ancestors"] == [F, M]
