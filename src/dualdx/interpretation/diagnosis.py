@@ -40,6 +40,7 @@ from dualdx.interpretation.modes import STATED_MODES
 from dualdx.interpretation.phenotype_match import (
     DiseaseMatch,
 )
+from dualdx.interpretation.zygosity import COMPOUND_HETEROZYGOUS
 from dualdx.knowledge.clinvar_assertion import low_penetrance, usable
 
 PLP_CLASSES = {"Pathogenic", "Likely pathogenic"}
@@ -213,7 +214,7 @@ def genotypes_from_calls(
                     f.startswith(("clinvar_plp_over_vus", "clinvar_low_penetrance"))
                     for f in pflags) else "candidate"
                 g = Genotype(gene, did, mode, str(label), pair, status, pflags,
-                             "compound heterozygous")
+                             COMPOUND_HETEROZYGOUS)
                 prev = out.get((did, pair))
                 if prev is None or (prev.status, prev.label) > (g.status, g.label):
                     out[(did, pair)] = g

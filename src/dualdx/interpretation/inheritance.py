@@ -33,6 +33,7 @@ from typing import Any
 from dualdx.core import atomic
 from dualdx.core.caveats import Caveat, unique
 from dualdx.core.errors import InputError
+from dualdx.core.genome import CONTIG_LENGTHS
 from dualdx.core.jsonio import read_json_object
 from dualdx.core.model import Call, VariantRecord, chrom_rank
 from dualdx.inputs.pedigree import Pedigree, check_sex_from_genotypes, load_ped
@@ -45,7 +46,6 @@ from dualdx.interpretation.quality import CallCheck, TrustThresholds, apply_trus
 from dualdx.interpretation.segregation import segregation
 from dualdx.interpretation.transmission import ORIGIN_TEXT, Origin, mendelian_caveats, origin
 from dualdx.interpretation.zygosity import (
-    PAR,
     describe,
     is_x_nonpar,
     person_carries,
@@ -352,7 +352,7 @@ def run_assign_inheritance(
     samples = [str(s) for s in ann.get("samples") or []]
     pb = ped.proband(typed=samples or None)
     build = str(ann.get("genome_build") or "GRCh38")
-    if build not in PAR:
+    if build not in CONTIG_LENGTHS:
         raise InputError(annotations_json, f"unknown genome_build {build!r}",
                          "use GRCh38 or GRCh37", where="genome_build")
     variants: list[tuple[VariantRecord, str | None]] = []

@@ -33,6 +33,7 @@ from dualdx.knowledge.clinvar_assertion import (
     is_pathogenic,
     normalize_review_status,
     review_stars,
+    significance_text,
 )
 from dualdx.knowledge.sites import (
     RegionT,
@@ -78,8 +79,7 @@ def _split_clndn(value: str) -> list[str]:
 def assertion_from_info(variation_id: str, info: dict[str, str],
                         release: str | None) -> ClinVarAssertion:
     """Build a :class:`ClinVarAssertion` from one record's INFO (NCBI keys)."""
-    sig = info.get("CLNSIG", "")
-    sig_text = unquote(sig).replace("_", " ").strip() if sig else "not provided"
+    sig_text = significance_text(unquote(info.get("CLNSIG", "")))
     revstat = info.get("CLNREVSTAT", "")
     genes = [g.split(":", 1)[0] for g in info.get("GENEINFO", "").split("|") if g.split(":")[0]]
     mcs: list[str] = []

@@ -89,6 +89,13 @@ def review_stars(review_status: str) -> int:
     return _STARS.get(normalize_review_status(review_status), 0)
 
 
+def significance_text(clnsig: str) -> str:
+    """CLNSIG as the report shows it: ``_`` as spaces (``Likely_pathogenic`` -> ``Likely
+    pathogenic``); an empty value is ``not provided``."""
+    s = clnsig.replace("_", " ").strip()
+    return s or "not provided"
+
+
 @dataclass(frozen=True)
 class Significance:
     """One CLNSIG value, parsed (module docstring)."""
@@ -211,5 +218,5 @@ __all__ = [
     "MIN_STARS", "Significance", "SignificanceCategory", "Usable", "acmg_tier", "badge_slug",
     "informative_conditions", "is_pathogenic", "level", "low_penetrance",
     "normalize_review_status", "parse_significance", "review_stars", "significance_category",
-    "usable",
+    "significance_text", "usable",
 ]
