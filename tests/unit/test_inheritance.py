@@ -634,3 +634,15 @@ def test_vcf_samples_outside_the_pedigree_are_a_caveat(tmp_path: Path) -> None:
     doc = json.loads((tmp_path / "j").read_text())
     cav = [c for c in doc["caveats"] if c["code"] == "vcf_sample_not_in_pedigree"]
     assert cav and cav[0]["samples"] == ["MIOP-X"] and doc["proband_ancestors"] == [F, M]
+
+
+def test_sex_check_findings_are_caveats() -> None:
+    ped = trio(kid_sex="male")
+    recs = [rec(50_000_000 + i, {"kid": call("0/1", ad=(15, 15)), "mum": "0/1"}, chrom="X")
+            for i in range(12)]
+    doc = assign_inheritance([(r, "XG") for r in recs], ped, "kid", XKN, {}, TrustThresholds(),
+                             "GRCh38")
+    cav = [c for c in doc["caveats"] if c["code"] == "sex_check"]
+    assert len(cav) == 1 and cav[0]["samples"] == ["kid"] and "sample swap" in cav[0]["message"]
+    het = [c for c in doc["caveats"] if c["code"] == "call_het_in_haploid_region"]
+    assert het and "and 7 more" in het[0]["message"] and len(het[0]["variants"]) == 12

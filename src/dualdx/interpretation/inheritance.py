@@ -102,7 +102,7 @@ def _sex_caveats(recs: Sequence[VariantRecord], ped: Pedigree, build: str) -> li
             x_calls[s].append(c)
     for w in check_sex_from_genotypes(ped, x_calls):
         out.append(Caveat("sex_check", w, "caution", STAGE,
-                          samples=tuple(s for s in ped.people if s in w.split(" ")[2:3])))
+                          samples=tuple(s for s in sorted(ped.people) if f" {s} " in w)))
     for sid, person in sorted(ped.people.items()):
         called = [r.key for r in x_recs
                   if any(a is not None for a in (r.calls.get(sid) or Call(())).alleles)]

@@ -234,22 +234,22 @@ def failed_filter(variant: Mapping[str, Any]) -> str | None:
 
 
 _PROBLEM_TEXT = {
-    "low_depth": "below the QC thresholds ({detail}): treated as not called, never as reference",
-    "low_gq": "below the QC thresholds ({detail}): treated as not called, never as reference",
-    "allele_balance": ("heterozygous with an allele balance outside {ab} ({detail}): treated as "
-                       "not called"),
-    "ref_with_alt_reads": ("called homozygous reference but the reads carry the ALT ({detail}): "
+    "low_depth": "below the QC thresholds: treated as not called, never as reference",
+    "low_gq": "below the QC thresholds: treated as not called, never as reference",
+    "allele_balance": ("heterozygous with an allele balance outside {ab}: treated as not "
+                       "called"),
+    "ref_with_alt_reads": ("called homozygous reference but the reads carry the ALT: "
                            "possible mosaicism or a missed heterozygote, so not counted as a "
                            "non-carrier (no confirmed de novo from this call)"),
-    "hom_alt_few_alt_reads": ("called homozygous ALT but few reads carry the ALT ({detail}): not "
+    "hom_alt_few_alt_reads": ("called homozygous ALT but few reads carry the ALT: not "
                               "a trustworthy homozygote"),
-    "haploid_gt_in_diploid_region": ("a haploid genotype where two copies are expected "
-                                     "({detail}): counted as one called copy, the other unknown"),
+    "haploid_gt_in_diploid_region": ("a haploid genotype where two copies are expected: "
+                                     "counted as one called copy, the other unknown"),
     "diploid_gt_in_haploid_region": ("a diploid genotype where one copy is expected (X outside "
-                                     "the PARs in a male), resolved by the reads ({detail}): a "
+                                     "the PARs in a male), resolved by the reads: a "
                                      "genotype-format problem"),
     "het_in_haploid_region": ("heterozygous where one copy is expected (X outside the PARs in a "
-                              "male; {detail}): a QC problem (PED sex, sample swap or a mapping "
+                              "male): a QC problem (PED sex, sample swap or a mapping "
                               "artefact), not reported as hemizygous and not enough for a "
                               "confirmed X-linked diagnosis"),
 }
@@ -271,7 +271,7 @@ def problem_caveats(checks: Iterable[tuple[str, Mapping[str, CallCheck]]], t: Tr
         items = sorted(set(items))
         shown = "; ".join(f"{k} ({d})" for k, d in items[:5])
         more = f" and {len(items) - 5} more" if len(items) > 5 else ""
-        text = _PROBLEM_TEXT[code].format(detail="see each variant", ab=ab)
+        text = _PROBLEM_TEXT[code].format(ab=ab)
         n = len(items)
         message = (f"{sid}: {n} call{'s' if n != 1 else ''} {text}: {shown}{more}.")
         out.append(Caveat(code=f"call_{code}", message=message, severity="caution", stage=stage,

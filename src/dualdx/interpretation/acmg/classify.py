@@ -378,5 +378,6 @@ def run_classify_variants(annotations_json: str, inheritance_json: str, knowledg
         log.info("%s: %s (%d points; %s)", key, r.acmg_class, r.points,
                  ", ".join(c.label for c in r.criteria) or "no criteria met")
     doc = {"ruleset": ruleset, "ruleset_version": RULESETS[ruleset],
+           "caveats": [],  # none of its own today; the contract key every stage file carries
            "variants": {k: r.to_dict() for k, r in result.items()}}
     atomic.write_text(out_json, json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
