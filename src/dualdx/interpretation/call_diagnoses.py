@@ -345,9 +345,10 @@ def build_report(
     diagnoses, findings = [], []
     for d in all_dx:
         if present and not d.explained:
-            findings.append({**d.to_dict(), "reason": f"{d.disease_name} explains none of the "
-                             f"proband's {len(present)} HPO term(s): a molecular finding, "
-                             "not a diagnosis of this phenotype"})
+            findings.append(_with_cautions(
+                {**d.to_dict(), "reason": f"{d.disease_name} explains none of the proband's "
+                 f"{len(present)} HPO term(s): a molecular finding, not a diagnosis of this "
+                 "phenotype"}, pb, pedigree, ann_by_key, checks, calls_by_variant))
         else:
             diagnoses.append(d)
     if not present:
