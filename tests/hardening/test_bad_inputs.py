@@ -498,7 +498,7 @@ def test_e2e_proband_without_phenotypes_and_no_affected_member(tmp_path: Path) -
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-6000:]
     report = json.loads((tmp_path / "results" / "MIOP" / "report.json").read_text())
     assert report["proband"] == "MIOP-II-1"
-    warnings = " ".join(report["warnings"])
+    warnings = " ".join(w["message"] for w in report["warnings"])
     assert "no member of family MIOP is marked affected" in warnings
     assert "phenotype fit not determined" in warnings
     assert {"what": "phenotype match and dual-diagnosis test",

@@ -406,12 +406,3 @@ def test_evaluate_sorts_and_skips_pm3_on_request() -> None:
     assert "PP3" in {n.code for n in ne}
     crits2, _ = ac.evaluate(e, with_pm3=False)
     assert "PM3" not in {c.code for c in crits2}
-
-
-def test_clinvar_tier() -> None:
-    assert ac.clinvar_tier("Pathogenic") == "P"
-    assert ac.clinvar_tier("Pathogenic/Likely_pathogenic") == "LP"
-    assert ac.clinvar_tier("Likely pathogenic") == "LP"
-    assert ac.clinvar_tier("Conflicting interpretations of pathogenicity") is None
-    assert ac.clinvar_tier("Uncertain significance") is None
-    assert ac.clinvar_tier(None) is None

@@ -20,9 +20,8 @@ from dualdx.knowledge.clinvar import (
     ResidueIndex,
     decode_origin,
     load_clinvar_index,
-    review_stars,
-    significance_category,
 )
+from dualdx.knowledge.clinvar_assertion import review_stars, significance_category
 from dualdx.knowledge.sites import minimal_representation
 
 BUILDS = ("GRCh38", "GRCh37")
@@ -176,44 +175,6 @@ def test_not_a_clinvar_file_is_refused(shared_data: Path, tmp_path: Path) -> Non
         ClinVarDB.open(bad)
     with pytest.raises(InputError, match="not found"):
         ClinVarDB.open(tmp_path / "missing.vcf")
-
-
-@pytest.mark.parametrize(("status", "stars"), [
-    ("practice_guideline", 4),
-    ("reviewed by expert panel", 3),
-    ("criteria_provided,_multiple_submitters,_no_conflicts", 2),
-    ("criteria provided, multiple submitters, no conflicts", 2),
-    ("criteria_provided,_single_submitter", 1),
-    ("criteria_provided,_conflicting_interpretations", 1),
-    ("criteria_provided,_conflicting_classifications", 1),
-    ("no_assertion_criteria_provided", 0),
-    ("no_assertion_provided", 0),
-    ("no_classification_for_the_single_variant", 0),
-    ("some future wording", 0),
-])
-def test_review_stars(status: str, stars: int) -> None:
-    assert review_stars(status) == stars
-
-
-@pytest.mark.parametrize(("sig", "cat"), [
-    ("Pathogenic", "pathogenic"),
-    ("Likely_pathogenic", "likely_pathogenic"),
-    ("Pathogenic/Likely_pathogenic", "likely_pathogenic"),
-    ("Pathogenic/Likely pathogenic", "likely_pathogenic"),
-    ("Likely_pathogenic,_risk_factor", "likely_pathogenic"),
-    ("Pathogenic|risk_factor", "pathogenic"),
-    ("Uncertain_significance", "vus"),
-    ("Benign/Likely_benign", "likely_benign"),
-    ("Benign", "benign"),
-    ("Likely benign", "likely_benign"),
-    ("Conflicting_interpretations_of_pathogenicity", "conflicting"),
-    ("Conflicting_classifications_of_pathogenicity", "conflicting"),
-    ("not_provided", "other"),
-    ("risk_factor", "other"),
-    ("drug_response", "other"),
-])
-def test_significance_category(sig: str, cat: str) -> None:
-    assert significance_category(sig) == cat
 
 
 def test_decode_origin() -> None:

@@ -13,7 +13,12 @@ import pytest
 
 from dualdx.core.errors import InputError
 from dualdx.interpretation.call_diagnoses import TSV_COLUMNS, run_call_diagnoses
-from dualdx.interpretation.diagnosis import Diagnosis, Genotype, variant_tier
+from dualdx.interpretation.diagnosis import (
+    Diagnosis,
+    Genotype,
+    genotypes_from_calls,
+    variant_tier,
+)
 from dualdx.interpretation.dual import decide_dual
 from dualdx.interpretation.phenotype_match import IC_THRESHOLD, PatientTerm, match_disease
 from dualdx.knowledge import hpo
@@ -338,7 +343,8 @@ def test_variant_tier(acmg: str, clinvar: dict[str, Any] | None, tier: str) -> N
     ("3_prime_UTR_variant", "excluded"),
     ("synonymous_variant", "excluded"),
     (None, "excluded"),
-    ("splice_region_variant&intron_variant", "VUS"),
+    # outside the canonical sites a splice-region VUS needs splice evidence (SpliceAI)
+    ("splice_region_variant&intron_variant", "excluded"),
     ("coding_sequence_variant", "VUS"),
     ("frameshift_variant", "VUS"),
 ])
@@ -421,3 +427,24 @@ def test_unverified_build_is_reported_as_not_checked() -> None:
     verified: dict[str, Any] = {"genome_build": "GRCh38", "not_checked": []}
     add_filter_stats(verified, {"build_verified": True})
     assert verified["not_checked"] == []
+
+
+def test_low_penetrance_clinvar_lifts_with_a_flag_and_qc_problem_blocks_confirmation() -> None:
+    lowpen = {"significance": "Likely pathogenic, low penetrance", "stars": 1}
+    assert variant_tier("Uncertain significance", lowpen, "missense_variant") == \
+        ("PLP", ["clinvar_plp_over_vus", "clinvar_low_penetrance"])
+    assert variant_tier("Uncertain significance", {"significance": "Pathogenic|risk factor",
+                                                   "stars": 1}, "missense_variant")[0] == "PLP"
+    assert variant_tier("Uncertain significance", None, "splice_region_variant",
+                        {"spliceai": 0.6})[0] == "VUS"
+    assert variant_tier("Uncertain significance", None, "splice_region_variant",
+                        {"spliceai": 0.01}) == ("excluded", ["vus_splice_region_spliceai_low"])
+    row = {"variant": "X-1-C-T", "gene": "G", "disease_id": "D", "disease_mode":
+           "x_linked_recessive", "label": "x_linked_recessive", "qualifies": True}
+    tiers = {"X-1-C-T": ("PLP", [])}
+    genos, _ = genotypes_from_calls([row], tiers, {"X-1-C-T": "heterozygous"})
+    assert genos[0].status == "confirmed"
+    genos, _ = genotypes_from_calls([row], tiers, {"X-1-C-T": "heterozygous"},
+                                    {"X-1-C-T": ["het_in_haploid_region"]})
+    assert genos[0].status == "candidate"
+    assert genos[0].flags == ["qc:het_in_haploid_region:X-1-C-T"]

@@ -15,23 +15,20 @@ from dualdx.core.model import Affection, Call, Sex, VariantRecord
 from dualdx.inputs.pedigree import Pedigree, Person
 from dualdx.interpretation.inheritance import (
     TSV_COLUMNS,
-    TrustThresholds,
-    affection_for_disease,
     assign_inheritance,
-    compound_het_pairs,
+    run_assign_inheritance,
+)
+from dualdx.interpretation.modes import (
     is_carrier,
-    is_de_novo,
     is_dominant,
     is_recessive_homozygous,
     is_x_linked_dominant,
     is_x_linked_recessive,
     mode_call,
-    origin,
-    phase_pair,
-    phenotype_matches,
-    run_assign_inheritance,
-    trusted,
 )
+from dualdx.interpretation.phasing import compound_het_pairs, phase_pair
+from dualdx.interpretation.quality import TrustThresholds, trusted
+from dualdx.interpretation.transmission import is_de_novo, origin
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "inheritance"
 
@@ -312,40 +309,6 @@ TERMS: dict[str, dict[str, Any]] = {
 }
 
 
-def test_phenotype_match_rule() -> None:
-    assert phenotype_matches(["HP:LOSS"], ["HP:LOSS"], TERMS)  # equal
-    assert phenotype_matches(["HP:DENT"], ["HP:DENT"], TERMS)  # equal: no IC guard
-    assert phenotype_matches(["HP:LOSS1"], ["HP:LOSS"], TERMS)  # descendant, informative
-    assert not phenotype_matches(["HP:LOSS1"], ["HP:DENT"], TERMS)  # descendant of a vague term
-    assert phenotype_matches(["HP:FRACT"], ["HP:PATHFX"], TERMS)  # informative direct parent
-    assert not phenotype_matches(["HP:DENT"], ["HP:LOSS"], TERMS)  # vague direct parent: no
-    assert phenotype_matches(["HP:DENT"], ["HP:LOSS"], TERMS, min_ic=2.0)  # ... unless allowed
-    assert not phenotype_matches(["HP:SKEL"], ["HP:PATHFX"], TERMS, min_ic=0.0)  # two steps up
-    assert not phenotype_matches(["HP:RECFX"], ["HP:PATHFX"], TERMS)  # siblings: no
-    assert phenotype_matches(["HP:OLD"], ["HP:LOWALP"], TERMS)  # obsolete → replacement
-    # explicit parents list wins over derivation
-    terms = {**TERMS, "HP:PATHFX": {**TERMS["HP:PATHFX"], "parents": ["HP:SKEL"]}}
-    assert not phenotype_matches(["HP:FRACT"], ["HP:PATHFX"], terms)
-    # a concept without an IC never matches semantically
-    terms = {**TERMS, "HP:LOSS": {"ancestors": ["HP:DENT", "HP:ROOT"]}}
-    assert not phenotype_matches(["HP:LOSS1"], ["HP:LOSS"], terms)
-
-
-def test_affection_for_disease() -> None:
-    ped = family(person("kid", "dad", "mum", aff="affected"),
-                 person("dad", aff="unaffected"), person("mum", sex="female", aff="affected"),
-                 person("sib", "dad", "mum", aff="unaffected"))
-    pheno = {"kid": ["HP:OPT", "HP:LOSS1"], "mum": ["HP:RECFX", "HP:LOSS1"], "dad": []}
-    opt = affection_for_disease(ped, pheno, ["HP:OPT", "HP:PATHFX"], TERMS)
-    hpp = affection_for_disease(ped, pheno, ["HP:LOSS", "HP:LOWALP"], TERMS)
-    # mother has terms, none matches osteopetrosis: unaffected for it despite PED 'affected'
-    assert opt == {"kid": "affected", "dad": "unaffected", "mum": "unaffected",
-                   "sib": "unaffected"}
-    assert hpp["mum"] == "affected" and hpp["kid"] == "affected"
-    # no terms → PED column
-    assert hpp["sib"] == "unaffected" and hpp["dad"] == "unaffected"
-
-
 # ----------------------------------------------------------------------------- whole stage
 
 KNOWLEDGE: dict[str, Any] = {
@@ -451,10 +414,16 @@ def test_run_assign_inheritance_miop(tmp_path: Path) -> None:
     assert a["partners"] == ["chr11-68048000-G-A"]
     assert a["partner_phases"] == [{"variant": "chr11-68048000-G-A", "phase": "trans",
                                     "basis": "parents"}]
-    # brother carries only the paternal hit: unaffected non-carrier of the biallelic genotype
+    # brother carries only the paternal hit: unaffected non-carrier of the biallelic genotype;
+    # the mother is PED-affected but her terms are hypophosphatasia's, not osteopetrosis': she is
+    # unknown for MIOP (never an unaffected non-carrier, nor an affected one)
     assert a["segregation"] == {"affected_carriers": 1, "affected_noncarriers": 0,
-                                "unaffected_carriers": 0, "unaffected_noncarriers": 3,
+                                "unaffected_carriers": 0, "unaffected_noncarriers": 2,
                                 "informative_meioses": 0}
+    assert a["relatives"]["not_counted"] == [M]
+    assert doc["affection"][M]["OMIM:259700"]["status"] == "unknown"
+    assert doc["affection"][M]["OMIM:146300"]["status"] == "affected"
+    assert doc["candidate_diseases"] == ["OMIM:146300", "OMIM:259700"]
     b = _row(doc, 68048000, "OMIM:259700", "autosomal_recessive")
     assert (b["label"], b["origin"]) == ("compound_het_trans", "maternal")
 
@@ -491,7 +460,7 @@ def test_run_assign_inheritance_miop(tmp_path: Path) -> None:
     # deterministic genome order: chromosome 1 before 11 before 16
     chroms = [c["variant"].split("-")[0] for c in doc["calls"]]
     assert chroms == sorted(chroms, key=lambda c: int(c[3:]))
-    assert doc["warnings"] == []
+    assert doc["caveats"] == []
 
 
 def test_run_deterministic_and_proband_choice(tmp_path: Path) -> None:
@@ -528,8 +497,8 @@ def test_mendelian_warnings_and_untrusted() -> None:
     ped = trio()
     r = rec(100, {"kid": "1/1", "dad": "0/0", "mum": "0/1"})
     doc = _doc([r], ped)
-    assert any("Mendelian inconsistency" in w and "dad" not in w.split(":")[1] and
-               "father does not carry" in w for w in doc["warnings"])
+    assert any(c["code"] == "mendelian_inconsistency" and c["samples"] == ["kid"]
+               and "father does not carry" in c["message"] for c in doc["caveats"])
     r2 = rec(100, {"kid": call("0/1", dp=30), "dad": call("0/0", dp=2), "mum": "0/0"})
     row = _doc([r2], ped, gene="CLCN7")["calls"]
     ad = next(c for c in row if c["disease_mode"] == "autosomal_dominant")
@@ -600,3 +569,80 @@ def test_partners_listed_only_under_their_own_phase() -> None:
         ("compound_het_cis", False, [a.key])
     # no partner: empty list
     assert _doc([a], ped)["calls"][0]["partners"] == []
+
+
+# ----------------------------------------------------------------------------- sex and ploidy
+
+XKN: dict[str, Any] = {
+    "genes": {"XG": ["D:X"]},
+    "diseases": {"D:X": {"name": "XLR disease", "genes": ["XG"], "modes": ["x_linked_recessive"],
+                         "terms": []}},
+    "terms": {},
+}
+
+
+def test_male_het_on_x_is_a_qc_problem_never_hemizygous() -> None:
+    ped = trio(kid_sex="male")
+    r = rec(50_000_000, {"kid": call("0/1", ad=(20, 22), dp=42), "dad": "0",
+                         "mum": call("0/1", ad=(15, 15))}, chrom="chrX")
+    row = assign_inheritance([(r, "XG")], ped, "kid", XKN, {}, TrustThresholds(),
+                             "GRCh38")["calls"][0]
+    assert row["label"] == "x_linked_recessive"  # it carries the ALT ...
+    assert "hemizygous" not in row["zygosity"].split(":")[0]  # ... but is no hemizygote
+    assert row["call_problems"] == {"kid": ["het_in_haploid_region"]}
+    assert "a QC problem, not a hemizygote" in row["explanation"]
+    # a male 0/1 with AD 2,48 is a hemizygous ALT call with a genotype-format problem
+    r2 = rec(50_000_000, {"kid": call("0/1", ad=(2, 48)), "mum": "0/1"}, chrom="X")
+    row2 = assign_inheritance([(r2, "XG")], ped, "kid", XKN, {}, TrustThresholds(),
+                              "GRCh38")["calls"][0]
+    assert (row2["label"], row2["zygosity"]) == ("x_linked_recessive", "hemizygous")
+    assert row2["call_problems"] == {"kid": ["diploid_gt_in_haploid_region"]}
+
+
+def test_unknown_sex_with_calls_on_x_is_a_caveat() -> None:
+    ped = trio(kid_sex="unknown")
+    r = rec(50_000_000, {"kid": "0/1", "mum": "0/1"}, chrom="X")
+    doc = assign_inheritance([(r, "XG")], ped, "kid", XKN, {}, TrustThresholds(), "GRCh38")
+    cav = [c for c in doc["caveats"] if c["code"] == "sex_unknown_x_calls"]
+    assert cav and cav[0]["samples"] == ["kid"] and "never assumed female" in cav[0]["message"]
+    row = doc["calls"][0]
+    assert row["qualifies"] is None and "PED sex unknown" in row["explanation"]
+
+
+def test_de_novo_counts_only_in_a_proband_affected_for_the_disease() -> None:
+    # the de novo ALPL hit in a proband whose terms hypophosphatasia does not explain: the
+    # proband is unknown for it, so classify gives no PS2 (proband_affected is False)
+    ped = trio()
+    r = rec(100, {"kid": "0/1", "dad": "0/0", "mum": "0/0"})
+    doc = _doc([r], ped, gene="ALPL", pheno={"kid": ["HP:OPT"]})
+    assert "kid" not in doc["affected_by_disease"]["OMIM:146300"]
+    assert doc["affection"]["kid"]["OMIM:146300"]["status"] == "unknown"
+    doc2 = _doc([r], ped, gene="ALPL", pheno={"kid": ["HP:LOWALP"]})
+    assert "kid" in doc2["affected_by_disease"]["OMIM:146300"]
+    assert next(c for c in doc2["calls"] if c["disease_mode"] == "autosomal_dominant")[
+        "label"] == "de_novo"
+
+
+def test_vcf_samples_outside_the_pedigree_are_a_caveat(tmp_path: Path) -> None:
+    ann = {"family": "MIOP", "genome_build": "GRCh38", "samples": [P, F, M, S, "MIOP-X"],
+           "variants": miop_variants()}
+    (tmp_path / "a.json").write_text(json.dumps(ann))
+    (tmp_path / "k.json").write_text(json.dumps(KNOWLEDGE))
+    run_assign_inheritance(str(tmp_path / "a.json"), str(DATA / "quartet.ped"), "MIOP", P,
+                           str(tmp_path / "k.json"), {}, TrustThresholds(), str(tmp_path / "t"),
+                           str(tmp_path / "j"), logging.getLogger("t"))
+    doc = json.loads((tmp_path / "j").read_text())
+    cav = [c for c in doc["caveats"] if c["code"] == "vcf_sample_not_in_pedigree"]
+    assert cav and cav[0]["samples"] == ["MIOP-X"] and doc["proband_ancestors"] == [F, M]
+
+
+def test_sex_check_findings_are_caveats() -> None:
+    ped = trio(kid_sex="male")
+    recs = [rec(50_000_000 + i, {"kid": call("0/1", ad=(15, 15)), "mum": "0/1"}, chrom="X")
+            for i in range(12)]
+    doc = assign_inheritance([(r, "XG") for r in recs], ped, "kid", XKN, {}, TrustThresholds(),
+                             "GRCh38")
+    cav = [c for c in doc["caveats"] if c["code"] == "sex_check"]
+    assert len(cav) == 1 and cav[0]["samples"] == ["kid"] and "sample swap" in cav[0]["message"]
+    het = [c for c in doc["caveats"] if c["code"] == "call_het_in_haploid_region"]
+    assert het and "and 7 more" in het[0]["message"] and len(het[0]["variants"]) == 12

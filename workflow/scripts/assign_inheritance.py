@@ -6,7 +6,8 @@ from typing import Any
 def main(smk: Any) -> None:
     from dualdx.core.stage import as_list, run_stage
     from dualdx.inputs.phenotypes import load_phenotypes
-    from dualdx.interpretation.inheritance import TrustThresholds, run_assign_inheritance
+    from dualdx.interpretation.inheritance import run_assign_inheritance
+    from dualdx.interpretation.quality import TrustThresholds
 
     def body(log: Any) -> None:
         pheno = load_phenotypes(as_list(smk.input.phenotypes))

@@ -11,12 +11,21 @@ from pathlib import Path
 from typing import Any
 
 from dualdx.core.atomic import write_text
+from dualdx.core.caveats import Caveat
 from dualdx.core.errors import DualdxError, InputError
 from dualdx.core.jsonio import read_json_object
-from dualdx.core.model import chrom_rank, normalize_chrom
+from dualdx.core.model import VariantRecord, chrom_rank
 from dualdx.inputs.panel import load_panel
-from dualdx.inputs.pedigree import load_ped
+from dualdx.inputs.pedigree import Pedigree, load_ped
 from dualdx.inputs.phenotypes import PhenotypeTerm, validate_terms
+from dualdx.interpretation.assessment import assess_panel
+from dualdx.interpretation.cautions import (
+    diagnosis_cautions,
+    failed_filter_caveat,
+    gather,
+    orphan_phenotype_caveats,
+    stage_caveats,
+)
 from dualdx.interpretation.diagnosis import (
     Diagnosis,
     choose_diagnoses,
@@ -31,13 +40,12 @@ from dualdx.interpretation.phenotype_match import (
     ic_of,
     match_disease,
 )
+from dualdx.interpretation.quality import CallCheck, TrustThresholds, apply_trust, qc_flags
+from dualdx.interpretation.zygosity import describe, person_ploidy
 
+STAGE = "call_diagnoses"
 SCHEMA_VERSION = "1"
 DUAL_ALPHA = 0.05
-# QC flag thresholds (per family member carrying the alt allele)
-MIN_GQ = 20.0
-MIN_DP = 10
-HET_AB_RANGE = (0.2, 0.8)
 TSV_COLUMNS = ["chrom", "pos", "ref", "alt", "gene", "transcript", "hgvs_c", "hgvs_p",
                "consequence", "clinvar_id", "clinvar_significance", "clinvar_review_status",
                "gnomad_af", "gnomad_popmax_af", "gnomad_nhomalt", "inheritance", "acmg_class",
@@ -56,48 +64,6 @@ class ReportSchemaError(DualdxError):
 
 
 
-def qc_flags(variant: Mapping[str, Any], male: set[str]) -> list[str]:
-    """Call-quality flags: FILTER, and per sample carrying the alt: GQ, depth, allele balance."""
-    flags = [str(f) for f in variant.get("qc_flags", [])]
-    filt = variant.get("filter")
-    if filt not in (None, "", ".", "PASS"):
-        flags.append(f"filter:{filt}")
-    cons = variant.get("consequence")
-    if isinstance(cons, dict) and cons.get("is_mane") is False:
-        flags.append("not_mane_transcript")
-    for sample, call in sorted((variant.get("calls") or {}).items()):
-        alleles = call.get("alleles") or []
-        if any(a is None for a in alleles):
-            flags.append(f"missing_gt:{sample}")
-            continue
-        n_alt = sum(1 for a in alleles if a == 1)
-        if n_alt == 0:
-            continue
-        gq, dp, ad = call.get("gq"), call.get("dp"), call.get("ad")
-        if gq is not None and float(gq) < MIN_GQ:
-            flags.append(f"low_gq:{sample}")
-        if dp is not None and int(dp) < MIN_DP:
-            flags.append(f"low_depth:{sample}")
-        if n_alt == 1 and len(alleles) == 2 and ad and len(ad) >= 2 and sum(ad) > 0:
-            ab = ad[1] / sum(ad)
-            if not HET_AB_RANGE[0] <= ab <= HET_AB_RANGE[1]:
-                flags.append(f"allele_balance:{sample}")
-    return sorted(set(flags))
-
-
-def _zygosity(variant: Mapping[str, Any], proband: str, male: bool) -> str:
-    call = (variant.get("calls") or {}).get(proband)
-    if not call:
-        return "unknown"
-    alleles = call.get("alleles") or []
-    if any(a is None for a in alleles):
-        return "unknown"
-    n = sum(1 for a in alleles if a == 1)
-    if normalize_chrom(str(variant.get("chrom", ""))) == "X" and male and n >= 1:
-        return "hemizygous"
-    return {0: "absent", 1: "heterozygous"}.get(n, "homozygous")
-
-
 def _criteria_codes(criteria: Sequence[Mapping[str, Any]]) -> str:
     return ";".join(str(c.get("label") or c.get("code")) for c in criteria)
 
@@ -107,7 +73,7 @@ def _report_variant(
     cls: Mapping[str, Any],
     calls: Sequence[Mapping[str, Any]],
     tier: tuple[str, list[str]],
-    male: set[str],
+    checks: Mapping[str, CallCheck],
 ) -> dict[str, Any]:
     cons = v.get("consequence") if isinstance(v.get("consequence"), dict) else None
     labels = sorted({str(c["label"]) for c in calls if c.get("label")})
@@ -131,7 +97,7 @@ def _report_variant(
         "clinvar_disagreement": bool(cls.get("clinvar_disagreement", False)),
         "gnomad": gnomad, "inheritance": labels, "inheritance_detail": detail,
         "genotypes": dict(sorted((v.get("calls") or {}).items())),
-        "qc_flags": qc_flags(v, male),
+        "qc_flags": qc_flags(v, checks),
         "tier": tier[0], "tier_flags": sorted(tier[1]),
         "scores": v.get("scores") or {},
     }
@@ -212,6 +178,42 @@ def _not_checked(annotations: Mapping[str, Any],
     return [{"what": w, "why": y} for w, y in sorted(out)]
 
 
+def _affection(inheritance: Mapping[str, Any],
+               pedigree: Pedigree) -> dict[str, dict[str, dict[str, str]]]:
+    """``samples[].affection`` from inheritance.json ``affection`` (the one affection decision,
+    :mod:`dualdx.interpretation.affection`); an older file without it: from
+    ``affected_by_disease``, people not listed being unknown."""
+    given = inheritance.get("affection")
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    if isinstance(given, Mapping):
+        for sid in pedigree.people:
+            row = given.get(sid) or {}
+            out[sid] = {str(d): {"status": str(a.get("status", "unknown")),
+                                 "basis": str(a.get("basis", ""))}
+                        for d, a in sorted(row.items()) if isinstance(a, Mapping)}
+        return out
+    by_d = inheritance.get("affected_by_disease") or {}
+    for sid in pedigree.people:
+        out[sid] = {str(d): ({"status": "affected", "basis": "listed as affected for this "
+                             "disease by the inheritance stage"} if sid in who else
+                            {"status": "unknown", "basis": "not listed as affected by the "
+                             "inheritance stage"})
+                    for d, who in sorted(by_d.items())}
+    return out
+
+
+def _with_cautions(dx: dict[str, Any], proband: str, pedigree: Pedigree,
+                   variants: Mapping[str, Mapping[str, Any]],
+                   checks: Mapping[str, Mapping[str, CallCheck]],
+                   calls_by_variant: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, Any]:
+    rows = [r for k in dx["variants"] for r in calls_by_variant.get(k, [])
+            if r.get("disease_id") == dx["disease_id"]
+            and r.get("disease_mode") == dx["inheritance_mode"]]
+    dx["cautions"] = [c.to_dict() for c in
+                      diagnosis_cautions(dx, proband, pedigree, variants, checks, rows)]
+    return dx
+
+
 def validate_report(report: Mapping[str, Any], schema_path: str) -> None:
     """Raise ReportSchemaError listing every violation of the report schema."""
     import jsonschema
@@ -241,9 +243,20 @@ def build_report(
     phenotypes: Mapping[str, Sequence[Mapping[str, Any]]],
     ruleset: str,
     paths: Mapping[str, str],
+    filter_stats: Mapping[str, Any] | None = None,
+    all_peds: Mapping[str, Pedigree] | None = None,
+    gene_chroms: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, Any], str]:
-    """Assemble report.json (dict) and variants.tsv (text) from the stage outputs."""
-    warnings: list[str] = [str(w) for w in inheritance.get("warnings", [])]
+    """Assemble report.json (dict) and variants.tsv (text) from the stage outputs.
+
+    ``filter_stats``: ``filter_stats.json`` (its caveats, and the chromosomes the VCF lacks);
+    ``all_peds``: every family of the PED file (to name phenotype rows for nobody in it);
+    ``gene_chroms``: gene -> chromosome in the run's build (for the assessment).
+    """
+    caveats: list[Caveat] = [*stage_caveats(filter_stats or {}, "filter_panel"),
+                             *stage_caveats(annotations, "annotate_variants"),
+                             *stage_caveats(inheritance, "assign_inheritance"),
+                             *stage_caveats(classification, "classify_variants")]
     pb = proband or inheritance.get("proband") or pedigree.proband()
     if inheritance.get("proband") and proband and inheritance["proband"] != proband:
         raise InputError(paths["inheritance"], f"proband is {inheritance['proband']!r}, the "
@@ -252,20 +265,26 @@ def build_report(
         raise InputError(paths["ped"], f"proband {pb!r} is not in family {family}",
                          "name a person of the PED file as proband")
     if not any(p.affected == "affected" for p in pedigree.people.values()):
-        warnings.append(f"no member of family {family} is marked affected in the PED file; "
-                        f"the report is for {pb}, named as proband in the sample sheet")
+        caveats.append(Caveat("no_affected_member", f"no member of family {family} is marked "
+                              f"affected in the PED file; the report is for {pb}, named as "
+                              "proband in the sample sheet", "caution", STAGE, samples=(pb,)))
     if classification.get("ruleset") and classification["ruleset"] != ruleset:
-        warnings.append(f"classification.json was made with ruleset "
-                        f"{classification['ruleset']}, the run asks for {ruleset}; the report "
-                        "shows the ruleset actually used")
+        caveats.append(Caveat("ruleset_mismatch", f"classification.json was made with ruleset "
+                              f"{classification['ruleset']}, the run asks for {ruleset}; the "
+                              "report shows the ruleset actually used", "caution", STAGE))
     raw_terms = {s: [PhenotypeTerm(str(t["id"]), bool(t.get("excluded", False))) for t in ts]
                  for s, ts in phenotypes.items()}
     terms_by_sample, term_warnings = validate_terms(raw_terms, knowledge,
                                                     paths.get("phenotypes"))
-    warnings += term_warnings
+    caveats += [Caveat("phenotype_term", w, "note", STAGE) for w in term_warnings]
     p_terms = [PatientTerm(t.id, t.excluded) for t in terms_by_sample.get(pb, [])]
     present = [t.id for t in p_terms if not t.excluded]
-    male = {s for s, p in pedigree.people.items() if p.sex == "male"}
+    if all_peds is not None:
+        caveats += orphan_phenotype_caveats(phenotypes, all_peds)
+    thresholds = TrustThresholds.from_mapping(inheritance.get("thresholds"))
+
+    def ploidy_of(rec: VariantRecord, sid: str) -> int | None:
+        return person_ploidy(rec, pedigree, sid, build)
 
     cls_map = classification.get("variants") or {}
     calls_by_variant: dict[str, list[Mapping[str, Any]]] = {}
@@ -274,6 +293,8 @@ def build_report(
     variants: list[dict[str, Any]] = []
     tiers: dict[str, tuple[str, list[str]]] = {}
     zyg: dict[str, str] = {}
+    checks: dict[str, dict[str, CallCheck]] = {}
+    ann_by_key: dict[str, Mapping[str, Any]] = {}
     for v in sorted(annotations.get("variants", []),
                     key=lambda v: (chrom_rank(str(v["chrom"])), int(v["pos"]), v["ref"],
                                    v["alt"])):
@@ -283,9 +304,18 @@ def build_report(
             raise InputError(paths["classification"], f"variant {key} has no classification",
                              "re-run classify_variants on this family's annotations.json")
         tiers[key] = variant_tier(str(cls["acmg_class"]), v.get("clinvar"),
-                                  (v.get("consequence") or {}).get("consequence"))
-        zyg[key] = _zygosity(v, pb, pb in male)
-        variants.append(_report_variant(v, cls, calls_by_variant.get(key, []), tiers[key], male))
+                                  (v.get("consequence") or {}).get("consequence"),
+                                  v.get("scores"))
+        try:
+            rec = VariantRecord.from_dict(dict(v))
+        except (KeyError, TypeError, ValueError) as e:
+            raise InputError(paths["annotations"], f"variant {key} is malformed ({e!r})",
+                             "re-run annotate_variants") from None
+        trusted_rec, checks[key] = apply_trust(rec, thresholds, ploidy_of)
+        ann_by_key[key] = v
+        zyg[key] = describe(trusted_rec.calls.get(pb), person_ploidy(rec, pedigree, pb, build))
+        variants.append(_report_variant(v, cls, calls_by_variant.get(key, []), tiers[key],
+                                        checks[key]))
     for key in calls_by_variant:
         if key not in tiers:
             raise InputError(paths["inheritance"], f"call for variant {key} which "
@@ -304,29 +334,44 @@ def build_report(
                 "score": matches[did].score, "explained_hpo": matches[did].explained,
                 "matches": [m.to_dict() for m in matches[did].matches]})
 
-    genos, carrier_rows = genotypes_from_calls(inheritance.get("calls", []), tiers, zyg)
+    qc_of = {k: list(ch[pb].codes) for k, ch in checks.items() if pb in ch}
+    genos, carrier_rows = genotypes_from_calls(inheritance.get("calls", []), tiers, zyg, qc_of)
     unknown = sorted({g.disease_id for g in genos if g.disease_id not in knowledge["diseases"]})
     if unknown:
-        warnings.append(f"inheritance.json names disease(s) {', '.join(unknown)} that "
-                        "knowledge.json lacks: their phenotype fit is not determined")
+        caveats.append(Caveat("disease_not_in_knowledge", f"inheritance.json names disease(s) "
+                              f"{', '.join(unknown)} that knowledge.json lacks: their phenotype "
+                              "fit is not determined", "caution", STAGE))
     all_dx = choose_diagnoses(genos, matches, knowledge)
     diagnoses, findings = [], []
     for d in all_dx:
         if present and not d.explained:
-            findings.append({**d.to_dict(), "reason": f"{d.disease_name} explains none of the "
-                             f"proband's {len(present)} HPO term(s): a molecular finding, "
-                             "not a diagnosis of this phenotype"})
+            findings.append(_with_cautions(
+                {**d.to_dict(), "reason": f"{d.disease_name} explains none of the proband's "
+                 f"{len(present)} HPO term(s): a molecular finding, not a diagnosis of this "
+                 "phenotype"}, pb, pedigree, ann_by_key, checks, calls_by_variant))
         else:
             diagnoses.append(d)
     if not present:
-        warnings.append(f"proband {pb} has no (present) HPO terms: phenotype fit not determined")
+        caveats.append(Caveat("proband_without_terms", f"proband {pb} has no (present) HPO "
+                              "terms: phenotype fit not determined", "caution", STAGE,
+                              samples=(pb,)))
+    assessment = assess_panel(list(panel_genes), gene_chroms or {},
+                              list(annotations.get("variants", [])), checks, pb, thresholds,
+                              filter_stats)
     dual = decide_dual(diagnoses, present, knowledge)
+    if assessment["status"] == "not_assessable" and not all_dx:
+        dual = {**dual, "status": "not_assessable", "diagnoses": [],
+                "reason": f"not assessable: {assessment['reason']}"}
+    elif assessment["status"] == "partly_assessable" and dual["status"] in ("none", "single"):
+        dual = {**dual, "reason": f"{dual['reason']}; {assessment['reason']}"}
     if findings and dual["status"] == "single":
         dual["reason"] += ("; " + "; ".join(f["reason"] for f in findings))
     elif findings and dual["status"] == "none":
         dual["reason"] = ("; ".join(f["reason"] for f in findings))
 
     used = {v for d in all_dx for v in d.genotype.variants}
+    caveats += failed_filter_caveat(list(annotations.get("variants", [])),
+                                    used | {c["variant"] for c in carrier_rows})
     carriers: dict[tuple[str, str], dict[str, Any]] = {}
     for c in carrier_rows:
         if c["variant"] in used:
@@ -345,6 +390,7 @@ def build_report(
         dual["diagnoses"][:1]
     matrix = phenotype_matrix(p_terms, columns, pair, knowledge)
 
+    affection = _affection(inheritance, pedigree)
     samples = []
     for sid in sorted(pedigree.people):
         person = pedigree.people[sid]
@@ -353,9 +399,9 @@ def build_report(
             "sex": person.sex, "affected": person.affected,
             "phenotypes": [{"id": t.id, "name": knowledge["terms"][t.id]["name"],
                             "excluded": t.excluded} for t in terms_by_sample.get(sid, [])],
-            "affected_for": sorted(did for did, who in
-                                   (inheritance.get("affected_by_disease") or {}).items()
-                                   if sid in who),
+            "affected_for": sorted(did for did, a in affection[sid].items()
+                                   if a["status"] == "affected"),
+            "affection": affection[sid],
         })
     databases = [dict(d) for d in annotations.get("databases", []) if d.get("name") != "hpo"]
     databases.append({"name": "hpo", "status": "embedded", "release": knowledge.get("hpo_release"),
@@ -380,11 +426,13 @@ def build_report(
                      "terms explained (see dualdx.interpretation.phenotype_match)"},
         "samples": samples, "variants": variants,
         "diseases": sorted(disease_rows, key=lambda r: (r["gene"], r["disease_id"])),
-        "diagnoses": [d.to_dict() for d in diagnoses],
+        "diagnoses": [_with_cautions(d.to_dict(), pb, pedigree, ann_by_key, checks,
+                                     calls_by_variant) for d in diagnoses],
+        "assessment": assessment,
         "carriers": carrier_list, "molecular_findings": findings,
         "dual_diagnosis": dual, "phenotype_matrix": matrix,
         "not_checked": sorted(not_checked, key=lambda n: (n["what"], n["why"])),
-        "warnings": sorted(set(warnings)),
+        "warnings": gather(caveats),
         "databases": sorted(databases, key=lambda d: str(d["name"])),
         "reanalysis": None,
     }
@@ -425,15 +473,19 @@ def run_call_diagnoses(family: str, proband: str | None, build: str, panel_path:
              "classification": classification_json, "knowledge": knowledge_json,
              "ped": ped_path,
              "phenotypes": phenotypes_source or "the phenotype file(s) of config key 'phenotypes'"}
+    stats = read_json_object(filter_stats_json, "filter_stats.json") if filter_stats_json \
+        else None
     report, tsv = build_report(
         family, proband, build, panel.name, panel.symbols, peds[family],
         read_json_object(annotations_json, "annotations.json"),
         read_json_object(inheritance_json, "inheritance.json"),
         read_json_object(classification_json, "classification.json"),
         read_json_object(knowledge_json, "knowledge.json"),
-        phenotypes, ruleset, paths)
-    if filter_stats_json:
-        add_filter_stats(report, read_json_object(filter_stats_json, "filter_stats.json"))
+        phenotypes, ruleset, paths, filter_stats=stats, all_peds=peds,
+        gene_chroms={g.symbol: g.regions[build].chrom for g in panel.genes
+                     if build in g.regions})
+    if stats is not None:
+        add_filter_stats(report, stats)
     validate_report(report, schema_path)
     dual = report["dual_diagnosis"]
     log.info("%s: %d diagnosis(es), dual status %s: %s", family, len(report["diagnoses"]),

@@ -3,10 +3,15 @@
 Variant tiers (what a variant can contribute to a diagnosis):
 
 * ``PLP``: computed ACMG class Pathogenic/Likely pathogenic; or computed VUS with a ClinVar
-  Pathogenic/Likely pathogenic assertion of >= 1 review star (flag ``clinvar_plp_over_vus``).
+  Pathogenic/Likely pathogenic assertion of >= 1 review star (flag ``clinvar_plp_over_vus``;
+  what counts is :func:`dualdx.knowledge.clinvar_assertion.usable`). A ClinVar "low penetrance"
+  assertion adds the flag ``clinvar_low_penetrance`` (a caution on the diagnosis).
 * ``VUS``: computed VUS, unless ClinVar says Benign/Likely benign with >= 1 star.
 * ``excluded``: computed Likely benign/Benign, or a VUS ClinVar calls (Likely) benign with >= 1 star
-  (flag ``clinvar_benign_over_vus``: the variant is shown, never used).
+  (flag ``clinvar_benign_over_vus``: the variant is shown, never used), or a VUS that cannot cause
+  disease by :mod:`dualdx.interpretation.candidacy` (flag ``vus_not_protein_or_splice_altering``;
+  a splice-region change without splice evidence: ``vus_splice_region_without_splice_evidence``
+  or ``vus_splice_region_spliceai_low``).
 
 A disease is *confirmed* when the proband's genotype qualifies for it (inheritance.json
 ``qualifies`` with a qualifying label) and every variant of the genotype is ``PLP``; *candidate*
@@ -30,51 +35,47 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from dualdx.annotation.consequence import is_functional
+from dualdx.interpretation.candidacy import assess
+from dualdx.interpretation.modes import STATED_MODES
 from dualdx.interpretation.phenotype_match import (
     DiseaseMatch,
 )
+from dualdx.interpretation.zygosity import COMPOUND_HETEROZYGOUS
+from dualdx.knowledge.clinvar_assertion import low_penetrance, usable
 
 PLP_CLASSES = {"Pathogenic", "Likely pathogenic"}
 SINGLE_VARIANT_LABELS = {"de_novo", "dominant", "recessive_homozygous", "x_linked_recessive",
                          "x_linked_dominant"}
 PAIR_LABELS = {"compound_het_trans", "compound_het_unknown_phase"}
 CARRIER_LABELS = {"carrier", "compound_het_cis"}
-KNOWN_MODES = {"autosomal_dominant", "autosomal_recessive", "x_linked_dominant",
-               "x_linked_recessive", "x_linked", "mitochondrial"}
+#: Proband call problems after which a genotype is a candidate only.
+BLOCKS_CONFIRMATION = frozenset({"het_in_haploid_region"})
 
 # ----------------------------------------------------------------------------- variant tiers
 
 
-def _clinvar_kind(clinvar: Mapping[str, Any] | None) -> str | None:
-    """'plp' / 'benign' for a ClinVar assertion with >= 1 star, else None."""
-    if not clinvar or int(clinvar.get("stars") or 0) < 1:
-        return None
-    sig = str(clinvar.get("significance") or "").split(";")[0].strip().lower().replace("_", " ")
-    if sig in {"pathogenic", "likely pathogenic", "pathogenic/likely pathogenic"}:
-        return "plp"
-    if sig in {"benign", "likely benign", "benign/likely benign"}:
-        return "benign"
-    return None
-
-
 def variant_tier(acmg_class: str, clinvar: Mapping[str, Any] | None,
-                 consequence: str | None = None) -> tuple[str, list[str]]:
+                 consequence: str | None = None,
+                 scores: Mapping[str, Any] | None = None) -> tuple[str, list[str]]:
     """(tier, flags) of one variant: tier is ``PLP``, ``VUS`` or ``excluded`` (module doc).
 
-    ``consequence`` (SO terms) is checked for a VUS only; ``None`` means not annotated, and such a
-    VUS is not used either.
+    ``consequence`` (SO terms) and ``scores`` are checked for a VUS only, by the candidacy rule
+    (:func:`dualdx.interpretation.candidacy.assess`: a splice-region change outside the canonical
+    sites needs a SpliceAI score); ``None`` means not annotated, and such a VUS is not used either.
     """
+    lowpen = ["clinvar_low_penetrance"] if low_penetrance(clinvar) else []
     if acmg_class in PLP_CLASSES:
-        return "PLP", []
+        return "PLP", lowpen
     if acmg_class == "Uncertain significance":
-        kind = _clinvar_kind(clinvar)
+        kind = usable(clinvar)
         if kind == "plp":
-            return "PLP", ["clinvar_plp_over_vus"]
+            return "PLP", ["clinvar_plp_over_vus", *lowpen]
         if kind == "benign":
             return "excluded", ["clinvar_benign_over_vus"]
-        if not is_functional(consequence):
-            return "excluded", ["vus_not_protein_or_splice_altering"]
+        cand = assess(consequence, None, scores)
+        if not cand.candidate:
+            return "excluded", [f"vus_{cand.reason}" if cand.reason.startswith("splice")
+                                else "vus_not_protein_or_splice_altering"]
         return "VUS", []
     return "excluded", []
 
@@ -141,12 +142,23 @@ def genotypes_from_calls(
     calls: Iterable[Mapping[str, Any]],
     tiers: Mapping[str, tuple[str, list[str]]],
     zygosity_of: Mapping[str, str],
+    qc_of: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[list[Genotype], list[dict[str, Any]]]:
     """Qualifying genotypes and carrier states of the proband from inheritance.json calls.
 
-    ``tiers``: variant key -> (tier, flags); ``zygosity_of``: variant key -> proband zygosity.
+    ``tiers``: variant key -> (tier, flags); ``zygosity_of``: variant key -> proband zygosity;
+    ``qc_of``: variant key -> the proband's call problems
+    (:mod:`dualdx.interpretation.quality`). A genotype resting on a heterozygous call where one
+    copy is expected (``het_in_haploid_region``: a male's X) is never confirmed (flag
+    ``qc:het_in_haploid_region:<key>``).
     Returns (genotypes, carrier entries); carrier entries are per (gene, disease, variant).
     """
+    qc_of = qc_of or {}
+
+    def qc_flags(keys: Iterable[str]) -> list[str]:
+        return [f"qc:{p}:{k}" for k in keys for p in qc_of.get(k, ())
+                if p in BLOCKS_CONFIRMATION]
+
     out: dict[tuple[str, tuple[str, ...]], Genotype] = {}
     carriers: list[dict[str, Any]] = []
     for c in calls:
@@ -173,8 +185,10 @@ def genotypes_from_calls(
         if label in SINGLE_VARIANT_LABELS:
             if tier == "excluded":
                 continue
-            status = "confirmed" if tier == "PLP" else "candidate"
-            vflags = [f"{f}:{key}" for f in flags] + ([f"vus:{key}"] if tier == "VUS" else [])
+            qcf = qc_flags([key])
+            status = "confirmed" if tier == "PLP" and not qcf else "candidate"
+            vflags = [f"{f}:{key}" for f in flags] + ([f"vus:{key}"] if tier == "VUS" else []) \
+                + qcf
             g = Genotype(gene, did, mode, str(label), (key,), status, vflags,
                          zygosity_of.get(key, "unknown"))
             out.setdefault((did, g.variants), g)
@@ -195,10 +209,12 @@ def genotypes_from_calls(
                         pflags.append(f"vus:{v}")
                 if label == "compound_het_unknown_phase":
                     pflags.append("phase_unknown")
+                pflags += qc_flags(pair)
                 status = "confirmed" if not pflags or all(
-                    f.startswith("clinvar_plp_over_vus") for f in pflags) else "candidate"
+                    f.startswith(("clinvar_plp_over_vus", "clinvar_low_penetrance"))
+                    for f in pflags) else "candidate"
                 g = Genotype(gene, did, mode, str(label), pair, status, pflags,
-                             "compound heterozygous")
+                             COMPOUND_HETEROZYGOUS)
                 prev = out.get((did, pair))
                 if prev is None or (prev.status, prev.label) > (g.status, g.label):
                     out[(did, pair)] = g
@@ -228,7 +244,7 @@ def choose_diagnoses(
         cands: list[Diagnosis] = []
         for did, g in by_gene[gene].items():
             info = knowledge["diseases"].get(did, {})
-            mode_known = g.mode in KNOWN_MODES
+            mode_known = g.mode in STATED_MODES
             m = matches.get(did) or DiseaseMatch(did, 0.0, [])
             cands.append(Diagnosis(gene, did, str(info.get("name", did)), g, m, mode_known))
         cands.sort(key=lambda d: (not d.mode_known, -d.match.score,

@@ -9,12 +9,10 @@ Decisions (documented here because the report relies on them):
 
 * ``ClinVarAssertion.conditions`` keeps every CLNDN name, ``not_provided`` / ``not_specified``
   included (as ``"not provided"`` / ``"not specified"``), with ``_`` turned into spaces and exact
-  duplicates dropped (order kept). Whoever renders a report filters them out when it wants to.
-* Combined significances map to the *less certain* category:
-  ``Pathogenic/Likely pathogenic`` -> ``likely_pathogenic``, ``Benign/Likely benign`` ->
-  ``likely_benign``. Secondary terms after ``|`` or ``,`` (``risk factor``, ``low penetrance``)
-  do not change the primary category.
-* An unknown review-status wording gets 0 stars (the least trust), never more.
+  duplicates dropped (order kept);
+  :func:`dualdx.knowledge.clinvar_assertion.informative_conditions` drops them for display.
+* What a significance or a review status means (categories, stars, when an assertion is usable)
+  is decided by :mod:`dualdx.knowledge.clinvar_assertion`, not here.
 * Records with ``ALT=.`` (no sequence change) are listed by :meth:`ClinVarDB.records` but can never
   match a variant.
 """
@@ -26,11 +24,17 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import unquote
 
 from dualdx.core.errors import InputError
 from dualdx.core.model import ClinVarAssertion, DatabaseStatus, normalize_chrom
+from dualdx.knowledge.clinvar_assertion import (
+    is_pathogenic,
+    normalize_review_status,
+    review_stars,
+    significance_text,
+)
 from dualdx.knowledge.sites import (
     RegionT,
     VariantKey,
@@ -42,75 +46,8 @@ from dualdx.knowledge.sites import (
     variant_key,
 )
 
-SignificanceCategory = Literal[
-    "pathogenic", "likely_pathogenic", "vus", "likely_benign", "benign", "conflicting", "other"
-]
-
 # --------------------------------------------------------------------------------------------
-# ClinVar vocabulary
-
-_STARS: dict[str, int] = {
-    "practice guideline": 4,
-    "reviewed by expert panel": 3,
-    "criteria provided, multiple submitters, no conflicts": 2,
-    "criteria provided, multiple submitters": 2,
-    "criteria provided, single submitter": 1,
-    "criteria provided, conflicting interpretations": 1,
-    "criteria provided, conflicting classifications": 1,
-    "no assertion criteria provided": 0,
-    "no assertion provided": 0,
-    "no interpretation for the single variant": 0,
-    "no classification provided": 0,
-    "no classification for the single variant": 0,
-    "no classifications from unflagged records": 0,
-    "flagged submission": 0,
-}
-
-
-def normalize_review_status(review_status: str) -> str:
-    """``criteria_provided,_single_submitter`` -> ``criteria provided, single submitter``."""
-    s = review_status.replace("_", " ").strip().lower()
-    s = re.sub(r"\s*,\s*", ", ", s)
-    return re.sub(r"\s+", " ", s)
-
-
-def review_stars(review_status: str) -> int:
-    """ClinVar's review-status -> gold stars (4 practice guideline … 0 no assertion).
-
-    Accepts the VCF form (``_`` for spaces) and the spaced form. Unknown wording -> 0.
-    """
-    return _STARS.get(normalize_review_status(review_status), 0)
-
-
-_TERM_CATEGORY = {
-    "pathogenic": "P",
-    "likely pathogenic": "LP",
-    "uncertain significance": "VUS",
-    "likely benign": "LB",
-    "benign": "B",
-}
-
-
-def significance_category(sig: str) -> SignificanceCategory:
-    """Map a CLNSIG value (``_`` or spaced form) to a coarse category (see module docstring)."""
-    s = re.sub(r"\s+", " ", sig.replace("_", " ").strip().lower())
-    if "conflicting" in s:
-        return "conflicting"
-    primary = re.split(r"[|,;]", s)[0].strip()
-    parts = {_TERM_CATEGORY.get(p.strip()) for p in primary.split("/")}
-    if not parts or None in parts:
-        return "other"
-    if parts <= {"P", "LP"}:
-        return "pathogenic" if parts == {"P"} else "likely_pathogenic"
-    if parts <= {"B", "LB"}:
-        return "benign" if parts == {"B"} else "likely_benign"
-    if parts == {"VUS"}:
-        return "vus"
-    return "conflicting"
-
-
-def is_pathogenic(sig: str) -> bool:
-    return significance_category(sig) in ("pathogenic", "likely_pathogenic")
+# ClinVar vocabulary: dualdx.knowledge.clinvar_assertion owns it (significance, stars, conditions)
 
 
 _ORIGIN_BITS = (
@@ -142,8 +79,7 @@ def _split_clndn(value: str) -> list[str]:
 def assertion_from_info(variation_id: str, info: dict[str, str],
                         release: str | None) -> ClinVarAssertion:
     """Build a :class:`ClinVarAssertion` from one record's INFO (NCBI keys)."""
-    sig = info.get("CLNSIG", "")
-    sig_text = unquote(sig).replace("_", " ").strip() if sig else "not provided"
+    sig_text = significance_text(unquote(info.get("CLNSIG", "")))
     revstat = info.get("CLNREVSTAT", "")
     genes = [g.split(":", 1)[0] for g in info.get("GENEINFO", "").split("|") if g.split(":")[0]]
     mcs: list[str] = []

@@ -28,6 +28,7 @@ from markupsafe import Markup
 
 from dualdx.core import atomic
 from dualdx.core.errors import DualdxError, InputError
+from dualdx.knowledge.clinvar_assertion import badge_slug
 from dualdx.report.svg import (
     DIAGNOSIS_FILLS,
     MATCH_WORDS,
@@ -140,19 +141,6 @@ def class_slug(acmg_class: str | None) -> str:
         "Likely benign": "lb",
         "Benign": "b",
     }.get(acmg_class or "", "unk")
-
-
-def clinvar_slug(significance: str | None) -> str:
-    s = (significance or "").lower()
-    if "conflict" in s:
-        return "conf"
-    if "pathogenic" in s and "benign" not in s:
-        return "lp" if s.startswith("likely") else "p"
-    if "uncertain" in s:
-        return "vus"
-    if "benign" in s and "pathogenic" not in s:
-        return "b"
-    return "unk"
 
 
 def genotype_copies(gt: Any) -> tuple[int, int, bool]:
@@ -399,7 +387,7 @@ def clinvar_view(variant: Mapping[str, Any], report: Mapping[str, Any]) -> dict[
     return {
         "present": True,
         "significance": str(cv.get("significance") or "significance not given"),
-        "slug": clinvar_slug(cv.get("significance")),
+        "slug": badge_slug(cv.get("significance")),
         "stars": stars_text(cv.get("stars")),
         "star_count": cv.get("stars") if isinstance(cv.get("stars"), int) else None,
         "review_status": str(cv.get("review_status") or "review status not given"),

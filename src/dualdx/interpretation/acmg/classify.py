@@ -46,12 +46,14 @@ from dualdx.interpretation.acmg.criteria import (
     InheritanceCall,
     NotEvaluated,
     PartnerEvidence,
-    Segregation,
     VariantEvidence,
     evaluate,
     pm3,
     sort_criteria,
 )
+from dualdx.interpretation.penetrance import Course
+from dualdx.interpretation.segregation import Segregation
+from dualdx.knowledge.clinvar_assertion import level as clinvar_level
 
 __all__ = [
     "RULESETS",
@@ -65,23 +67,9 @@ __all__ = [
 
 SCORE_NAMES = ("revel", "spliceai", "cadd")
 
-# ordinal scale for the ClinVar comparison: P 2, P/LP 1.5, LP 1, VUS 0, LB -1, B/LB -1.5, B -2
+# ordinal scale for the ClinVar comparison (ClinVar's side: dualdx.knowledge.clinvar_assertion.level)
 _CLASS_LEVEL = {PATHOGENIC: 2.0, LIKELY_PATHOGENIC: 1.0, UNCERTAIN: 0.0, LIKELY_BENIGN: -1.0,
                 BENIGN: -2.0}
-_CLINVAR_LEVEL = {
-    "pathogenic": 2.0, "pathogenic/likely pathogenic": 1.5, "likely pathogenic": 1.0,
-    "uncertain significance": 0.0, "likely benign": -1.0, "benign/likely benign": -1.5,
-    "benign": -2.0,
-}
-
-
-def clinvar_level(significance: str | None) -> float | None:
-    """ClinVar significance on the 5-step scale, or None (conflicting, other, absent)."""
-    if not significance:
-        return None
-    s = " ".join(significance.replace("_", " ").lower().split())
-    primary = s.replace(";", ",").replace("|", ",").split(",")[0].strip()
-    return _CLINVAR_LEVEL.get(primary)
 
 
 def clinvar_disagreement(acmg_class: str, clinvar: ClinVarAssertion | None) -> bool:
@@ -174,13 +162,12 @@ def _neighbours(items: Any, path: str, where: str) -> tuple[ClinVarNeighbour, ..
 def _calls_by_variant(inh: dict[str, Any], path: str) -> dict[str, list[InheritanceCall]]:
     proband = inh.get("proband")
     affected = inh.get("affected_by_disease") or {}
+    ancestors = set(inh.get("proband_ancestors") or [])
     out: dict[str, list[InheritanceCall]] = {}
     for i, c in enumerate(inh.get("calls") or []):
         try:
             seg = c.get("segregation")
-            segregation = Segregation(**{k: int(seg.get(k) or 0) for k in (
-                "affected_carriers", "affected_noncarriers", "unaffected_carriers",
-                "unaffected_noncarriers", "informative_meioses")}) if seg else None
+            segregation = Segregation.from_dict(seg) if seg else None
             origin = c.get("origin")
             pg = c.get("parents_genotyped")
             call = InheritanceCall(
@@ -190,7 +177,10 @@ def _calls_by_variant(inh: dict[str, Any], path: str) -> dict[str, list[Inherita
                 proband_affected=proband in (affected.get(c["disease_id"]) or []),
                 # dualdx.interpretation.inheritance reports origin "de_novo" only when both parents are typed
                 parents_genotyped=bool(pg) if pg is not None else (
-                    True if origin == "de_novo" else None))
+                    True if origin == "de_novo" else None),
+                unaffected_ancestor_carriers=tuple(sorted(
+                    s for s in (c.get("relatives") or {}).get("unaffected_carriers") or []
+                    if s in ancestors)))
             out.setdefault(str(c["variant"]), []).append(call)
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             raise InputError(path, f"inheritance call is incomplete ({e})",
@@ -257,6 +247,8 @@ def build_evidence(
     return VariantEvidence(
         key=key, gene=gene, consequence=tc, gnomad=gnomad, settings=settings[gene],
         disease_modes=_disease_modes(knowledge, gene),
+        disease_courses={d: Course.of((knowledge.get("diseases") or {}).get(d))
+                         for d in (knowledge.get("genes") or {}).get(gene, [])},
         clinvar_same_residue=_neighbours(v.get("clinvar_same_residue"), path,
                                          f"{where}.clinvar_same_residue"),
         clinvar_same_aa_change=_neighbours(v.get("clinvar_same_aa_change"), path,
@@ -386,5 +378,6 @@ def run_classify_variants(annotations_json: str, inheritance_json: str, knowledg
         log.info("%s: %s (%d points; %s)", key, r.acmg_class, r.points,
                  ", ".join(c.label for c in r.criteria) or "no criteria met")
     doc = {"ruleset": ruleset, "ruleset_version": RULESETS[ruleset],
+           "caveats": [],  # none of its own today; the contract key every stage file carries
            "variants": {k: r.to_dict() for k, r in result.items()}}
     atomic.write_text(out_json, json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
