@@ -242,9 +242,9 @@ MODELS: dict[str, Transcript] = load_transcript_models(MANE, "GRCh38")
 
 
 @pytest.fixture(scope="module")
-def alpl_mrna(shared_data: Path) -> TranscriptSequences:
+def alpl_mrna(test_data: Path) -> TranscriptSequences:
     """The real ALPL MANE mRNA (../shared/data), so protein effects are derived too."""
-    return TranscriptSequences(shared_data / "transcripts" / "NM_000478.6.seq")
+    return TranscriptSequences(test_data / "transcripts" / "NM_000478.6.seq")
 
 
 _P = r"(?:[-*]?[1-9][0-9]*(?:[+-][1-9][0-9]*)?)"

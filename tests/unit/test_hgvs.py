@@ -49,8 +49,8 @@ def models() -> dict[str, dict[str, Transcript]]:
 
 
 @pytest.fixture(scope="module")
-def alpl_seq(shared_data: Path) -> TranscriptSequences:
-    return TranscriptSequences(shared_data / "transcripts" / "NM_000478.6.seq")
+def alpl_seq(test_data: Path) -> TranscriptSequences:
+    return TranscriptSequences(test_data / "transcripts" / "NM_000478.6.seq")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -93,9 +93,9 @@ def _current_hgvs(c: str) -> str:
     return re.sub(r"del[ACGT]+$", "del", c)
 
 
-def _pair_rows(shared_data: Path) -> list[tuple[str, str, list[str], str]]:
+def _pair_rows(test_data: Path) -> list[tuple[str, str, list[str], str]]:
     rows = []
-    for line in (shared_data / "transcripts" / "hgvs_dual_build_pairs.tsv").read_text().splitlines():
+    for line in (test_data / "transcripts" / "hgvs_dual_build_pairs.tsv").read_text().splitlines():
         if not line.strip():
             continue
         gene, vid, rest = line.split("\t", 2)
@@ -106,9 +106,9 @@ def _pair_rows(shared_data: Path) -> list[tuple[str, str, list[str], str]]:
     return rows
 
 
-def test_dual_build_vectors_reproduce(shared_data: Path,
+def test_dual_build_vectors_reproduce(test_data: Path,
                                       models: dict[str, dict[str, Transcript]]) -> None:
-    rows = _pair_rows(shared_data)
+    rows = _pair_rows(test_data)
     assert len(rows) == 8
     checked = 0
     for gene, vid, gs, c_full in rows:
@@ -126,7 +126,7 @@ def test_dual_build_vectors_reproduce(shared_data: Path,
     assert checked == 16
 
 
-def test_dual_build_vectors_vcf_anchored(shared_data: Path,
+def test_dual_build_vectors_vcf_anchored(test_data: Path,
                                          models: dict[str, dict[str, Transcript]]) -> None:
     """The same deletion given VCF-style with its anchor base (ALPL c.1559del, ClinVar 13674)."""
     tx = models["GRCh38"]["ALPL"]
@@ -139,9 +139,9 @@ def test_dual_build_vectors_vcf_anchored(shared_data: Path,
 # 2. ALPL coding SNVs from ClinVar: p. derived independently from the mRNA
 
 
-def _weaver_exons(shared_data: Path) -> list[tuple[int, int, int, int]]:
+def _weaver_exons(test_data: Path) -> list[tuple[int, int, int, int]]:
     out = []
-    for line in (shared_data / "transcripts"
+    for line in (test_data / "transcripts"
                  / "ALPL_NM_000478.6_exons_GRCh38_hgvs-weaver.tsv").read_text().splitlines():
         if line.startswith(("#", "exon")) or not line.strip():
             continue
@@ -150,10 +150,10 @@ def _weaver_exons(shared_data: Path) -> list[tuple[int, int, int, int]]:
     return out
 
 
-def _alpl_clinvar(shared_data: Path, build: str) -> list[tuple[str, int, str, str]]:
+def _alpl_clinvar(test_data: Path, build: str) -> list[tuple[str, int, str, str]]:
     name = f"clinvar_2016-09_{build}_panel.ncbi-keys.derived.vcf"
     recs = []
-    for line in (shared_data / "clinvar" / name).read_text().splitlines():
+    for line in (test_data / "clinvar" / name).read_text().splitlines():
         if line.startswith("#"):
             continue
         f = line.split("\t")
@@ -162,14 +162,14 @@ def _alpl_clinvar(shared_data: Path, build: str) -> list[tuple[str, int, str, st
     return recs
 
 
-def test_alpl_clinvar_coding_snvs_protein(shared_data: Path, alpl_seq: TranscriptSequences,
+def test_alpl_clinvar_coding_snvs_protein(test_data: Path, alpl_seq: TranscriptSequences,
                                           models: dict[str, dict[str, Transcript]]) -> None:
     mrna = alpl_seq.get("NM_000478.6")
     assert mrna is not None and len(mrna) == 2536
-    exons = _weaver_exons(shared_data)
+    exons = _weaver_exons(test_data)
     tx = models["GRCh38"]["ALPL"]
     n_checked = 0
-    for vid, pos, ref, alt in _alpl_clinvar(shared_data, "GRCh38"):
+    for vid, pos, ref, alt in _alpl_clinvar(test_data, "GRCh38"):
         if len(ref) != 1 or len(alt) != 1:
             continue
         g0 = pos - 1
@@ -195,11 +195,11 @@ def test_alpl_clinvar_coding_snvs_protein(shared_data: Path, alpl_seq: Transcrip
     assert n_checked >= 25
 
 
-def test_alpl_clinvar_same_hgvs_on_both_builds(shared_data: Path, alpl_seq: TranscriptSequences,
+def test_alpl_clinvar_same_hgvs_on_both_builds(test_data: Path, alpl_seq: TranscriptSequences,
                                                models: dict[str, dict[str, Transcript]]) -> None:
     """Every ALPL record gives the same c./p./consequence on GRCh37 and GRCh38."""
-    r37 = {v: (p, r, a) for v, p, r, a in _alpl_clinvar(shared_data, "GRCh37")}
-    r38 = {v: (p, r, a) for v, p, r, a in _alpl_clinvar(shared_data, "GRCh38")}
+    r37 = {v: (p, r, a) for v, p, r, a in _alpl_clinvar(test_data, "GRCh37")}
+    r38 = {v: (p, r, a) for v, p, r, a in _alpl_clinvar(test_data, "GRCh38")}
     assert set(r37) == set(r38) and len(r38) == 37
     for vid, (p38, ref, alt) in r38.items():
         p37, ref37, alt37 = r37[vid]
@@ -209,11 +209,11 @@ def test_alpl_clinvar_same_hgvs_on_both_builds(shared_data: Path, alpl_seq: Tran
         assert (a.hgvs_c, a.hgvs_p, a.consequence) == (b.hgvs_c, b.hgvs_p, b.consequence), vid
 
 
-def test_alpl_splice_donor_from_clinvar(shared_data: Path, alpl_seq: TranscriptSequences,
+def test_alpl_splice_donor_from_clinvar(test_data: Path, alpl_seq: TranscriptSequences,
                                         models: dict[str, dict[str, Transcript]]) -> None:
     """ClinVar 13678 (chr1:21564217 G>A) is the first base of intron 6: c.648+1G>A.
     Exon 6 of NM_000478.6 ends at transcript index 846 (hgvs-weaver), c. = 847 - 199 = 648."""
-    exons = _weaver_exons(shared_data)
+    exons = _weaver_exons(test_data)
     _ts, te, _rs, re_ = exons[5]
     assert re_ + 1 == 21564217 - 1  # 1-based last exon base is 21564216
     c_end = te - 199
@@ -241,7 +241,7 @@ def test_alpl_known_frameshift_and_nmd(alpl_seq: TranscriptSequences,
     assert any("3' shift" in n for n in bare.notes)
 
 
-def test_alpl_early_stop_triggers_nmd(shared_data: Path, alpl_seq: TranscriptSequences,
+def test_alpl_early_stop_triggers_nmd(test_data: Path, alpl_seq: TranscriptSequences,
                                       models: dict[str, dict[str, Transcript]]) -> None:
     """The first codon from codon 20 on that one substitution turns into a stop: NMD expected
     (far upstream of the last junction); found and placed with hgvs-weaver's mapping here."""
@@ -258,7 +258,7 @@ def test_alpl_early_stop_triggers_nmd(shared_data: Path, alpl_seq: TranscriptSeq
     assert found is not None
     k, off, ref, alt, aa = found
     idx = 199 + 3 * k + off
-    ts, _te, rs, _re = next(e for e in _weaver_exons(shared_data) if e[0] <= idx < e[1])
+    ts, _te, rs, _re = next(e for e in _weaver_exons(test_data) if e[0] <= idx < e[1])
     pos = rs + (idx - ts) + 1
     cons = annotate_transcript("1", pos, ref, alt, models["GRCh38"]["ALPL"], tx_seqs=alpl_seq)
     assert cons.hgvs_c == f"c.{3 * k + off + 1}{ref}>{alt}"

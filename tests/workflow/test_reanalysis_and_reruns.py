@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from datafiles import shared_path
 from workflow_helpers import copy_example, run_snakemake
 
 pytestmark = pytest.mark.workflow
@@ -15,10 +16,10 @@ FAMILY = "MIOP"
 MATERNAL_TCIRG1_ID = "5460"
 
 
-def _newer_clinvar(shared_data: Path, dest: Path) -> Path:
+def _newer_clinvar(test_data: Path, dest: Path) -> Path:
     """The shared 73-record ClinVar file (GRCh38, NCBI keys) as a later release in which
     Variation 5460 has been reviewed: criteria provided, single submitter (1 star)."""
-    src = shared_data / "clinvar" / "clinvar_2016-09_GRCh38_panel.ncbi-keys.derived.vcf"
+    src = test_data / "clinvar" / "clinvar_2016-09_GRCh38_panel.ncbi-keys.derived.vcf"
     out = []
     changed = 0
     for line in src.read_text().splitlines():
@@ -55,10 +56,10 @@ def test_rerun_is_byte_identical(first_run: tuple[Path, dict]) -> None:
     assert _outputs(wd) == before
 
 
-def test_newer_clinvar_reuses_the_panel_vcf(first_run: tuple[Path, dict], shared_data: Path,
+def test_newer_clinvar_reuses_the_panel_vcf(first_run: tuple[Path, dict], test_data: Path,
                                             tmp_path: Path) -> None:
     wd, cfg = first_run
-    newer = _newer_clinvar(shared_data, tmp_path / "clinvar_2017-01.vcf")
+    newer = _newer_clinvar(test_data, tmp_path / "clinvar_2017-01.vcf")
     cfg2 = json.loads(json.dumps(cfg))
     cfg2["annotation"]["clinvar"] = str(newer)
     dry = run_snakemake(wd, cfg2, "-n")
@@ -68,13 +69,13 @@ def test_newer_clinvar_reuses_the_panel_vcf(first_run: tuple[Path, dict], shared
     assert "distill_knowledge" not in planned
 
 
-def test_reanalysis_finds_the_clinvar_change(first_run: tuple[Path, dict], shared_data: Path,
+def test_reanalysis_finds_the_clinvar_change(first_run: tuple[Path, dict], test_data: Path,
                                              tmp_path: Path) -> None:
     old_wd, _ = first_run
     wd = tmp_path / "second"
     wd.mkdir()
     cfg2 = copy_example(wd)
-    cfg2["annotation"]["clinvar"] = str(_newer_clinvar(shared_data, wd / "clinvar_2017-01.vcf"))
+    cfg2["annotation"]["clinvar"] = str(_newer_clinvar(test_data, wd / "clinvar_2017-01.vcf"))
     cfg2["previous_results"] = str(old_wd / "results")
     run_snakemake(wd, cfg2)
     re_ = json.loads((wd / "results" / FAMILY / "reanalysis.json").read_text())
@@ -93,10 +94,10 @@ def test_reanalysis_finds_the_clinvar_change(first_run: tuple[Path, dict], share
 
 
 def test_wrong_build_fails_clearly_and_leaves_no_output(tmp_path: Path, repo: Path,
-                                                        shared_data: Path) -> None:
+                                                        test_data: Path) -> None:
     (tmp_path / "in").mkdir()
     vcf = tmp_path / "in" / "exome.vcf"
-    shutil.copy(shared_data / "vcf" / "Pfeiffer_exome_hg19_ALPL.vcf", vcf)
+    shutil.copy(shared_path("vcf/Pfeiffer_exome_hg19_ALPL.vcf"), vcf)
     (tmp_path / "in" / "samples.tsv").write_text(f"family_id\tsample_id\tvcf\nPF\tmanuel\t{vcf}\n")
     (tmp_path / "in" / "p.ped").write_text("PF\tmanuel\t0\t0\t1\t2\n")
     (tmp_path / "in" / "ph.tsv").write_text("sample_id\thpo_id\nmanuel\tHP:0003282\n")
