@@ -40,7 +40,7 @@ _B3 = "TCAGTCAGTCAGTCAGTCAGTCAGTCAGTCAGTCAGTCAGTCAGTCAGTCAGTCAGTCAGTCAG"
 NCBI1 = {a + b + c: aa for aa, a, b, c in zip(_AAS, _B1, _B2, _B3, strict=True)}
 THREE = {"A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "E": "Glu",
          "G": "Gly", "H": "His", "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe",
-         "P": "Pro", "S": "Ser", "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "*": "*"}
+         "P": "Pro", "S": "Ser", "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "*": "Ter"}
 
 
 @pytest.fixture(scope="module")
@@ -182,7 +182,8 @@ def test_alpl_clinvar_coding_snvs_protein(test_data: Path, alpl_seq: TranscriptS
         codon = mrna[199 + 3 * k:199 + 3 * k + 3]
         alt_codon = codon[:(c - 1) % 3] + alt + codon[(c - 1) % 3 + 1:]
         r_aa, a_aa = NCBI1[codon], NCBI1[alt_codon]
-        exp_p = "p.(=)" if r_aa == a_aa else f"p.({THREE[r_aa]}{k + 1}{THREE[a_aa]})"
+        exp_p = (f"p.({THREE[r_aa]}{k + 1}=)" if r_aa == a_aa
+                 else f"p.({THREE[r_aa]}{k + 1}{THREE[a_aa]})")
         cons = annotate_transcript("chr1", pos, ref, alt, tx, tx_seqs=alpl_seq)
         assert cons.hgvs_c == f"c.{c}{ref}>{alt}", vid
         assert cons.hgvs_p == exp_p, (vid, cons.hgvs_p, exp_p)
@@ -227,11 +228,11 @@ def test_alpl_splice_donor_from_clinvar(test_data: Path, alpl_seq: TranscriptSeq
 
 def test_alpl_known_frameshift_and_nmd(alpl_seq: TranscriptSequences,
                                        models: dict[str, dict[str, Transcript]]) -> None:
-    """c.1559del is the recurrent p.Leu520Argfs*86 allele (last exon: no NMD)."""
+    """c.1559del is the recurrent p.Leu520ArgfsTer86 allele (last exon: no NMD)."""
     tx = models["GRCh38"]["ALPL"]
     cons = annotate_transcript("1", 21577631, "CT", "C", tx, tx_seqs=alpl_seq)
     assert cons.hgvs_c == "c.1559del"
-    assert cons.hgvs_p == "p.(Leu520Argfs*86)"
+    assert cons.hgvs_p == "p.(Leu520ArgfsTer86)"
     assert cons.consequence == "frameshift_variant"
     assert cons.last_exon is True and cons.nmd_predicted is False
     # without sequence: still a frameshift, still NMD-escaping (last exon), no p.
@@ -262,7 +263,7 @@ def test_alpl_early_stop_triggers_nmd(test_data: Path, alpl_seq: TranscriptSeque
     pos = rs + (idx - ts) + 1
     cons = annotate_transcript("1", pos, ref, alt, models["GRCh38"]["ALPL"], tx_seqs=alpl_seq)
     assert cons.hgvs_c == f"c.{3 * k + off + 1}{ref}>{alt}"
-    assert cons.hgvs_p == f"p.({THREE[aa]}{k + 1}*)"
+    assert cons.hgvs_p == f"p.({THREE[aa]}{k + 1}Ter)"
     assert cons.consequence.split("&")[0] == "stop_gained"
     assert cons.nmd_predicted is True and cons.last_exon is False
     assert cons.protein_length_change == k - 524
@@ -336,16 +337,16 @@ CASES: list[tuple[str, int, str, str, dict[str, object]]] = [
                                 "consequence": "missense_variant", "exon": "1/3",
                                 "cds_pos": 4, "protein_pos": 2, "ref_aa": "Ala",
                                 "alt_aa": "Thr", "protein_length_change": 0}),
-    ("synonymous", 26, "C", "T", {"hgvs_c": "c.6C>T", "hgvs_p": "p.(=)",
+    ("synonymous", 26, "C", "T", {"hgvs_c": "c.6C>T", "hgvs_p": "p.(Ala2=)",
                                   "consequence": "synonymous_variant"}),
     ("stop gained at exon end", 40, "G", "A",
-     {"hgvs_c": "c.20G>A", "hgvs_p": "p.(Trp7*)",
+     {"hgvs_c": "c.20G>A", "hgvs_p": "p.(Trp7Ter)",
       "consequence": "stop_gained&splice_region_variant", "nmd_predicted": False,
       "protein_length_change": -13}),
-    ("stop lost", 118, "T", "C", {"hgvs_c": "c.58T>C", "hgvs_p": "p.(*20Glnext*2)",
+    ("stop lost", 118, "T", "C", {"hgvs_c": "c.58T>C", "hgvs_p": "p.(Ter20GlnextTer2)",
                                   "consequence": "stop_lost", "protein_length_change": 1,
                                   "last_exon": True}),
-    ("stop retained", 119, "A", "G", {"hgvs_c": "c.59A>G", "hgvs_p": "p.(=)",
+    ("stop retained", 119, "A", "G", {"hgvs_c": "c.59A>G", "hgvs_p": "p.(Ter20=)",
                                       "consequence": "stop_retained_variant"}),
     ("start lost", 21, "A", "G", {"hgvs_c": "c.1A>G", "hgvs_p": "p.(Met1?)",
                                   "consequence": "start_lost"}),
@@ -354,9 +355,9 @@ CASES: list[tuple[str, int, str, str, dict[str, object]]] = [
      {"hgvs_c": "c.2_3insA", "hgvs_p": "p.(Met1?)",
       "consequence": "frameshift_variant&start_lost"}),
     ("frameshift, 3' shifted", 26, "CA", "C",
-     {"hgvs_c": "c.11del", "hgvs_p": "p.(Lys4Argfs*20)", "consequence": "frameshift_variant",
+     {"hgvs_c": "c.11del", "hgvs_p": "p.(Lys4ArgfsTer20)", "consequence": "frameshift_variant",
       "nmd_predicted": False}),
-    ("dup", 26, "C", "CA", {"hgvs_c": "c.11dup", "hgvs_p": "p.(Ser6Ilefs*20)",
+    ("dup", 26, "C", "CA", {"hgvs_c": "c.11dup", "hgvs_p": "p.(Ser6IlefsTer20)",
                             "consequence": "frameshift_variant"}),
     ("in-frame deletion, 3' shifted", 26, "CAAA", "C",
      {"hgvs_c": "c.9_11del", "hgvs_p": "p.(Lys4del)", "consequence": "inframe_deletion",
@@ -373,7 +374,7 @@ CASES: list[tuple[str, int, str, str, dict[str, object]]] = [
     ("delins", 24, "GC", "TT", {"hgvs_c": "c.4_5delinsTT", "hgvs_p": "p.(Ala2Phe)",
                                 "consequence": "missense_variant"}),
     ("deletion stops at the exon end", 88, "AG", "A",
-     {"hgvs_c": "c.50del", "hgvs_p": "p.(Gly17Valfs*7)",
+     {"hgvs_c": "c.50del", "hgvs_p": "p.(Gly17ValfsTer7)",
       "consequence": "frameshift_variant&splice_region_variant"}),
     ("donor +2", 42, "T", "C", {"hgvs_c": "c.20+2T>C", "consequence": "splice_donor_variant",
                                 "intron": "1/2", "exon": None, "hgvs_p": None}),
@@ -496,3 +497,57 @@ def test_severity_helpers() -> None:
     assert most_severe_consequence([]) == ""
     assert join_consequences(["intron_variant", "splice_region_variant"]) == \
         "splice_region_variant&intron_variant"
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. Where the transcript and the genome differ at a base, c. and p. follow the transcript
+#    (issue 13 item 8; ClinVar and VEP describe RefSeq transcripts this way). The synthetic
+#    transcript below has A at c.4 (codon 2 ACC, Thr) where the genome Z has G (GCC, Ala).
+
+MRNA_A4 = MRNA[:13] + "A" + MRNA[14:]
+
+
+@pytest.fixture(scope="module")
+def syn_mrna_a4(tmp_path_factory: pytest.TempPathFactory) -> TranscriptSequences:
+    fa = tmp_path_factory.mktemp("mrna_a4") / "syn_a4.fa"
+    fa.write_text(f">NM_900001.1 synthetic, c.4 differs from the genome\n{MRNA_A4}\n")
+    return TranscriptSequences(fa)
+
+
+def test_transcript_base_differs_from_genome(genome: GenomeSequence,
+                                             syn_mrna_a4: TranscriptSequences) -> None:
+    assert GENOME_Z[23] == "G" and MRNA_A4[13] == "A"
+    # the sample carries the transcript's base: no change against the transcript
+    for g in (genome, None):
+        same = annotate_transcript("Z", 24, "G", "A", SYN, genome=g, tx_seqs=syn_mrna_a4)
+        assert (same.hgvs_c, same.hgvs_p, same.consequence) == (
+            "c.4=", "p.(Thr2=)", "synonymous_variant"), g
+        assert any("described against the transcript" in n for n in same.notes)
+    # a third base, the genome confirming REF: described from the transcript's A
+    other = annotate_transcript("Z", 24, "G", "T", SYN, genome=genome, tx_seqs=syn_mrna_a4)
+    assert (other.hgvs_c, other.hgvs_p) == ("c.4A>T", "p.(Thr2Ser)")
+    # without the genome a REF unlike the transcript and an ALT unlike it stay unexplained
+    lone = annotate_transcript("Z", 24, "G", "T", SYN, tx_seqs=syn_mrna_a4)
+    assert lone.hgvs_p is None and any("does not match" in n for n in lone.notes)
+    # where both agree nothing changes
+    plain = annotate_transcript("Z", 24, "G", "A", SYN, genome=genome)
+    assert (plain.hgvs_c, plain.hgvs_p) == ("c.4G>A", "p.(Ala2Thr)")
+    assert not any("described against" in n for n in plain.notes)
+
+
+def test_clinvar_vectors_name_stops_ter_and_synonymous_residues(
+        test_data: Path, alpl_seq: TranscriptSequences,
+        models: dict[str, dict[str, Transcript]]) -> None:
+    """ClinVar 197678 (ALPL c.330T>C, both builds) is the synonymous p.(Ser110=); ClinVar 13674
+    (c.1559del) p.(Leu520ArgfsTer86); no description uses '*' for a stop."""
+    by_vid = {}
+    for build in ("GRCh37", "GRCh38"):
+        for vid, pos, ref, alt in _alpl_clinvar(test_data, build):
+            cons = annotate_transcript("1", pos, ref, alt, models[build]["ALPL"], tx_seqs=alpl_seq)
+            assert cons.hgvs_p is None or "*" not in cons.hgvs_p.replace("c.*", ""), cons.hgvs_p
+            by_vid[(build, vid)] = cons
+    for build in ("GRCh37", "GRCh38"):
+        syn = by_vid[(build, "197678")]
+        assert (syn.hgvs_c, syn.hgvs_p, syn.consequence) == (
+            "c.330T>C", "p.(Ser110=)", "synonymous_variant")
+        assert by_vid[(build, "13674")].hgvs_p == "p.(Leu520ArgfsTer86)"
