@@ -60,3 +60,16 @@ def test_data_reading_tests_pass_in_a_clone_without_shared(tmp_path: Path) -> No
     for ln in skips:  # every skip is a copyleft file that stays in ../shared, named with its licence
         assert any(f"needs {rel} ({lic}" in ln for rel, lic in SHARED_ONLY.items()), ln
     assert skips, "the GPL/AGPL-dependent tests should be reported as skipped"
+
+
+def test_readme_opens_with_the_two_setup_commands() -> None:
+    """The README's first section opens with exactly the two set-up commands; the second is what
+    CI runs (.ci/run)."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8").splitlines()
+    assert readme[0] == "# dualdx" and readme[1] == "" and readme[2] == "```bash"
+    assert readme[5] == "```"
+    cmds = [ln.split("#", 1)[0].strip() for ln in readme[3:5]]
+    assert cmds[0] == "bash .ci/setup.sh && snakemake --cores 4"
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()[-1]
+    assert cmds[1] == ci == ("bash .ci/setup.sh --test && python3 -m pytest -n 2 --dist loadfile "
+                             "-p no:cacheprovider")
