@@ -20,7 +20,7 @@ def test_env_file_pip_installs_the_workflow_package() -> None:
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
     assert pip == ["${DUALDX_WORKFLOW_ROOT}[pdf]"]
     common = (REPO / "workflow" / "rules" / "common.smk").read_text()
-    assert re.search(r'os\.environ\["DUALDX_WORKFLOW_ROOT"\] = str\(WORKFLOW_ROOT\)', common)
+    assert re.search(r"os\.environ\.update\(DUALDX_WORKFLOW_ROOT=str\(WORKFLOW_ROOT\)\)", common)
     rules = (REPO / "workflow" / "rules").glob("*.smk")
     for smk in rules:  # every rule that runs a script uses this one environment
         text = smk.read_text()

@@ -10,7 +10,7 @@ WORKFLOW_ROOT = Path(workflow.main_snakefile).resolve().parent
 WORKFLOW_SRC = str(WORKFLOW_ROOT / "src")
 sys.path.insert(0, WORKFLOW_SRC)
 # --use-conda: workflow/envs/dualdx.yaml pip-installs the package from here (${DUALDX_WORKFLOW_ROOT}).
-os.environ["DUALDX_WORKFLOW_ROOT"] = str(WORKFLOW_ROOT)
+os.environ.update(DUALDX_WORKFLOW_ROOT=str(WORKFLOW_ROOT))
 
 from dualdx.core.stage import use_workflow_package
 
