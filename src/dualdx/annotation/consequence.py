@@ -12,10 +12,12 @@ Conventions (HGVS Nomenclature, varnomen):
 - Protein descriptions (named by ``nomenclature``) are predictions, so they are parenthesised:
   ``p.(Ala179Thr)``, ``p.(Arg71Ter)``, ``p.(Gly5ValfsTer12)``, ``p.(Ser110=)``, ``p.(Met1?)``,
   ``p.(Ter525GlnextTer17)``.
-- Where the transcript sequence and the genome differ at the variant's base (a genome REF that
-  is a minor allele, e.g. ALPL c.330 on GRCh37 against older RefSeq versions), c. and p. follow
-  the transcript: the base the transcript has is the reference of the description, and a sample
-  allele equal to it is ``c.330=``. A note says so.
+- Where the transcript sequence and the genome differ at the variant's base (typically a genome
+  REF that is a minor allele the RefSeq transcript does not carry, as on GRCh37), c. and p.
+  follow the transcript: the transcript's base is the reference of the description, and a sample
+  allele equal to it is written ``c.330=``. A note says so. This is decided for SNVs when the
+  genome confirms REF, or, with only the transcript known, when ALT is the transcript's base;
+  any other REF that disagrees with the sequence is reported as a mismatch, not described.
 - Amino acids are only ever derived from a reference sequence; without one ``hgvs_p`` is None
   and ``protein_effect_determined`` is False.
 - NMD rule: a premature stop codon whose first base lies more than 50 nt upstream of the last
