@@ -29,3 +29,10 @@ rule all:
     default_target: True
     input:
         final_outputs(),
+
+
+# On success, say where to look: each family's report and a one-line status (dualdx.summary).
+onsuccess:
+    from dualdx.summary import print_run_summary
+
+    print_run_summary(FAMILIES, Path.cwd())

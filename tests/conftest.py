@@ -1,23 +1,17 @@
-"""Shared fixtures. Real reference data is read from ../shared/data beside the checkout."""
+"""Shared fixtures. Test data: tests/data (see tests/datafiles.py and tests/data/MANIFEST.md)."""
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from datafiles import REPO, TEST_DATA, shared_path
 from hypothesis import settings
 
 # Property tests check behaviour, not speed: no per-example deadline on a shared 2-core machine.
 settings.register_profile("dualdx", deadline=None)
 settings.load_profile("dualdx")
-
-REPO = Path(__file__).resolve().parents[1]
-
-
-def _shared_dir() -> Path:
-    env = os.environ.get("DUALDX_SHARED")
-    return Path(env) if env else REPO.parent / "shared"
 
 
 @pytest.fixture(scope="session")
@@ -26,12 +20,12 @@ def repo() -> Path:
 
 
 @pytest.fixture(scope="session")
-def shared_data() -> Path:
-    """../shared/data. Fails (never skips) when it is absent, naming what is missing."""
-    d = _shared_dir() / "data"
-    if not (d / "MANIFEST.md").is_file():
-        pytest.fail(
-            f"shared reference data not found at {d}: tests read real data from ../shared/data "
-            "beside the checkout (or set DUALDX_SHARED to the shared/ folder)"
-        )
-    return d
+def test_data() -> Path:
+    """``tests/data``: the real reference excerpts the tests read (tests/data/MANIFEST.md)."""
+    return TEST_DATA
+
+
+@pytest.fixture(scope="session")
+def shared_file() -> Callable[[str], Path]:
+    """``shared_file("vcf/Pfeiffer_exome_hg19_ALPL.vcf")``: see :func:`shared_path`."""
+    return shared_path

@@ -21,12 +21,10 @@ NETGUARD = Path(__file__).parent / "workflow" / "netguard"
 def copy_example(dest: Path) -> dict[str, Any]:
     """Copy the example inputs into ``dest`` and return a config naming only what it needs."""
     shutil.copytree(REPO / "config" / "example", dest / "config" / "example")
-    (dest / "resources" / "knowledge").mkdir(parents=True)
-    shutil.copy(REPO / "resources" / "knowledge" / "clinvar_example_snapshot.vcf",
-                dest / "resources" / "knowledge" / "clinvar_example_snapshot.vcf")
     with (REPO / "config" / "config.yaml").open() as fh:
         cfg: dict[str, Any] = yaml.safe_load(fh)
-    cfg.pop("panel", None)  # the bundled default panel resolves against the workflow
+    # the panel and the ClinVar snapshot are written workflow:<path>: they resolve against the
+    # workflow, not against dest
     cfg["annotation"]["cache_dir"] = CACHE_DIR
     return cfg
 

@@ -73,9 +73,9 @@ def report_html(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def screenshot_path(repo: Path) -> Path:
-    p = Path(os.environ.get("DUALDX_REPORT_SCREENSHOT", repo / "results" /
-                            "report_screenshot.png"))
+def screenshot_path(tmp_path: Path) -> Path:
+    # never into the checkout's results/ (set DUALDX_REPORT_SCREENSHOT to keep the picture)
+    p = Path(os.environ.get("DUALDX_REPORT_SCREENSHOT", tmp_path / "report_screenshot.png"))
     p.parent.mkdir(parents=True, exist_ok=True)
     return p
 

@@ -276,7 +276,7 @@ _STARS = {"no assertion criteria provided": 0, "criteria provided, single submit
           "reviewed by expert panel": 3, "practice guideline": 4}
 
 
-def test_real_clinvar_records_never_flip_direction(shared_data: Path, repo: Path,
+def test_real_clinvar_records_never_flip_direction(test_data: Path, repo: Path,
                                                    tmp_path: Path) -> None:
     """Each 2016-09 ClinVar record of the panel genes as a heterozygous variant in a singleton
     without gnomAD: no ClinVar-benign record is computed P/LP and no ClinVar-pathogenic record
@@ -289,9 +289,9 @@ def test_real_clinvar_records_never_flip_direction(shared_data: Path, repo: Path
 
     tx_path = repo / "resources" / "transcripts" / "mane_select.GRCh38.tsv"
     models = load_transcript_models(tx_path, "GRCh38")
-    seqs = TranscriptSequences(shared_data / "transcripts" / "NM_000478.6.seq")
+    seqs = TranscriptSequences(test_data / "transcripts" / "NM_000478.6.seq")
     recs = _clinvar_records(
-        shared_data / "clinvar" / "clinvar_2016-09_GRCh38_panel.ncbi-keys.derived.vcf")
+        test_data / "clinvar" / "clinvar_2016-09_GRCh38_panel.ncbi-keys.derived.vcf")
     assert len(recs) == 73
     variants = []
     for r in recs:

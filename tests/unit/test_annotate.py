@@ -40,9 +40,9 @@ def _singleton_vcf(clinvar: Path, out: Path, build: str) -> list[tuple[str, str,
 
 
 @pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
-def test_every_shared_clinvar_record_is_annotated(shared_data: Path, tmp_path: Path,
+def test_every_shared_clinvar_record_is_annotated(test_data: Path, tmp_path: Path,
                                                   build: str) -> None:
-    clinvar = shared_data / "clinvar" / f"clinvar_2016-09_{build}_panel.ncbi-keys.derived.vcf"
+    clinvar = test_data / "clinvar" / f"clinvar_2016-09_{build}_panel.ncbi-keys.derived.vcf"
     recs = _singleton_vcf(clinvar, tmp_path / "in.vcf", build)
     assert len(recs) == 73
     transcripts = str(REPO / "resources" / "transcripts" / f"mane_select.{build}.tsv")
@@ -65,13 +65,13 @@ def test_every_shared_clinvar_record_is_annotated(shared_data: Path, tmp_path: P
     assert any("gnomAD" in n["what"] for n in doc["not_checked"])
 
 
-def test_gnomad_frequencies_reach_the_annotations(shared_data: Path, tmp_path: Path) -> None:
+def test_gnomad_frequencies_reach_the_annotations(test_data: Path, tmp_path: Path) -> None:
     """A user panel around the real gnomAD v4 exome excerpt (chr1:55039893-55039951): alleles
     gnomAD has get its AF; an allele it lacks inside the queried region is absent (queried,
     not found); a position outside the panel regions is never called absent."""
     import pysam
 
-    gn = shared_data / "formats" / "gnomad" / "gnomad.exomes.v4.0.sites.chr1_55039893-55039951.excerpt.vcf"
+    gn = test_data / "gnomad" / "gnomad.exomes.v4.0.sites.chr1_55039893-55039951.excerpt.vcf"
     pysam.tabix_compress(str(gn), str(tmp_path / "g.vcf.bgz"))
     pysam.tabix_index(str(tmp_path / "g.vcf.bgz"), preset="vcf")
     expected = {}
@@ -126,7 +126,7 @@ def test_gnomad_frequencies_reach_the_annotations(shared_data: Path, tmp_path: P
     assert all(v["gnomad"]["queried"] and not v["gnomad"]["found"] for v in doc2["variants"])
 
 
-def test_online_lookups_only_when_asked(shared_data: Path, tmp_path: Path,
+def test_online_lookups_only_when_asked(test_data: Path, tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """Protein effects the local resources cannot determine go to VEP only with online=True."""
     import dualdx.knowledge.online
@@ -146,7 +146,7 @@ def test_online_lookups_only_when_asked(shared_data: Path, tmp_path: Path,
                 protein_effect_determined=True) for c, p, r, a in variants}
 
     monkeypatch.setattr(dualdx.knowledge.online, "VepClient", FakeVep)
-    clinvar = shared_data / "clinvar" / "clinvar_2016-09_GRCh38_panel.ncbi-keys.derived.vcf"
+    clinvar = test_data / "clinvar" / "clinvar_2016-09_GRCh38_panel.ncbi-keys.derived.vcf"
     _singleton_vcf(clinvar, tmp_path / "in.vcf", "GRCh38")
     transcripts = str(REPO / "resources" / "transcripts" / "mane_select.GRCh38.tsv")
     run_filter_panel([str(tmp_path / "in.vcf")], ["S1"], PANEL, "GRCh38", str(tmp_path / "p.vcf.gz"), LOG)

@@ -1,4 +1,4 @@
-"""ClinVar reader on real NCBI-layout files (shared/data/clinvar, shared/data/formats/clinvar)."""
+"""ClinVar reader on real NCBI-layout files (tests/data/clinvar)."""
 
 from __future__ import annotations
 
@@ -50,8 +50,8 @@ def _check_all(db: ClinVarDB, raw: list[list[str]]) -> None:
 
 
 @pytest.mark.parametrize("build", BUILDS)
-def test_every_record_found_by_its_coordinates(shared_data: Path, build: str) -> None:
-    path = _clinvar(shared_data, build)
+def test_every_record_found_by_its_coordinates(test_data: Path, build: str) -> None:
+    path = _clinvar(test_data, build)
     db = ClinVarDB.open(path)
     assert db.release == "2016-09-27"
     assert db.build == build
@@ -60,9 +60,9 @@ def test_every_record_found_by_its_coordinates(shared_data: Path, build: str) ->
 
 
 @pytest.mark.parametrize("build", BUILDS)
-def test_bgzipped_tabix_copy_gives_identical_results(shared_data: Path, tmp_path: Path,
+def test_bgzipped_tabix_copy_gives_identical_results(test_data: Path, tmp_path: Path,
                                                      build: str) -> None:
-    src = _clinvar(shared_data, build)
+    src = _clinvar(test_data, build)
     plain = tmp_path / "clinvar.vcf"
     shutil.copy(src, plain)
     bgz = pysam.tabix_index(str(plain), preset="vcf", force=True)
@@ -74,9 +74,9 @@ def test_bgzipped_tabix_copy_gives_identical_results(shared_data: Path, tmp_path
 
 
 @pytest.mark.parametrize("build", BUILDS)
-def test_regions_restrict_records_indexed_and_plain(shared_data: Path, tmp_path: Path,
+def test_regions_restrict_records_indexed_and_plain(test_data: Path, tmp_path: Path,
                                                    build: str) -> None:
-    src = _clinvar(shared_data, build)
+    src = _clinvar(test_data, build)
     raw = _raw_records(src)
     # the TCIRG1 records only: chromosome 11
     chrom11 = [f for f in raw if f[0].removeprefix("chr") == "11"]
@@ -92,8 +92,8 @@ def test_regions_restrict_records_indexed_and_plain(shared_data: Path, tmp_path:
         assert db.lookup(raw[0][0], int(raw[0][1]), raw[0][3], raw[0][4]) is None  # ALPL
 
 
-def test_chrless_copy_and_chr_insensitive_lookup(shared_data: Path, tmp_path: Path) -> None:
-    src = _clinvar(shared_data, "GRCh38")
+def test_chrless_copy_and_chr_insensitive_lookup(test_data: Path, tmp_path: Path) -> None:
+    src = _clinvar(test_data, "GRCh38")
     text = src.read_text().replace("\nchr", "\n").replace("ID=chr", "ID=")
     nochr = tmp_path / "nochr.vcf"
     nochr.write_text(text)
@@ -108,8 +108,8 @@ def test_chrless_copy_and_chr_insensitive_lookup(shared_data: Path, tmp_path: Pa
                                     ("16", 1, 100_000_000), ("6", 1, 200_000_000)]), raw)
 
 
-def test_minimal_representation_match_both_sides(shared_data: Path) -> None:
-    db = ClinVarDB.open(_clinvar(shared_data, "GRCh38"))
+def test_minimal_representation_match_both_sides(test_data: Path) -> None:
+    db = ClinVarDB.open(_clinvar(test_data, "GRCh38"))
     # chr1 21563212 AC>CA (188877): same change written with a padding base on the right
     a = db.lookup("chr1", 21563212, "ACG", "CAG")
     assert a is not None and a.variation_id == "188877"
@@ -118,8 +118,8 @@ def test_minimal_representation_match_both_sides(shared_data: Path) -> None:
     assert minimal_representation(100, "ACG", "ATG") == (101, "C", "T")
 
 
-def test_real_2023_ncbi_excerpt_every_record_parses(shared_data: Path, tmp_path: Path) -> None:
-    path = shared_data / "formats" / "clinvar" / "clinvar_20230710_GRCh37.chr1_excerpt.vcf"
+def test_real_2023_ncbi_excerpt_every_record_parses(test_data: Path, tmp_path: Path) -> None:
+    path = test_data / "clinvar" / "clinvar_20230710_GRCh37.chr1_excerpt.vcf"
     db = ClinVarDB.open(path)
     assert db.release == "2023-07-10"
     assert db.build == "GRCh37"
@@ -153,8 +153,8 @@ def test_real_2023_ncbi_excerpt_every_record_parses(shared_data: Path, tmp_path:
         r[4].variation_id for r in recs]
 
 
-def test_2024_grch38_header_accepted(shared_data: Path) -> None:
-    path = (shared_data / "formats" / "clinvar"
+def test_2024_grch38_header_accepted(test_data: Path) -> None:
+    path = (test_data / "clinvar"
             / "seqr_test_clinvar_20241111_GRCh38.header_plus_records.vcf")
     db = ClinVarDB.open(path)
     assert db.release == "2024-11-11"
@@ -164,8 +164,8 @@ def test_2024_grch38_header_accepted(shared_data: Path) -> None:
         db.check_build("GRCh37")
 
 
-def test_not_a_clinvar_file_is_refused(shared_data: Path, tmp_path: Path) -> None:
-    gnomad = shared_data / "formats" / "gnomad" / "gnomad.exomes.r2.1.1.sites.grch37.excerpt.vcf"
+def test_not_a_clinvar_file_is_refused(test_data: Path, tmp_path: Path) -> None:
+    gnomad = test_data / "gnomad" / "gnomad.exomes.r2.1.1.sites.grch37.excerpt.vcf"
     with pytest.raises(InputError, match="no CLNSIG"):
         ClinVarDB.open(gnomad)
     bad = tmp_path / "bad.vcf"
@@ -184,8 +184,8 @@ def test_decode_origin() -> None:
     assert decode_origin("0") == ["unknown"]
 
 
-def test_conditions_keep_not_provided_and_drop_duplicates(shared_data: Path) -> None:
-    db = ClinVarDB.open(_clinvar(shared_data, "GRCh38"))
+def test_conditions_keep_not_provided_and_drop_duplicates(test_data: Path) -> None:
+    db = ClinVarDB.open(_clinvar(test_data, "GRCh38"))
     a = db.lookup("chr1", 21563158, "G", "A")
     assert a is not None
     assert a.conditions[0] == "not provided"
@@ -231,12 +231,12 @@ def test_run_index_clinvar_not_configured(tmp_path: Path, repo: Path) -> None:
     assert status.status == "not_configured" and by_key == {} and idx.entries == {}
 
 
-def test_run_index_clinvar_real_file(shared_data: Path, tmp_path: Path, repo: Path) -> None:
-    src = _clinvar(shared_data, "GRCh38")
+def test_run_index_clinvar_real_file(test_data: Path, tmp_path: Path, repo: Path) -> None:
+    src = _clinvar(test_data, "GRCh38")
     out = tmp_path / "clinvar_panel.json"
     run_index_clinvar(str(src), str(repo / "resources/panels/default.tsv"), "GRCh38",
                       str(repo / "resources/transcripts/mane_select.GRCh38.tsv"),
-                      str(shared_data / "transcripts" / "NM_000478.6.seq"), None, str(out),
+                      str(test_data / "transcripts" / "NM_000478.6.seq"), None, str(out),
                       logging.getLogger("t"))
     data = json.loads(out.read_text())
     src_status = data["source"]
@@ -260,19 +260,19 @@ def test_run_index_clinvar_real_file(shared_data: Path, tmp_path: Path, repo: Pa
     assert idx.same_aa_change("ALPL", 179, "Thr", exclude_key="chr1-21564103-G-A") == []
 
 
-def test_run_index_clinvar_build_mismatch(shared_data: Path, tmp_path: Path, repo: Path) -> None:
+def test_run_index_clinvar_build_mismatch(test_data: Path, tmp_path: Path, repo: Path) -> None:
     with pytest.raises(InputError, match="GRCh37 but the run uses GRCh38"):
-        run_index_clinvar(str(_clinvar(shared_data, "GRCh37")),
+        run_index_clinvar(str(_clinvar(test_data, "GRCh37")),
                           str(repo / "resources/panels/default.tsv"), "GRCh38",
                           str(repo / "resources/transcripts/mane_select.GRCh38.tsv"), None, None,
                           str(tmp_path / "o.json"), logging.getLogger("t"))
     assert not (tmp_path / "o.json").exists()
 
 
-def test_snapshot_matches_its_source(shared_data: Path, tmp_path: Path, repo: Path) -> None:
+def test_snapshot_matches_its_source(test_data: Path, tmp_path: Path, repo: Path) -> None:
     snap_path = repo / "resources/knowledge/clinvar_example_snapshot.vcf"
     snap = ClinVarDB.open(snap_path)
-    src = ClinVarDB.open(_clinvar(shared_data, "GRCh38"))
+    src = ClinVarDB.open(_clinvar(test_data, "GRCh38"))
     recs = list(snap.records())
     assert sorted(a.variation_id for *_, a in recs) == ["13670", "189246", "5460"]
     assert snap.is_snapshot and not src.is_snapshot

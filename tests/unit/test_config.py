@@ -93,3 +93,32 @@ def test_sample_sheet_errors(tmp_path: Path, body: str, problem: str) -> None:
     with pytest.raises(InputError, match=r"samples\.tsv") as e:
         load_sample_sheet(_sheet(tmp_path, body), SCHEMA)
     assert problem in str(e.value)
+
+
+def test_workflow_prefix_and_bundled_sequence(tmp_path: Path) -> None:
+    """workflow:<path> resolves against the workflow; null sequences become the bundled ones
+    (TCIRG1 slice of the build, ALPL mRNA) unless bundled_sequence is false; a user's own file
+    replaces each separately."""
+    cfg = resolve_config({**_inputs(tmp_path), "panel": "workflow:resources/panels/default.tsv",
+                          "annotation": {"clinvar": "workflow:resources/knowledge/"
+                                                    "clinvar_example_snapshot.vcf"}},
+                         REPO, tmp_path, "c.yaml")
+    assert cfg["panel"] == str(REPO / "resources" / "panels" / "default.tsv")
+    ann = cfg["annotation"]
+    assert ann["clinvar"] == str(REPO / "resources" / "knowledge" / "clinvar_example_snapshot.vcf")
+    assert ann["reference_fasta"] == str(REPO / "resources" / "reference" / "TCIRG1_LRG_115.GRCh38.fa")
+    assert ann["transcript_fasta"] == str(REPO / "resources" / "reference" / "ALPL_NM_000478.6.fa")
+    assert Path(ann["reference_fasta"]).is_file() and Path(ann["transcript_fasta"]).is_file()
+    cfg37 = resolve_config({**_inputs(tmp_path), "genome_build": "GRCh37"}, REPO, tmp_path, "c")
+    assert cfg37["annotation"]["reference_fasta"].endswith("TCIRG1_LRG_115.GRCh37.fa")
+    (tmp_path / "genome.fa").write_text(">chr1\nACGT\n")
+    own = resolve_config({**_inputs(tmp_path), "annotation": {"reference_fasta": "genome.fa"}},
+                         REPO, tmp_path, "c")["annotation"]
+    assert own["reference_fasta"] == str(tmp_path / "genome.fa")
+    assert own["transcript_fasta"].endswith("ALPL_NM_000478.6.fa")
+    off = resolve_config({**_inputs(tmp_path), "annotation": {"bundled_sequence": False}},
+                         REPO, tmp_path, "c")["annotation"]
+    assert off["reference_fasta"] is None and off["transcript_fasta"] is None
+    with pytest.raises(InputError, match="does not exist"):
+        resolve_config({**_inputs(tmp_path), "panel": "workflow:resources/panels/nope.tsv"},
+                       REPO, tmp_path, "c")

@@ -1,4 +1,4 @@
-"""Downloads against a loopback HTTP server serving real files from shared/data."""
+"""Downloads against a loopback HTTP server serving real files from tests/data."""
 
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ FAST = {"backoff": 0.01, "timeout": 0.5}
 
 
 @pytest.fixture
-def server(shared_data: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def server(test_data: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     forbid_outside_network(monkeypatch)
-    with LoopbackServer(shared_data, stall=1.5) as srv:
+    with LoopbackServer(test_data, stall=1.5) as srv:
         yield srv
 
 
@@ -34,48 +34,48 @@ def _gets(srv: LoopbackServer) -> list[tuple[str, str, str | None]]:
     return [r for r in srv.requests if r[0] == "GET"]
 
 
-def test_fetch_verifies_and_places_file_and_index(server: LoopbackServer, shared_data: Path,
+def test_fetch_verifies_and_places_file_and_index(server: LoopbackServer, test_data: Path,
                                                   tmp_path: Path) -> None:
     server.add_file("idx/clinvar.vcf.tbi", b"index bytes")
     dest = tmp_path / "db" / "clinvar" / "2016-09"
-    out = fetch(_source(server, shared_data, index="idx/clinvar.vcf.tbi"), dest, **FAST)
+    out = fetch(_source(server, test_data, index="idx/clinvar.vcf.tbi"), dest, **FAST)
     assert out == dest / Path(REL).name
-    assert out.read_bytes() == (shared_data / REL).read_bytes()
+    assert out.read_bytes() == (test_data / REL).read_bytes()
     assert (dest / "clinvar.vcf.tbi").read_bytes() == b"index bytes"
     assert not list(dest.glob("*.part"))
     # a second fetch with a matching checksum does not download again
     n = len(_gets(server))
-    fetch(_source(server, shared_data, index="idx/clinvar.vcf.tbi"), dest, **FAST)
+    fetch(_source(server, test_data, index="idx/clinvar.vcf.tbi"), dest, **FAST)
     assert len(_gets(server)) == n
 
 
-def test_resume_from_part_with_range(server: LoopbackServer, shared_data: Path,
+def test_resume_from_part_with_range(server: LoopbackServer, test_data: Path,
                                      tmp_path: Path) -> None:
-    data = (shared_data / REL).read_bytes()
+    data = (test_data / REL).read_bytes()
     (tmp_path / (Path(REL).name + ".part")).write_bytes(data[:1000])
-    out = fetch(_source(server, shared_data), tmp_path, **FAST)
+    out = fetch(_source(server, test_data), tmp_path, **FAST)
     assert out.read_bytes() == data
     assert _gets(server)[-1][2] == "bytes=1000-"
 
 
-def test_500_then_success(server: LoopbackServer, shared_data: Path, tmp_path: Path) -> None:
+def test_500_then_success(server: LoopbackServer, test_data: Path, tmp_path: Path) -> None:
     server.fail(REL, "500")
-    out = fetch(_source(server, shared_data), tmp_path, **FAST)
-    assert sha256_file(out) == _source(server, shared_data).sha256
+    out = fetch(_source(server, test_data), tmp_path, **FAST)
+    assert sha256_file(out) == _source(server, test_data).sha256
     assert len(_gets(server)) == 2
 
 
-def test_timeout_then_success(server: LoopbackServer, shared_data: Path, tmp_path: Path) -> None:
+def test_timeout_then_success(server: LoopbackServer, test_data: Path, tmp_path: Path) -> None:
     server.fail(REL, "timeout")
-    out = fetch(_source(server, shared_data), tmp_path, backoff=0.01, timeout=0.3)
-    assert out.read_bytes() == (shared_data / REL).read_bytes()
+    out = fetch(_source(server, test_data), tmp_path, backoff=0.01, timeout=0.3)
+    assert out.read_bytes() == (test_data / REL).read_bytes()
     assert len(_gets(server)) == 2
 
 
-def test_truncated_body_is_resumed(server: LoopbackServer, shared_data: Path,
+def test_truncated_body_is_resumed(server: LoopbackServer, test_data: Path,
                                    tmp_path: Path) -> None:
-    rel = "formats/gnomad/gnomad.exomes.r2.1.1.sites.grch37.excerpt.vcf"  # 183 KB: > 1 chunk
-    data = (shared_data / rel).read_bytes()
+    rel = "gnomad/gnomad.exomes.r2.1.1.sites.grch37.excerpt.vcf"  # 183 KB: > 1 chunk
+    data = (test_data / rel).read_bytes()
     server.fail(rel, "truncate")
     src = Source("gnomad", server.url(rel), "2.1.1", hashlib.sha256(data).hexdigest())
     out = fetch(src, tmp_path, **FAST)
@@ -88,36 +88,36 @@ def test_truncated_body_is_resumed(server: LoopbackServer, shared_data: Path,
     assert 0 < int(gets[1][2][6:-1]) <= len(data) // 2
 
 
-def test_checksum_mismatch_leaves_previous_release(server: LoopbackServer, shared_data: Path,
+def test_checksum_mismatch_leaves_previous_release(server: LoopbackServer, test_data: Path,
                                                    tmp_path: Path) -> None:
     final = tmp_path / Path(REL).name
     final.write_text("previous release\n")
     with pytest.raises(ResourceError, match="checksum mismatch") as e:
-        fetch(_source(server, shared_data, sha="0" * 64), tmp_path, **FAST)
+        fetch(_source(server, test_data, sha="0" * 64), tmp_path, **FAST)
     assert server.url(REL) in str(e.value)
     assert final.read_text() == "previous release\n"
     assert not list(tmp_path.glob("*.part"))
 
 
 def test_persistent_failure_names_url_and_keeps_previous(server: LoopbackServer,
-                                                         shared_data: Path,
+                                                         test_data: Path,
                                                          tmp_path: Path) -> None:
     final = tmp_path / Path(REL).name
     final.write_text("previous release\n")
     server.fail(REL, "500", "500", "500")
     with pytest.raises(ResourceError) as e:
-        fetch(_source(server, shared_data), tmp_path, retries=2, **FAST)
+        fetch(_source(server, test_data), tmp_path, retries=2, **FAST)
     msg = str(e.value)
     assert server.url(REL) in msg and "HTTP 500" in msg and "3 attempts" in msg
     assert final.read_text() == "previous release\n"
 
 
-def test_index_failure_leaves_the_pair_untouched(server: LoopbackServer, shared_data: Path,
+def test_index_failure_leaves_the_pair_untouched(server: LoopbackServer, test_data: Path,
                                                  tmp_path: Path) -> None:
     final = tmp_path / Path(REL).name
     final.write_text("previous release\n")
     with pytest.raises(ResourceError, match="HTTP 404"):
-        fetch(_source(server, shared_data, index="missing.tbi"), tmp_path, **FAST)
+        fetch(_source(server, test_data, index="missing.tbi"), tmp_path, **FAST)
     assert final.read_text() == "previous release\n"
 
 
@@ -168,14 +168,14 @@ def test_official_sources() -> None:
         official_sources("hg18")
 
 
-def test_run_download_resources(server: LoopbackServer, shared_data: Path,
+def test_run_download_resources(server: LoopbackServer, test_data: Path,
                                 tmp_path: Path) -> None:
     import gzip
     import logging
 
     from dualdx.knowledge.download import run_download_resources
 
-    vcf = (shared_data / REL).read_bytes()
+    vcf = (test_data / REL).read_bytes()
     server.add_file("pub/clinvar/vcf_GRCh38/clinvar.vcf.gz", gzip.compress(vcf))
     server.add_file("pub/clinvar/vcf_GRCh38/clinvar.vcf.gz.tbi", b"tbi")
     url = server.url("pub/clinvar/vcf_GRCh38/clinvar.vcf.gz")

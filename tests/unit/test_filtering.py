@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pysam
 import pytest
+from datafiles import shared_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -389,8 +390,8 @@ def test_truncated_bgzip(tmp_path: Path) -> None:
 # Real data
 
 
-def test_real_exome_alpl_grch37(shared_data: Path, tmp_path: Path) -> None:
-    src = shared_data / "vcf" / "Pfeiffer_exome_hg19_ALPL.vcf"
+def test_real_exome_alpl_grch37(tmp_path: Path) -> None:
+    src = shared_path("vcf/Pfeiffer_exome_hg19_ALPL.vcf")
     expected = [ln.split("\t") for ln in src.read_text().splitlines() if not ln.startswith("#")]
     assert len(expected) == 12
     out = str(tmp_path / "pfeiffer.vcf.gz")

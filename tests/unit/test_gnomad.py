@@ -1,4 +1,4 @@
-"""gnomAD reader on the four real sites-VCF excerpts (shared/data/formats/gnomad)."""
+"""gnomAD reader on the four real sites-VCF excerpts (tests/data/gnomad)."""
 
 from __future__ import annotations
 
@@ -60,26 +60,26 @@ def _check(db: GnomadDB, path: Path, source: str, rec: tuple[object, ...]) -> No
 
 
 @pytest.mark.parametrize(("name", "region", "source", "rec"), CASES)
-def test_plain_excerpts(shared_data: Path, name: str, region: tuple[str, int, int], source: str,
+def test_plain_excerpts(test_data: Path, name: str, region: tuple[str, int, int], source: str,
                         rec: tuple[object, ...]) -> None:
-    path = shared_data / "formats" / "gnomad" / name
+    path = test_data / "gnomad" / name
     db = GnomadDB.open(str(path), [region])
     _check(db, path, source, rec)
 
 
 @pytest.mark.parametrize(("name", "region", "source", "rec"), CASES)
-def test_bgzipped_tabix_excerpts(shared_data: Path, tmp_path: Path, name: str,
+def test_bgzipped_tabix_excerpts(test_data: Path, tmp_path: Path, name: str,
                                  region: tuple[str, int, int], source: str,
                                  rec: tuple[object, ...]) -> None:
-    src = shared_data / "formats" / "gnomad" / name
+    src = test_data / "gnomad" / name
     shutil.copy(src, tmp_path / name)
     bgz = pysam.tabix_index(str(tmp_path / name), preset="vcf", force=True)
     db = GnomadDB.open(bgz, [region])
     _check(db, src, source, rec)
 
 
-def test_absent_keys_are_none_not_zero(shared_data: Path) -> None:
-    db = GnomadDB.open(str(shared_data / "formats" / "gnomad" / V4E), [("chr1", 55039890, 55039951)])
+def test_absent_keys_are_none_not_zero(test_data: Path) -> None:
+    db = GnomadDB.open(str(test_data / "gnomad" / V4E), [("chr1", 55039890, 55039951)])
     f = db.lookup("1", 55039894, "G", "GCTC")  # PASS record without AF_grpmax / grpmax
     assert f.found and f.af == pytest.approx(7.07648e-07)
     assert f.popmax_af is None and f.popmax_population is None
@@ -91,8 +91,8 @@ def test_absent_keys_are_none_not_zero(shared_data: Path) -> None:
     assert db.lookup("1", 55039894, "GA", "GCTCA").af == pytest.approx(7.07648e-07)
 
 
-def test_regions_limit_what_is_read(shared_data: Path) -> None:
-    db = GnomadDB.open(str(shared_data / "formats" / "gnomad" / V4G), [("1", 55039894, 55039903)])
+def test_regions_limit_what_is_read(test_data: Path) -> None:
+    db = GnomadDB.open(str(test_data / "gnomad" / V4G), [("1", 55039894, 55039903)])
     assert len(db) == 2
     assert db.lookup("chr1", 55039910, "C", "G").queried is False
 
@@ -114,12 +114,12 @@ def test_multiallelic_line_split_per_alt(tmp_path: Path) -> None:
     assert db.release == "3.1"
 
 
-def test_release_from_name_and_unknown_name(shared_data: Path, tmp_path: Path) -> None:
+def test_release_from_name_and_unknown_name(test_data: Path, tmp_path: Path) -> None:
     assert release_from_name("gnomad.exomes.v4.1.sites.chr1.vcf.bgz") == ("4.1", "exomes")
     assert release_from_name("gnomad.exomes.r2.1.1.sites.1.vcf.bgz") == ("2.1.1", "exomes")
     assert release_from_name("freqs.vcf") == (None, None)
     copy = tmp_path / "freqs.vcf"
-    shutil.copy(shared_data / "formats" / "gnomad" / V4G, copy)
+    shutil.copy(test_data / "gnomad" / V4G, copy)
     db = GnomadDB.open(str(copy), [("1", 55039890, 55039951)])
     assert db.release is None
     assert db.source == "gnomAD (v4 fields; release not stated)"
@@ -128,15 +128,15 @@ def test_release_from_name_and_unknown_name(shared_data: Path, tmp_path: Path) -
     assert db2.lookup("1", 55039910, "C", "G").release == "4.0"
 
 
-def test_not_gnomad_refused(shared_data: Path) -> None:
+def test_not_gnomad_refused(test_data: Path) -> None:
     with pytest.raises(InputError, match="not a gnomAD sites VCF"):
-        GnomadDB.open(str(shared_data / "clinvar" /
+        GnomadDB.open(str(test_data / "clinvar" /
                           "clinvar_2016-09_GRCh38_panel.ncbi-keys.derived.vcf"), [("1", 1, 10)])
 
 
-def test_remote_url_through_loopback(shared_data: Path, tmp_path: Path,
+def test_remote_url_through_loopback(test_data: Path, tmp_path: Path,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    src = shared_data / "formats" / "gnomad" / V4E
+    src = test_data / "gnomad" / V4E
     shutil.copy(src, tmp_path / V4E)
     bgz = Path(pysam.tabix_index(str(tmp_path / V4E), preset="vcf", force=True))
     refused = forbid_outside_network(monkeypatch)
@@ -158,11 +158,11 @@ def test_remote_url_without_index_is_an_input_error(tmp_path: Path) -> None:
         GnomadDB.open(srv.url("gnomad.exomes.v4.1.sites.chr1.vcf.bgz"), [("1", 1, 10)])
 
 
-def test_per_chromosome_template(shared_data: Path, tmp_path: Path) -> None:
+def test_per_chromosome_template(test_data: Path, tmp_path: Path) -> None:
     # two 'chromosome files' named like gnomAD's per-chromosome release
     (tmp_path / "gnomad.genomes.v4.0.sites.chr1.vcf").write_bytes(
-        (shared_data / "formats" / "gnomad" / V4G).read_bytes())
-    v31 = (shared_data / "formats" / "gnomad" / V31).read_text()
+        (test_data / "gnomad" / V4G).read_bytes())
+    v31 = (test_data / "gnomad" / V31).read_text()
     header = [ln for ln in v31.splitlines() if ln.startswith("#")]
     body = [ln.replace("chr1\t", "chr2\t", 1) for ln in v31.splitlines()
             if not ln.startswith("#")]

@@ -40,7 +40,7 @@ _B3 = "TCAGTCAGTCAGTCAGTCAGTCAGTCAGTCAGTCAGTCAGTCAGTCAGTCAGTCAGTCAGTCAG"
 NCBI1 = {a + b + c: aa for aa, a, b, c in zip(_AAS, _B1, _B2, _B3, strict=True)}
 THREE = {"A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "E": "Glu",
          "G": "Gly", "H": "His", "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe",
-         "P": "Pro", "S": "Ser", "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "*": "*"}
+         "P": "Pro", "S": "Ser", "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "*": "Ter"}
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +49,8 @@ def models() -> dict[str, dict[str, Transcript]]:
 
 
 @pytest.fixture(scope="module")
-def alpl_seq(shared_data: Path) -> TranscriptSequences:
-    return TranscriptSequences(shared_data / "transcripts" / "NM_000478.6.seq")
+def alpl_seq(test_data: Path) -> TranscriptSequences:
+    return TranscriptSequences(test_data / "transcripts" / "NM_000478.6.seq")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -93,9 +93,9 @@ def _current_hgvs(c: str) -> str:
     return re.sub(r"del[ACGT]+$", "del", c)
 
 
-def _pair_rows(shared_data: Path) -> list[tuple[str, str, list[str], str]]:
+def _pair_rows(test_data: Path) -> list[tuple[str, str, list[str], str]]:
     rows = []
-    for line in (shared_data / "transcripts" / "hgvs_dual_build_pairs.tsv").read_text().splitlines():
+    for line in (test_data / "transcripts" / "hgvs_dual_build_pairs.tsv").read_text().splitlines():
         if not line.strip():
             continue
         gene, vid, rest = line.split("\t", 2)
@@ -106,9 +106,9 @@ def _pair_rows(shared_data: Path) -> list[tuple[str, str, list[str], str]]:
     return rows
 
 
-def test_dual_build_vectors_reproduce(shared_data: Path,
+def test_dual_build_vectors_reproduce(test_data: Path,
                                       models: dict[str, dict[str, Transcript]]) -> None:
-    rows = _pair_rows(shared_data)
+    rows = _pair_rows(test_data)
     assert len(rows) == 8
     checked = 0
     for gene, vid, gs, c_full in rows:
@@ -126,7 +126,7 @@ def test_dual_build_vectors_reproduce(shared_data: Path,
     assert checked == 16
 
 
-def test_dual_build_vectors_vcf_anchored(shared_data: Path,
+def test_dual_build_vectors_vcf_anchored(test_data: Path,
                                          models: dict[str, dict[str, Transcript]]) -> None:
     """The same deletion given VCF-style with its anchor base (ALPL c.1559del, ClinVar 13674)."""
     tx = models["GRCh38"]["ALPL"]
@@ -139,9 +139,9 @@ def test_dual_build_vectors_vcf_anchored(shared_data: Path,
 # 2. ALPL coding SNVs from ClinVar: p. derived independently from the mRNA
 
 
-def _weaver_exons(shared_data: Path) -> list[tuple[int, int, int, int]]:
+def _weaver_exons(test_data: Path) -> list[tuple[int, int, int, int]]:
     out = []
-    for line in (shared_data / "transcripts"
+    for line in (test_data / "transcripts"
                  / "ALPL_NM_000478.6_exons_GRCh38_hgvs-weaver.tsv").read_text().splitlines():
         if line.startswith(("#", "exon")) or not line.strip():
             continue
@@ -150,10 +150,10 @@ def _weaver_exons(shared_data: Path) -> list[tuple[int, int, int, int]]:
     return out
 
 
-def _alpl_clinvar(shared_data: Path, build: str) -> list[tuple[str, int, str, str]]:
+def _alpl_clinvar(test_data: Path, build: str) -> list[tuple[str, int, str, str]]:
     name = f"clinvar_2016-09_{build}_panel.ncbi-keys.derived.vcf"
     recs = []
-    for line in (shared_data / "clinvar" / name).read_text().splitlines():
+    for line in (test_data / "clinvar" / name).read_text().splitlines():
         if line.startswith("#"):
             continue
         f = line.split("\t")
@@ -162,14 +162,14 @@ def _alpl_clinvar(shared_data: Path, build: str) -> list[tuple[str, int, str, st
     return recs
 
 
-def test_alpl_clinvar_coding_snvs_protein(shared_data: Path, alpl_seq: TranscriptSequences,
+def test_alpl_clinvar_coding_snvs_protein(test_data: Path, alpl_seq: TranscriptSequences,
                                           models: dict[str, dict[str, Transcript]]) -> None:
     mrna = alpl_seq.get("NM_000478.6")
     assert mrna is not None and len(mrna) == 2536
-    exons = _weaver_exons(shared_data)
+    exons = _weaver_exons(test_data)
     tx = models["GRCh38"]["ALPL"]
     n_checked = 0
-    for vid, pos, ref, alt in _alpl_clinvar(shared_data, "GRCh38"):
+    for vid, pos, ref, alt in _alpl_clinvar(test_data, "GRCh38"):
         if len(ref) != 1 or len(alt) != 1:
             continue
         g0 = pos - 1
@@ -182,7 +182,8 @@ def test_alpl_clinvar_coding_snvs_protein(shared_data: Path, alpl_seq: Transcrip
         codon = mrna[199 + 3 * k:199 + 3 * k + 3]
         alt_codon = codon[:(c - 1) % 3] + alt + codon[(c - 1) % 3 + 1:]
         r_aa, a_aa = NCBI1[codon], NCBI1[alt_codon]
-        exp_p = "p.(=)" if r_aa == a_aa else f"p.({THREE[r_aa]}{k + 1}{THREE[a_aa]})"
+        exp_p = (f"p.({THREE[r_aa]}{k + 1}=)" if r_aa == a_aa
+                 else f"p.({THREE[r_aa]}{k + 1}{THREE[a_aa]})")
         cons = annotate_transcript("chr1", pos, ref, alt, tx, tx_seqs=alpl_seq)
         assert cons.hgvs_c == f"c.{c}{ref}>{alt}", vid
         assert cons.hgvs_p == exp_p, (vid, cons.hgvs_p, exp_p)
@@ -195,11 +196,11 @@ def test_alpl_clinvar_coding_snvs_protein(shared_data: Path, alpl_seq: Transcrip
     assert n_checked >= 25
 
 
-def test_alpl_clinvar_same_hgvs_on_both_builds(shared_data: Path, alpl_seq: TranscriptSequences,
+def test_alpl_clinvar_same_hgvs_on_both_builds(test_data: Path, alpl_seq: TranscriptSequences,
                                                models: dict[str, dict[str, Transcript]]) -> None:
     """Every ALPL record gives the same c./p./consequence on GRCh37 and GRCh38."""
-    r37 = {v: (p, r, a) for v, p, r, a in _alpl_clinvar(shared_data, "GRCh37")}
-    r38 = {v: (p, r, a) for v, p, r, a in _alpl_clinvar(shared_data, "GRCh38")}
+    r37 = {v: (p, r, a) for v, p, r, a in _alpl_clinvar(test_data, "GRCh37")}
+    r38 = {v: (p, r, a) for v, p, r, a in _alpl_clinvar(test_data, "GRCh38")}
     assert set(r37) == set(r38) and len(r38) == 37
     for vid, (p38, ref, alt) in r38.items():
         p37, ref37, alt37 = r37[vid]
@@ -209,11 +210,11 @@ def test_alpl_clinvar_same_hgvs_on_both_builds(shared_data: Path, alpl_seq: Tran
         assert (a.hgvs_c, a.hgvs_p, a.consequence) == (b.hgvs_c, b.hgvs_p, b.consequence), vid
 
 
-def test_alpl_splice_donor_from_clinvar(shared_data: Path, alpl_seq: TranscriptSequences,
+def test_alpl_splice_donor_from_clinvar(test_data: Path, alpl_seq: TranscriptSequences,
                                         models: dict[str, dict[str, Transcript]]) -> None:
     """ClinVar 13678 (chr1:21564217 G>A) is the first base of intron 6: c.648+1G>A.
     Exon 6 of NM_000478.6 ends at transcript index 846 (hgvs-weaver), c. = 847 - 199 = 648."""
-    exons = _weaver_exons(shared_data)
+    exons = _weaver_exons(test_data)
     _ts, te, _rs, re_ = exons[5]
     assert re_ + 1 == 21564217 - 1  # 1-based last exon base is 21564216
     c_end = te - 199
@@ -227,11 +228,11 @@ def test_alpl_splice_donor_from_clinvar(shared_data: Path, alpl_seq: TranscriptS
 
 def test_alpl_known_frameshift_and_nmd(alpl_seq: TranscriptSequences,
                                        models: dict[str, dict[str, Transcript]]) -> None:
-    """c.1559del is the recurrent p.Leu520Argfs*86 allele (last exon: no NMD)."""
+    """c.1559del is the recurrent p.Leu520ArgfsTer86 allele (last exon: no NMD)."""
     tx = models["GRCh38"]["ALPL"]
     cons = annotate_transcript("1", 21577631, "CT", "C", tx, tx_seqs=alpl_seq)
     assert cons.hgvs_c == "c.1559del"
-    assert cons.hgvs_p == "p.(Leu520Argfs*86)"
+    assert cons.hgvs_p == "p.(Leu520ArgfsTer86)"
     assert cons.consequence == "frameshift_variant"
     assert cons.last_exon is True and cons.nmd_predicted is False
     # without sequence: still a frameshift, still NMD-escaping (last exon), no p.
@@ -241,7 +242,7 @@ def test_alpl_known_frameshift_and_nmd(alpl_seq: TranscriptSequences,
     assert any("3' shift" in n for n in bare.notes)
 
 
-def test_alpl_early_stop_triggers_nmd(shared_data: Path, alpl_seq: TranscriptSequences,
+def test_alpl_early_stop_triggers_nmd(test_data: Path, alpl_seq: TranscriptSequences,
                                       models: dict[str, dict[str, Transcript]]) -> None:
     """The first codon from codon 20 on that one substitution turns into a stop: NMD expected
     (far upstream of the last junction); found and placed with hgvs-weaver's mapping here."""
@@ -258,11 +259,11 @@ def test_alpl_early_stop_triggers_nmd(shared_data: Path, alpl_seq: TranscriptSeq
     assert found is not None
     k, off, ref, alt, aa = found
     idx = 199 + 3 * k + off
-    ts, _te, rs, _re = next(e for e in _weaver_exons(shared_data) if e[0] <= idx < e[1])
+    ts, _te, rs, _re = next(e for e in _weaver_exons(test_data) if e[0] <= idx < e[1])
     pos = rs + (idx - ts) + 1
     cons = annotate_transcript("1", pos, ref, alt, models["GRCh38"]["ALPL"], tx_seqs=alpl_seq)
     assert cons.hgvs_c == f"c.{3 * k + off + 1}{ref}>{alt}"
-    assert cons.hgvs_p == f"p.({THREE[aa]}{k + 1}*)"
+    assert cons.hgvs_p == f"p.({THREE[aa]}{k + 1}Ter)"
     assert cons.consequence.split("&")[0] == "stop_gained"
     assert cons.nmd_predicted is True and cons.last_exon is False
     assert cons.protein_length_change == k - 524
@@ -336,16 +337,16 @@ CASES: list[tuple[str, int, str, str, dict[str, object]]] = [
                                 "consequence": "missense_variant", "exon": "1/3",
                                 "cds_pos": 4, "protein_pos": 2, "ref_aa": "Ala",
                                 "alt_aa": "Thr", "protein_length_change": 0}),
-    ("synonymous", 26, "C", "T", {"hgvs_c": "c.6C>T", "hgvs_p": "p.(=)",
+    ("synonymous", 26, "C", "T", {"hgvs_c": "c.6C>T", "hgvs_p": "p.(Ala2=)",
                                   "consequence": "synonymous_variant"}),
     ("stop gained at exon end", 40, "G", "A",
-     {"hgvs_c": "c.20G>A", "hgvs_p": "p.(Trp7*)",
+     {"hgvs_c": "c.20G>A", "hgvs_p": "p.(Trp7Ter)",
       "consequence": "stop_gained&splice_region_variant", "nmd_predicted": False,
       "protein_length_change": -13}),
-    ("stop lost", 118, "T", "C", {"hgvs_c": "c.58T>C", "hgvs_p": "p.(*20Glnext*2)",
+    ("stop lost", 118, "T", "C", {"hgvs_c": "c.58T>C", "hgvs_p": "p.(Ter20GlnextTer2)",
                                   "consequence": "stop_lost", "protein_length_change": 1,
                                   "last_exon": True}),
-    ("stop retained", 119, "A", "G", {"hgvs_c": "c.59A>G", "hgvs_p": "p.(=)",
+    ("stop retained", 119, "A", "G", {"hgvs_c": "c.59A>G", "hgvs_p": "p.(Ter20=)",
                                       "consequence": "stop_retained_variant"}),
     ("start lost", 21, "A", "G", {"hgvs_c": "c.1A>G", "hgvs_p": "p.(Met1?)",
                                   "consequence": "start_lost"}),
@@ -354,9 +355,9 @@ CASES: list[tuple[str, int, str, str, dict[str, object]]] = [
      {"hgvs_c": "c.2_3insA", "hgvs_p": "p.(Met1?)",
       "consequence": "frameshift_variant&start_lost"}),
     ("frameshift, 3' shifted", 26, "CA", "C",
-     {"hgvs_c": "c.11del", "hgvs_p": "p.(Lys4Argfs*20)", "consequence": "frameshift_variant",
+     {"hgvs_c": "c.11del", "hgvs_p": "p.(Lys4ArgfsTer20)", "consequence": "frameshift_variant",
       "nmd_predicted": False}),
-    ("dup", 26, "C", "CA", {"hgvs_c": "c.11dup", "hgvs_p": "p.(Ser6Ilefs*20)",
+    ("dup", 26, "C", "CA", {"hgvs_c": "c.11dup", "hgvs_p": "p.(Ser6IlefsTer20)",
                             "consequence": "frameshift_variant"}),
     ("in-frame deletion, 3' shifted", 26, "CAAA", "C",
      {"hgvs_c": "c.9_11del", "hgvs_p": "p.(Lys4del)", "consequence": "inframe_deletion",
@@ -373,7 +374,7 @@ CASES: list[tuple[str, int, str, str, dict[str, object]]] = [
     ("delins", 24, "GC", "TT", {"hgvs_c": "c.4_5delinsTT", "hgvs_p": "p.(Ala2Phe)",
                                 "consequence": "missense_variant"}),
     ("deletion stops at the exon end", 88, "AG", "A",
-     {"hgvs_c": "c.50del", "hgvs_p": "p.(Gly17Valfs*7)",
+     {"hgvs_c": "c.50del", "hgvs_p": "p.(Gly17ValfsTer7)",
       "consequence": "frameshift_variant&splice_region_variant"}),
     ("donor +2", 42, "T", "C", {"hgvs_c": "c.20+2T>C", "consequence": "splice_donor_variant",
                                 "intron": "1/2", "exon": None, "hgvs_p": None}),
@@ -496,3 +497,57 @@ def test_severity_helpers() -> None:
     assert most_severe_consequence([]) == ""
     assert join_consequences(["intron_variant", "splice_region_variant"]) == \
         "splice_region_variant&intron_variant"
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. Where the transcript and the genome differ at a base, c. and p. follow the transcript
+#    (issue 13 item 8; ClinVar and VEP describe RefSeq transcripts this way). The synthetic
+#    transcript below has A at c.4 (codon 2 ACC, Thr) where the genome Z has G (GCC, Ala).
+
+MRNA_A4 = MRNA[:13] + "A" + MRNA[14:]
+
+
+@pytest.fixture(scope="module")
+def syn_mrna_a4(tmp_path_factory: pytest.TempPathFactory) -> TranscriptSequences:
+    fa = tmp_path_factory.mktemp("mrna_a4") / "syn_a4.fa"
+    fa.write_text(f">NM_900001.1 synthetic, c.4 differs from the genome\n{MRNA_A4}\n")
+    return TranscriptSequences(fa)
+
+
+def test_transcript_base_differs_from_genome(genome: GenomeSequence,
+                                             syn_mrna_a4: TranscriptSequences) -> None:
+    assert GENOME_Z[23] == "G" and MRNA_A4[13] == "A"
+    # the sample carries the transcript's base: no change against the transcript
+    for g in (genome, None):
+        same = annotate_transcript("Z", 24, "G", "A", SYN, genome=g, tx_seqs=syn_mrna_a4)
+        assert (same.hgvs_c, same.hgvs_p, same.consequence) == (
+            "c.4=", "p.(Thr2=)", "synonymous_variant"), g
+        assert any("described against the transcript" in n for n in same.notes)
+    # a third base, the genome confirming REF: described from the transcript's A
+    other = annotate_transcript("Z", 24, "G", "T", SYN, genome=genome, tx_seqs=syn_mrna_a4)
+    assert (other.hgvs_c, other.hgvs_p) == ("c.4A>T", "p.(Thr2Ser)")
+    # without the genome a REF unlike the transcript and an ALT unlike it stay unexplained
+    lone = annotate_transcript("Z", 24, "G", "T", SYN, tx_seqs=syn_mrna_a4)
+    assert lone.hgvs_p is None and any("does not match" in n for n in lone.notes)
+    # where both agree nothing changes
+    plain = annotate_transcript("Z", 24, "G", "A", SYN, genome=genome)
+    assert (plain.hgvs_c, plain.hgvs_p) == ("c.4G>A", "p.(Ala2Thr)")
+    assert not any("described against" in n for n in plain.notes)
+
+
+def test_clinvar_vectors_name_stops_ter_and_synonymous_residues(
+        test_data: Path, alpl_seq: TranscriptSequences,
+        models: dict[str, dict[str, Transcript]]) -> None:
+    """ClinVar 197678 (ALPL c.330T>C, both builds) is the synonymous p.(Ser110=); ClinVar 13674
+    (c.1559del) p.(Leu520ArgfsTer86); no description uses '*' for a stop."""
+    by_vid = {}
+    for build in ("GRCh37", "GRCh38"):
+        for vid, pos, ref, alt in _alpl_clinvar(test_data, build):
+            cons = annotate_transcript("1", pos, ref, alt, models[build]["ALPL"], tx_seqs=alpl_seq)
+            assert cons.hgvs_p is None or "*" not in cons.hgvs_p.replace("c.*", ""), cons.hgvs_p
+            by_vid[(build, vid)] = cons
+    for build in ("GRCh37", "GRCh38"):
+        syn = by_vid[(build, "197678")]
+        assert (syn.hgvs_c, syn.hgvs_p, syn.consequence) == (
+            "c.330T>C", "p.(Ser110=)", "synonymous_variant")
+        assert by_vid[(build, "13674")].hgvs_p == "p.(Leu520ArgfsTer86)"

@@ -84,8 +84,8 @@ def _summary_terms(path: Path) -> dict[str, set[str]]:
 
 
 def test_disease_terms_agree_with_shared_summary(knowledge: dict[str, Any],
-                                                 shared_data: Path) -> None:
-    summary = _summary_terms(shared_data / "hpo" / "omim_disease_summary.txt")
+                                                 test_data: Path) -> None:
+    summary = _summary_terms(test_data / "hpo_annotations" / "omim_disease_summary.txt")
     assert set(summary) >= {"OMIM:259700", "OMIM:146300"}
     for did, terms in summary.items():
         assert set(knowledge["diseases"][did]["terms"]) == terms, did

@@ -13,7 +13,7 @@ from loopback import LoopbackServer, forbid_outside_network
 from dualdx.core.errors import ResourceError
 from dualdx.knowledge.online import VepClient, predicted_hgvs_p
 
-# VCF-style request -> the real response recorded for that variant (formats/api/vep_rest/).
+# VCF-style request -> the real response recorded for that variant (tests/data/vep_rest/).
 # The insertion fixture is LMNA c.2_3insA (codons atg/atAg, + strand): anchor base c.2 = T.
 FIXTURES = {
     ("16", 89279135, "G", "C"): "gpsea_16_89279135_89279135_G_C.json",
@@ -27,7 +27,7 @@ VARIANTS = list(FIXTURES)
 
 
 def _handler(shared: Path) -> Any:
-    folder = shared / "formats" / "api" / "vep_rest"
+    folder = shared / "vep_rest"
 
     def handle(path: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
         assert path == "/vep/homo_sapiens/region"
@@ -47,10 +47,10 @@ def _handler(shared: Path) -> Any:
 
 
 @pytest.fixture
-def vep(shared_data: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def vep(test_data: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     forbid_outside_network(monkeypatch)
     with LoopbackServer() as srv:
-        srv.post_handler = _handler(shared_data)
+        srv.post_handler = _handler(test_data)
         yield srv
 
 
@@ -105,7 +105,7 @@ def test_batches_of_at_most_batch_size(vep: LoopbackServer, tmp_path: Path) -> N
         _client(vep, tmp_path, batch_size=201)
 
 
-def test_cache_makes_reruns_identical_and_offline(vep: LoopbackServer, shared_data: Path,
+def test_cache_makes_reruns_identical_and_offline(vep: LoopbackServer, test_data: Path,
                                                   tmp_path: Path) -> None:
     first = _client(vep, tmp_path).annotate(VARIANTS)
     n = len(vep.posts)

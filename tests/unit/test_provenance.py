@@ -192,3 +192,19 @@ def test_workflow_version_from_git(tmp_path: Path) -> None:
     assert provenance.workflow_version(repo) == "v9.8.7-dirty"
     assert provenance.workflow_version(None) == dualdx.__version__
     assert provenance.workflow_version(tmp_path / "missing") == dualdx.__version__
+
+
+def test_command_line_comes_from_the_environment_not_a_rule_parameter() -> None:
+    """common.smk puts the run's command line in $DUALDX_COMMAND_LINE (so a rerun with other
+    --cores does not re-run write_provenance); the job reads it back, or records null."""
+    from dualdx.provenance.record import COMMAND_LINE_ENV, command_line_from_env, command_line_of
+
+    assert command_line_of(["/usr/bin/snakemake", "--cores", "4"]) == ["snakemake", "--cores", "4"]
+    assert command_line_of(["/x/site-packages/snakemake/__main__.py", "-n"]) == [
+        "python", "-m", "snakemake", "-n"]
+    env = {COMMAND_LINE_ENV: json.dumps(["snakemake", "--cores", "4"])}
+    assert command_line_from_env(env) == ["snakemake", "--cores", "4"]
+    assert command_line_from_env({}) is None
+    assert command_line_from_env({COMMAND_LINE_ENV: "not json"}) is None
+    rules = (Path(__file__).resolve().parents[2] / "workflow" / "rules" / "report.smk").read_text()
+    assert "command_line" not in rules

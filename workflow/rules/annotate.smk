@@ -31,8 +31,9 @@ rule annotate_variants:
         family="{family}",
         build=BUILD,
         gnomad=ANN["gnomad"],
-        reference_fasta=ANN["reference_fasta"],
-        transcript_fasta=ANN["transcript_fasta"],
+        # functions, not strings: a local file is also an input (the bundled sequence by default)
+        reference_fasta=lambda wildcards: ANN["reference_fasta"],
+        transcript_fasta=lambda wildcards: ANN["transcript_fasta"],
         scores=ANN["scores"],
         online=ANN["online"],
         cache_dir=ANN["cache_dir"],

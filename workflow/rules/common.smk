@@ -1,4 +1,6 @@
 # Load, validate and route. No domain logic here: it lives in the dualdx package.
+import json
+import os
 import sys
 from pathlib import Path
 
@@ -7,6 +9,8 @@ WORKFLOW_ROOT = Path(workflow.main_snakefile).resolve().parent
 # script (they inherit PYTHONPATH, locally, under --use-conda and in cluster jobs).
 WORKFLOW_SRC = str(WORKFLOW_ROOT / "src")
 sys.path.insert(0, WORKFLOW_SRC)
+# --use-conda: workflow/envs/dualdx.yaml pip-installs the package from here (${DUALDX_WORKFLOW_ROOT}).
+os.environ.update(DUALDX_WORKFLOW_ROOT=str(WORKFLOW_ROOT))
 
 from dualdx.core.stage import use_workflow_package
 
@@ -14,6 +18,7 @@ use_workflow_package(WORKFLOW_SRC)
 
 from dualdx.core.errors import InputError
 from dualdx.inputs.config import load_sample_sheet, resolve_config, shared_vcfs
+from dualdx.provenance.record import COMMAND_LINE_ENV, command_line_of
 
 SCHEMAS = WORKFLOW_ROOT / "workflow" / "schemas"
 CONFIG_SOURCE = ", ".join(str(p) for p in workflow.configfiles) or "the configuration"
@@ -34,8 +39,10 @@ PHENOTYPE_FILES = (
 RULESET = CFG["classification"]["ruleset"]
 WANT_PDF = CFG["report"]["pdf"]
 PREVIOUS = CFG["previous_results"]
-# Recorded in provenance: the command as the user typed it (not the adapter script path).
-COMMAND_LINE = [Path(sys.argv[0]).name, *sys.argv[1:]]
+# Recorded in provenance: the command as the user typed it, passed to write_provenance through
+# the environment (not a rule parameter, so a rerun with other --cores does no work); a cluster
+# job's own snakemake process keeps the value of the process that submitted it.
+os.environ.setdefault(COMMAND_LINE_ENV, json.dumps(command_line_of(sys.argv)))
 
 
 wildcard_constraints:

@@ -31,7 +31,6 @@ rule write_provenance:
         configfiles=[str(p) for p in workflow.configfiles],
         workflow_dir=lambda wildcards: str(WORKFLOW_ROOT),
         ruleset=RULESET,
-        command_line=COMMAND_LINE,
     script:
         "../scripts/write_provenance.py"
 

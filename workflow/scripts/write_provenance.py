@@ -6,7 +6,7 @@ from typing import Any
 def main(smk: Any) -> None:
     from dualdx.core.stage import as_list, run_stage
     from dualdx.interpretation.acmg.classify import RULESETS
-    from dualdx.provenance.record import run_write_provenance
+    from dualdx.provenance.record import command_line_from_env, run_write_provenance
 
     inputs = {
         "vcfs": as_list(smk.input.vcfs),
@@ -27,7 +27,7 @@ def main(smk: Any) -> None:
             databases_json=[smk.input.annotations, smk.input.knowledge, smk.input.clinvar],
             ruleset={"name": smk.params.ruleset, "version": RULESETS[smk.params.ruleset]},
             workflow_dir=smk.params.workflow_dir,
-            command_line=list(smk.params.command_line),
+            command_line=command_line_from_env(),
             out_json=smk.output[0],
             log=log,
         ),

@@ -138,7 +138,7 @@ def run_annotate_variants(
     log: logging.Logger,
 ) -> dict[str, Any]:
     """Annotate the family's panel VCF; write ``annotated.vcf.gz`` and ``annotations.json``."""
-    from dualdx.annotation.consequence import SEVERITY_RANK, annotate_transcript
+    from dualdx.annotation.consequence import SEVERITY_RANK, annotate_transcript, has_sequence
     from dualdx.inputs.vcf import read_panel_vcf
     from dualdx.knowledge.clinvar import load_clinvar_index
     from dualdx.knowledge.sequence import GenomeSequence, TranscriptSequences
@@ -172,6 +172,19 @@ def run_annotate_variants(
             "why": "no reference FASTA or transcript FASTA configured (annotation.reference_fasta, "
                    "annotation.transcript_fasta)",
         })
+    else:  # e.g. the bundled sequence (resources/reference/) covers TCIRG1 and ALPL only
+        uncovered = [g for g in panel.symbols if g in models
+                     and not has_sequence(models[g], genome, tx_seqs)]
+        if uncovered:
+            given = ", ".join(Path(p).name for p in (settings.reference_fasta,
+                                                     settings.transcript_fasta) if p)
+            not_checked.append({
+                "what": f"protein effects (HGVS p.) and 3' shifting of indels for {', '.join(uncovered)}",
+                "why": f"the configured sequence ({given}) does not hold "
+                       f"{', '.join(models[g].refseq for g in uncovered)}; set "
+                       f"annotation.reference_fasta to a {build} genome FASTA (download_resources "
+                       "writes its panel slices)",
+            })
 
     cv_status, cv_lookup, residues = load_clinvar_index(settings.clinvar_index)
     databases.append(cv_status)

@@ -1,4 +1,7 @@
-"""Variant consequence on a transcript, HGVS c. and p. (rules: ``formats/HGVS_RULES.md``).
+"""Variant consequence on a transcript: SO terms, the predicted protein change, NMD.
+
+The prediction lives here; writing it down as HGVS c./p. is :mod:`dualdx.annotation.nomenclature`.
+:func:`annotate_transcript` does both and returns one ``TranscriptConsequence``.
 
 Conventions (HGVS Nomenclature, varnomen):
 - Indels are shifted 3' in the transcript direction before formatting, but only when the reference
@@ -6,9 +9,15 @@ Conventions (HGVS Nomenclature, varnomen):
   exon/intron boundary (as biocommons ``hgvs`` does by default). Without sequence the given
   position is kept and a note says so.
 - Deleted bases are not written (``c.1559del``); a tandem copy of the 5' flank is ``dup``.
-- Protein descriptions are predictions, so they are parenthesised: ``p.(Ala179Thr)``,
-  ``p.(Arg71*)``, ``p.(Gly5Valfs*12)``, ``p.(=)``, ``p.(Met1?)``, ``p.(*525Glnext*17)``.
-  In ``fs*N`` and ``ext*N`` the first changed residue is counted as position 1.
+- Protein descriptions (named by ``nomenclature``) are predictions, so they are parenthesised:
+  ``p.(Ala179Thr)``, ``p.(Arg71Ter)``, ``p.(Gly5ValfsTer12)``, ``p.(Ser110=)``, ``p.(Met1?)``,
+  ``p.(Ter525GlnextTer17)``.
+- Where the transcript sequence and the genome differ at the variant's base (typically a genome
+  REF that is a minor allele the RefSeq transcript does not carry, as on GRCh37), c. and p.
+  follow the transcript: the transcript's base is the reference of the description, and a sample
+  allele equal to it is written ``c.330=``. A note says so. This is decided for SNVs when the
+  genome confirms REF, or, with only the transcript known, when ALT is the transcript's base;
+  any other REF that disagrees with the sequence is reported as a mismatch, not described.
 - Amino acids are only ever derived from a reference sequence; without one ``hgvs_p`` is None
   and ``protein_effect_determined`` is False.
 - NMD rule: a premature stop codon whose first base lies more than 50 nt upstream of the last
@@ -22,6 +31,15 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from dualdx.annotation.nomenclature import (
+    ProteinChange,
+    aa3,
+    aas3,
+    format_c,
+    format_p,
+    hgvs_position,
+)
+from dualdx.annotation.nomenclature import genomic_to_c as genomic_to_c  # re-exported
 from dualdx.core.errors import InputError
 from dualdx.core.model import TranscriptConsequence
 from dualdx.knowledge.sequence import GenomeSequence, TranscriptSequences, revcomp
@@ -76,14 +94,6 @@ SEVERITY_RANK: dict[str, int] = {t: i for i, t in enumerate(SEVERITY_ORDER)}
 _UNKNOWN_RANK = len(SEVERITY_ORDER)
 
 UP_DOWN_DISTANCE = 5000  # bp, VEP default for upstream/downstream_gene_variant
-
-AA3: dict[str, str] = {
-    "A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "E": "Glu",
-    "G": "Gly", "H": "His", "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe",
-    "P": "Pro", "S": "Ser", "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "*": "*",
-    "U": "Sec", "X": "Xaa",
-}
-
 
 def _codon_table() -> dict[str, str]:
     bases = "TCAG"
@@ -152,39 +162,6 @@ def region_of(tx: Transcript, pos: int) -> str:
     return "CDS"
 
 
-def _n_to_c(ix: TranscriptIndex, n: int) -> str:
-    cs, ce = ix.cds_n_start, ix.cds_n_end
-    if cs is None or ce is None:
-        return str(n)
-    if n < cs:
-        return f"-{cs - n}"
-    if n > ce:
-        return f"*{n - ce}"
-    return str(n - cs + 1)
-
-
-def hgvs_position(tx: Transcript, x: int) -> str:
-    """c. (or n.) position string of an oriented position ``x = strand * genomic``."""
-    ix = tx.index
-    k, kind = ix.locate(x)
-    if kind == 0:
-        return _n_to_c(ix, ix.n_of(x, k))
-    if kind == 1:
-        d5 = x - ix.x_ends[k]
-        d3 = ix.x_starts[k + 1] - x
-        if d5 <= d3:
-            return f"{_n_to_c(ix, ix.n_of(ix.x_ends[k], k))}+{d5}"
-        return f"{_n_to_c(ix, ix.n_starts[k + 1])}-{d3}"
-    if kind == 2:
-        return _n_to_c(ix, 1 - (ix.x_starts[0] - x))
-    return _n_to_c(ix, ix.length + (x - ix.x_ends[-1]))
-
-
-def genomic_to_c(tx: Transcript, pos: int) -> str:
-    """c. position string of a genomic position (without the 'c.' prefix)."""
-    return hgvs_position(tx, tx.strand * pos)
-
-
 # ---------------------------------------------------------------------------------------------
 # Alleles
 
@@ -238,23 +215,38 @@ class _Seq:
     notes: list[str] = field(default_factory=list)
 
     def get(self, x1: int, x2: int) -> str | None:
-        """Transcript-sense bases at oriented x1..x2, or None when not known."""
+        """Transcript-sense bases at oriented x1..x2 (the genome's when it holds them, else the
+        transcript's), or None when not known."""
         if x2 < x1:
             return ""
+        g = self.from_genome(x1, x2)
+        return g if g is not None else self.from_mrna(x1, x2)
+
+    def from_genome(self, x1: int, x2: int) -> str | None:
+        """Transcript-sense genome bases at x1..x2; None when the genome does not hold them (no
+        genome, another contig, or outside the panel slices of a slice FASTA)."""
         tx = self.tx
-        if self.genome is not None and self.genome.has_contig(tx.chrom):
+        if self.genome is None or not self.genome.has_contig(tx.chrom):
+            return None
+        try:
             if tx.strand == 1:
                 s = self.genome.fetch(tx.chrom, x1, x2)
             else:
                 s = revcomp(self.genome.fetch(tx.chrom, -x2, -x1))
-            return s if len(s) == x2 - x1 + 1 else None
-        if self.mrna is not None:
-            ix = tx.index
-            k1, kind1 = ix.locate(x1)
-            k2, kind2 = ix.locate(x2)
-            if kind1 == 0 and kind2 == 0 and k1 == k2:
-                n1 = ix.n_of(x1, k1)
-                return self.mrna[n1 - 1:n1 - 1 + x2 - x1 + 1]
+        except InputError:  # a slice FASTA that does not cover this interval
+            return None
+        return s if len(s) == x2 - x1 + 1 else None
+
+    def from_mrna(self, x1: int, x2: int) -> str | None:
+        """Transcript bases at x1..x2 when they lie in one exon and the mRNA is known."""
+        if self.mrna is None:
+            return None
+        ix = self.tx.index
+        k1, kind1 = ix.locate(x1)
+        k2, kind2 = ix.locate(x2)
+        if kind1 == 0 and kind2 == 0 and k1 == k2:
+            n1 = ix.n_of(x1, k1)
+            return self.mrna[n1 - 1:n1 - 1 + x2 - x1 + 1]
         return None
 
 
@@ -349,20 +341,19 @@ def _reference_protein(tx: Transcript, mrna: str) -> _RefProtein:
 @dataclass
 class _Protein:
     terms: list[str]
-    hgvs_p: str
+    change: ProteinChange
     protein_pos: int | None
-    ref_aa: str | None
+    ref_aa: str | None  # three-letter code(s)
     alt_aa: str | None
     length_change: int | None
     ptc_cds_index: int | None  # 0-based CDS index of the first base of a premature stop
 
+    @property
+    def hgvs_p(self) -> str:
+        return format_p(self.change)
 
-def _aa(a: str) -> str:
-    return AA3.get(a, "Xaa")
 
-
-def _aas(s: str) -> str:
-    return "".join(_aa(a) for a in s)
+_START_LOST = ProteinChange("start_lost")
 
 
 def _protein_effect(ref_prot: str, mrna: str, cs: int, d1: int, d2: int,
@@ -385,7 +376,7 @@ def _protein_effect(ref_prot: str, mrna: str, cs: int, d1: int, d2: int,
             terms.append("inframe_deletion")
         elif delta > 0:
             terms.append("inframe_insertion")
-        return _Protein(terms, "p.(Met1?)", 1, "Met", None, None, None)
+        return _Protein(terms, _START_LOST, 1, "Met", None, None, None)
     k0 = d1 // 3
     if frameshift:
         tail = translate(alt_ext[k0 * 3:], to_stop=True)
@@ -410,44 +401,44 @@ def _protein_effect(ref_prot: str, mrna: str, cs: int, d1: int, d2: int,
         touches_stop = d2 >= stop_index * 3 and d1 <= stop_index * 3 + 2
         term = "stop_retained_variant" if touches_stop else "synonymous_variant"
         codon = min(d1 // 3, stop_index)
-        return _Protein([term], "p.(=)", codon + 1, _aa(ref_prot[codon]),
-                        _aa(ref_prot[codon]), 0, None)
+        res = ref_prot[codon]
+        return _Protein([term], ProteinChange("unchanged", codon + 1, res, res), codon + 1,
+                        aa3(res), aa3(res), 0, None)
     if i >= n_alt:  # alt ran out of sequence without a stop before differing
         return _Protein(["frameshift_variant" if frameshift else "coding_sequence_variant"],
-                        "p.?", i + 1, _aa(ref_prot[i]) if i < ref_len else None, None, None,
-                        None)
+                        ProteinChange("unknown"), i + 1,
+                        aa3(ref_prot[i]) if i < ref_len else None, None, None, None)
     r_i = ref_prot[i] if i < ref_len else None
     a_i = alt_prot[i]
     pos = i + 1
     new_stop = alt_prot.index("*") if has_stop else None
+    n_to_stop = new_stop - i + 1 if new_stop is not None else None
     if r_i == "*":  # the stop codon is changed: extension
         terms = ["stop_lost"]
         if frameshift:
             terms.append("frameshift_variant")
-        n = f"{new_stop - i + 1}" if new_stop is not None else "?"
         change = (new_stop - stop_index) if new_stop is not None else None
-        return _Protein(terms, f"p.(*{pos}{_aa(a_i)}ext*{n})", pos, "*", _aa(a_i), change, None)
+        return _Protein(terms, ProteinChange("extension", pos, "*", a_i, n_to_stop), pos,
+                        aa3("*"), aa3(a_i), change, None)
     assert r_i is not None
     if frameshift:
-        if a_i == "*":
-            return _Protein(["frameshift_variant"], f"p.({_aa(r_i)}{pos}*)", pos, _aa(r_i), "*",
-                            None, i * 3)
-        n = f"{new_stop - i + 1}" if new_stop is not None else "?"
+        if a_i == "*":  # a nonsense change is a substitution, never fsTer1
+            return _Protein(["frameshift_variant"], ProteinChange("substitution", pos, r_i, "*"),
+                            pos, aa3(r_i), aa3("*"), None, i * 3)
         ptc = new_stop * 3 if new_stop is not None else None
-        return _Protein(["frameshift_variant"], f"p.({_aa(r_i)}{pos}{_aa(a_i)}fs*{n})", pos,
-                        _aa(r_i), _aa(a_i), None, ptc)
+        return _Protein(["frameshift_variant"],
+                        ProteinChange("frameshift", pos, r_i, a_i, n_to_stop), pos,
+                        aa3(r_i), aa3(a_i), None, ptc)
     # in frame
     if new_stop is not None and new_stop < stop_index + delta // 3:
         change = new_stop - stop_index
         if a_i == "*":
-            return _Protein(["stop_gained"], f"p.({_aa(r_i)}{pos}*)", pos, _aa(r_i), "*",
-                            change, i * 3)
+            return _Protein(["stop_gained"], ProteinChange("substitution", pos, r_i, "*"), pos,
+                            aa3(r_i), aa3("*"), change, i * 3)
         rb = ref_prot[i:new_stop + 1]
         ab = alt_prot[i:new_stop + 1]
-        desc = (f"{_aa(rb[0])}{pos}_{_aa(rb[-1])}{pos + len(rb) - 1}delins{_aas(ab)}"
-                if len(rb) > 1 else f"{_aa(rb[0])}{pos}delins{_aas(ab)}")
-        return _Protein(["stop_gained"], f"p.({desc})", pos, _aa(r_i), _aa(a_i), change,
-                        new_stop * 3)
+        return _Protein(["stop_gained"], ProteinChange("delins", pos, rb, ab), pos, aa3(r_i),
+                        aa3(a_i), change, new_stop * 3)
     # strip the common suffix (not into the common prefix)
     rr, ar = ref_prot[i:], alt_prot[i:]
     j = 0
@@ -456,27 +447,23 @@ def _protein_effect(ref_prot: str, mrna: str, cs: int, d1: int, d2: int,
     rb, ab = rr[:len(rr) - j], ar[:len(ar) - j]
     change = len(alt_prot) - len(ref_prot)
     if len(rb) == 1 and len(ab) == 1:
-        return _Protein(["missense_variant"], f"p.({_aa(rb)}{pos}{_aa(ab)})", pos, _aa(rb),
-                        _aa(ab), 0, None)
+        return _Protein(["missense_variant"], ProteinChange("substitution", pos, rb, ab), pos,
+                        aa3(rb), aa3(ab), 0, None)
     if not ab:
-        last = pos + len(rb) - 1
-        desc = (f"{_aa(rb[0])}{pos}_{_aa(rb[-1])}{last}del" if len(rb) > 1
-                else f"{_aa(rb)}{pos}del")
-        return _Protein(["inframe_deletion"], f"p.({desc})", pos, _aas(rb), None, change, None)
+        return _Protein(["inframe_deletion"], ProteinChange("deletion", pos, rb), pos, aas3(rb),
+                        None, change, None)
     if not rb:
         # insertion between residues i (1-based pos-1) and i+1 (pos)
         m = len(ab)
         if i - m >= 0 and ref_prot[i - m:i] == ab:
-            s = i - m + 1
-            desc = (f"{_aa(ab[0])}{s}_{_aa(ab[-1])}{i}dup" if m > 1 else f"{_aa(ab)}{i}dup")
+            ch = ProteinChange("duplication", i - m + 1, ab)
         else:
-            desc = f"{_aa(ref_prot[i - 1])}{i}_{_aa(ref_prot[i])}{i + 1}ins{_aas(ab)}"
-        return _Protein(["inframe_insertion"], f"p.({desc})", pos, None, _aas(ab), change, None)
-    last = pos + len(rb) - 1
-    loc = f"{_aa(rb[0])}{pos}_{_aa(rb[-1])}{last}" if len(rb) > 1 else f"{_aa(rb)}{pos}"
+            ch = ProteinChange("insertion", i, ref_prot[i - 1:i + 1], ab)
+        return _Protein(["inframe_insertion"], ch, pos, None, aas3(ab), change, None)
     term = ("missense_variant" if change == 0 else
             "inframe_deletion" if change < 0 else "inframe_insertion")
-    return _Protein([term], f"p.({loc}delins{_aas(ab)})", pos, _aas(rb), _aas(ab), change, None)
+    return _Protein([term], ProteinChange("delins", pos, rb, ab), pos, aas3(rb), aas3(ab),
+                    change, None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -512,23 +499,6 @@ def _splice_terms(ix: TranscriptIndex, a: int, b: int, ins: bool) -> set[str]:
     return out
 
 
-def _format_c(tx: Transcript, v: _Var, dup: bool) -> str:
-    p = hgvs_position
-    if v.is_ins:
-        if dup:
-            m = len(v.alt)
-            if m == 1:
-                return f"{p(tx, v.x1 - 1)}dup"
-            return f"{p(tx, v.x1 - m)}_{p(tx, v.x1 - 1)}dup"
-        return f"{p(tx, v.x1 - 1)}_{p(tx, v.x1)}ins{v.alt}"
-    rng = p(tx, v.x1) if v.x1 == v.x2 else f"{p(tx, v.x1)}_{p(tx, v.x2)}"
-    if not v.alt:
-        return f"{rng}del"
-    if len(v.ref) == 1 and len(v.alt) == 1:
-        return f"{rng}{v.ref}>{v.alt}"
-    return f"{rng}delins{v.alt}"
-
-
 def _mrna_for(tx: Transcript, genome: GenomeSequence | None,
               tx_seqs: TranscriptSequences | None, notes: list[str]) -> str | None:
     if tx_seqs is not None:
@@ -541,11 +511,22 @@ def _mrna_for(tx: Transcript, genome: GenomeSequence | None,
         elif genome is None:
             notes.append(f"{tx.refseq} is not in the transcript sequence file")
     if genome is not None and genome.has_contig(tx.chrom):
-        m = genome.mrna(tx)
+        try:
+            m = genome.mrna(tx)
+        except InputError:  # a slice FASTA (panel slices) that does not hold this gene
+            notes.append(f"{tx.refseq} is not covered by the reference FASTA's slices")
+            return None
         if len(m) == tx.length and "N" not in m:
             return m
         notes.append(f"{tx.refseq} exons could not be read completely from the genome FASTA")
     return None
+
+
+def has_sequence(tx: Transcript, genome: GenomeSequence | None,
+                 tx_seqs: TranscriptSequences | None) -> bool:
+    """Whether the given sequences hold the whole spliced transcript ``tx`` (so its protein
+    effects, HGVS p. and 3' shifts can be derived)."""
+    return _mrna_for(tx, genome, tx_seqs, []) is not None
 
 
 def annotate_transcript(chrom: str, pos: int, ref: str, alt: str, tx: Transcript,
@@ -583,8 +564,24 @@ def annotate_transcript(chrom: str, pos: int, ref: str, alt: str, tx: Transcript
         mrna = _mrna_for(tx, genome, tx_seqs, notes)
         seq = _Seq(tx, genome, mrna)
         if v.ref:
-            known = seq.get(v.x1, v.x2)
-            if known is not None and known != v.ref:
+            in_genome = seq.from_genome(v.x1, v.x2)
+            in_mrna = seq.from_mrna(v.x1, v.x2)
+            known = in_genome if in_genome is not None else in_mrna
+            if in_genome is None and in_mrna is not None and in_mrna != v.ref \
+                    and len(v.ref) == len(v.alt) == 1 and v.alt == in_mrna:
+                known = None  # the genome's REF is not the transcript's base, the ALT is
+            elif in_genome == v.ref and in_mrna is not None and in_mrna != v.ref \
+                    and len(v.ref) == len(v.alt) == 1:
+                known = None  # the genome confirms REF; the transcript has another base
+            if known is None and in_mrna is not None and in_mrna != v.ref:
+                # The transcript and the genome differ at this base: c. and p. follow the
+                # transcript (as ClinVar's and VEP's HGVS on RefSeq transcripts do).
+                notes.append(f"the genome has {gref} at {chrom}:{gpos} where {tx.refseq} has "
+                             f"{in_mrna if s == 1 else revcomp(in_mrna)} "
+                             f"(c.{hgvs_position(tx, v.x1)}): c. and p. are described against "
+                             "the transcript")
+                v = _Var(v.x1, v.x2, in_mrna, v.alt)
+            elif known is not None and known != v.ref:
                 ref_ok = False
                 notes.append(f"REF {gref} does not match the reference sequence "
                              f"({known if s == 1 else revcomp(known)}): wrong genome build or "
@@ -682,7 +679,7 @@ def annotate_transcript(chrom: str, pos: int, ref: str, alt: str, tx: Transcript
                         d1 = n_a - cs
                         d2 = d1 - 1 if v.is_ins else n_b - cs
                         if d1 < 0:  # deletion from the 5'UTR into the CDS
-                            pe = _Protein(["start_lost"], "p.(Met1?)", 1, "Met", None, None,
+                            pe = _Protein(["start_lost"], _START_LOST, 1, "Met", None, None,
                                           None)
                         else:
                             pe = _protein_effect(rp.protein, mrna, cs, d1, d2, v.alt)
@@ -719,7 +716,7 @@ def annotate_transcript(chrom: str, pos: int, ref: str, alt: str, tx: Transcript
         cons.discard("coding_sequence_variant")
     if not cons:
         cons.add("sequence_variant")
-    hgvs_c = ("c." if tx.coding else "n.") + _format_c(tx, v, dup)
+    hgvs_c = format_c(tx, v.x1, v.x2, v.ref, v.alt, dup)
     if not determined and have_seq and hgvs_p is None and "coding_sequence_variant" in cons \
             and ref_ok and mrna is not None:
         hgvs_p = "p.?"

@@ -19,6 +19,36 @@ import jsonschema
 from dualdx.core.errors import InputError
 
 BUNDLED_PANEL = "resources/panels/default.tsv"
+# A path value written "workflow:<path>" names a file shipped with the workflow: it resolves
+# against the workflow's directory, wherever the run's working directory is (a copied config).
+WORKFLOW_PREFIX = "workflow:"
+# Real sequence shipped for the default panel's genes (resources/reference/README.md): used when
+# annotation.reference_fasta / transcript_fasta are null and annotation.bundled_sequence is true.
+BUNDLED_REFERENCE = "resources/reference/TCIRG1_LRG_115.{build}.fa"
+BUNDLED_TRANSCRIPTS = "resources/reference/ALPL_NM_000478.6.fa"
+_PATH_KEYS = ("panel", "samples", "pedigree", "phenotypes", "previous_results")
+_ANNOTATION_PATH_KEYS = ("clinvar", "gnomad", "reference_fasta", "transcript_fasta", "scores",
+                         "transcripts", "cache_dir")
+
+
+def _expand_workflow_paths(cfg: dict[str, Any], wf: Path) -> None:
+    """Replace every ``workflow:<path>`` value of a path key by the absolute path in ``wf``."""
+
+    def expand(value: Any) -> Any:
+        if isinstance(value, str) and value.startswith(WORKFLOW_PREFIX):
+            return str(wf / value[len(WORKFLOW_PREFIX):].lstrip("/"))
+        if isinstance(value, list):
+            return [expand(v) for v in value]
+        return value
+
+    for key in _PATH_KEYS:
+        if key in cfg:
+            cfg[key] = expand(cfg[key])
+    ann = cfg.get("annotation")
+    if isinstance(ann, dict):
+        for key in _ANNOTATION_PATH_KEYS:
+            if key in ann:
+                ann[key] = expand(ann[key])
 
 
 def _load_schema(schema_path: Path) -> dict[str, Any]:
@@ -114,7 +144,10 @@ def resolve_config(
     """Validate ``config`` against the schema, fill defaults and make every path absolute.
 
     User-given relative paths resolve against ``workdir``; the workflow's bundled defaults
-    (panel, transcript models) resolve against ``workflow_dir``.
+    (panel, transcript models, the bundled sequence) and any ``workflow:<path>`` value resolve
+    against ``workflow_dir``. With ``annotation.bundled_sequence`` (default true), a null
+    ``reference_fasta`` / ``transcript_fasta`` becomes the sequence shipped in
+    ``resources/reference/`` (TCIRG1 locus of the build, ALPL mRNA); a user's own file replaces it.
     """
     wf = Path(workflow_dir).resolve()
     wd = Path(workdir).resolve()
@@ -122,6 +155,7 @@ def resolve_config(
     cfg = copy.deepcopy(dict(config))
     validate(cfg, schema_path, source, "the configuration")
     _fill_defaults(_load_schema(schema_path), cfg)
+    _expand_workflow_paths(cfg, wf)
     build = cfg["genome_build"]
     cfg["panel"] = _resolve(cfg["panel"], wd) if "panel" in cfg else str(wf / BUNDLED_PANEL)
     for key in ("samples", "pedigree"):
@@ -138,6 +172,11 @@ def resolve_config(
         else str(wf / "resources" / "transcripts" / f"mane_select.{build}.tsv")
     )
     cfg["previous_results"] = _resolve(cfg["previous_results"], wd)
+    if ann.get("bundled_sequence", True):
+        if ann["reference_fasta"] is None:
+            ann["reference_fasta"] = str(wf / BUNDLED_REFERENCE.format(build=build))
+        if ann["transcript_fasta"] is None:
+            ann["transcript_fasta"] = str(wf / BUNDLED_TRANSCRIPTS)
     for key in ("panel", "samples", "pedigree"):
         if not Path(cfg[key]).is_file():
             raise InputError(source, f"{key!r} names {cfg[key]}, which does not exist",

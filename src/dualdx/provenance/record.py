@@ -38,6 +38,34 @@ PACKAGES: tuple[str, ...] = (
 )
 
 _CHUNK = 1 << 20
+# The command line of the run, as a JSON list, in the environment of the write_provenance job
+# (set once by common.smk in the process the user started; inherited by every job, locally,
+# under --use-conda and in cluster jobs). Not a rule parameter: a rerun with other options
+# (--cores, -n) must not re-run the rule, and the file records the run that wrote it.
+COMMAND_LINE_ENV = "DUALDX_COMMAND_LINE"
+
+
+def command_line_of(argv: list[str]) -> list[str]:
+    """The command as the user typed it: ``snakemake …``, or ``python -m snakemake …`` (whose
+    ``argv[0]`` is the package's ``__main__.py`` path)."""
+    if not argv:
+        return []
+    first = Path(argv[0])
+    if first.name == "__main__.py":
+        return ["python", "-m", first.parent.name, *argv[1:]]
+    return [first.name, *argv[1:]]
+
+
+def command_line_from_env(env: Mapping[str, str] | None = None) -> list[str] | None:
+    """The run's command line from ``$DUALDX_COMMAND_LINE``; None when it was not passed."""
+    raw = (os.environ if env is None else env).get(COMMAND_LINE_ENV)
+    if not raw:
+        return None
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        return None
+    return [str(x) for x in value] if isinstance(value, list) else None
 # Fields of a DatabaseStatus entry that are copied into provenance.json.
 _DB_FIELDS: tuple[str, ...] = ("name", "status", "release", "path", "sha256", "detail")
 
@@ -235,7 +263,7 @@ def build_provenance(
     databases_json: list[str],
     ruleset: Mapping[str, str],
     workflow_dir: str | None,
-    command_line: list[str],
+    command_line: list[str] | None,
     env: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The provenance document as a dict (see ``run_write_provenance``)."""
@@ -259,7 +287,7 @@ def build_provenance(
         "databases": databases,
         "hpo_release": hpo_release,
         "ruleset": {"name": ruleset.get("name"), "version": ruleset.get("version")},
-        "command_line": list(command_line),
+        "command_line": list(command_line) if command_line is not None else None,
     }
 
 
@@ -271,7 +299,7 @@ def run_write_provenance(
     databases_json: list[str],
     ruleset: dict[str, str],
     workflow_dir: str,
-    command_line: list[str],
+    command_line: list[str] | None,
     out_json: str,
     log: logging.Logger,
 ) -> None:
