@@ -828,22 +828,3 @@ def _exonic_terms(tx: Transcript, ix: TranscriptIndex, v: _Var, ex_hit: list[int
     if n_a <= cs + 2:  # a base of the start codon (ATG; a change of it always loses Met)
         out.add("start_lost")
     return out
-
-
-# Consequences through which a variant can plausibly cause disease (protein-altering, splice).
-# Variants with none of these (deep intronic, UTR, up/downstream, synonymous) and no ClinVar P/LP
-# assertion are shown, but they neither pair into compound heterozygotes nor make a candidate
-# diagnosis from a VUS: the filter interpretation tools apply (Exomiser's variant-effect filter,
-# Talos's consequence categories, slivar/genmod impact filters before comp-het).
-FUNCTIONAL_CONSEQUENCES = frozenset({
-    "transcript_ablation", "splice_acceptor_variant", "splice_donor_variant", "stop_gained",
-    "frameshift_variant", "stop_lost", "start_lost", "inframe_insertion", "inframe_deletion",
-    "missense_variant", "protein_altering_variant", "splice_region_variant",
-    "splice_donor_5th_base_variant", "splice_donor_region_variant", "splice_polypyrimidine_tract_variant",
-    "coding_sequence_variant", "incomplete_terminal_codon_variant",
-})
-
-
-def is_functional(consequence: str | None) -> bool:
-    """Whether any SO term of ``consequence`` (``&``-joined) can alter the protein or splicing."""
-    return bool(consequence) and any(t in FUNCTIONAL_CONSEQUENCES for t in str(consequence).split("&"))
