@@ -62,6 +62,7 @@ from typing import IO, Any, Literal
 from dualdx.core.atomic import atomic_path, write_text
 from dualdx.core.errors import InputError
 from dualdx.core.genome import CONTIG_LENGTHS
+from dualdx.core.intervals import IntervalSet
 from dualdx.core.model import normalize_chrom
 from dualdx.inputs.panel import BUILDS, Region, load_panel
 from dualdx.inputs.vcf import (
@@ -180,23 +181,9 @@ def contig_name(norm: str, style: ContigStyle, known: list[str]) -> str:
 # Windows and the streaming prefilter
 
 
-def merged_windows(regions: list[Region]) -> dict[str, list[tuple[int, int]]]:
-    """Per normalized contig, merged POS windows ``[start - MAX_REF_SPAN, end]``."""
-    by: dict[str, list[tuple[int, int]]] = {}
-    for r in regions:
-        by.setdefault(r.chrom, []).append((max(1, r.start - MAX_REF_SPAN), r.end))
-    out: dict[str, list[tuple[int, int]]] = {}
-    for chrom, ws in by.items():
-        ws.sort()
-        merged: list[tuple[int, int]] = [ws[0]]
-        for lo, hi in ws[1:]:
-            plo, phi = merged[-1]
-            if lo <= phi + 1:
-                merged[-1] = (plo, max(phi, hi))
-            else:
-                merged.append((lo, hi))
-        out[chrom] = merged
-    return out
+def merged_windows(regions: list[Region]) -> IntervalSet:
+    """Merged POS windows ``[start - MAX_REF_SPAN, end]`` of the padded panel regions."""
+    return IntervalSet((r.chrom, max(1, r.start - MAX_REF_SPAN), r.end) for r in regions)
 
 
 def _same_length_pattern(a: str, b: str) -> str:
@@ -228,10 +215,11 @@ def range_regex(lo: int, hi: int) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
-def prefilter_pattern(windows: dict[str, list[tuple[int, int]]]) -> re.Pattern[bytes]:
+def prefilter_pattern(windows: IntervalSet) -> re.Pattern[bytes]:
     """Match ``\\n`` + CHROM + TAB + POS + TAB for POS inside a window (either contig style)."""
     alts = []
-    for chrom, ws in windows.items():
+    for chrom in windows.chroms:
+        ws = windows.on(chrom)
         names = [re.escape(chrom)] + (["M"] if chrom == "MT" else [])
         pos = "|".join(range_regex(lo, hi) for lo, hi in ws)
         alts.append(f"(?:{'|'.join(names)})\\t(?:{pos})")
@@ -302,7 +290,7 @@ def _first_contig(path: str) -> str | None:
     return line.split(b"\t", 1)[0].decode("utf-8", "replace") if line.strip() else None
 
 
-def _iter_indexed(path: str, index: str, windows: dict[str, list[tuple[int, int]]],
+def _iter_indexed(path: str, index: str, windows: IntervalSet,
                   style: ContigStyle, counter: list[int]) -> Iterator[tuple[str, str]]:
     import pysam
 
@@ -313,11 +301,11 @@ def _iter_indexed(path: str, index: str, windows: dict[str, list[tuple[int, int]
                          "re-compress with bgzip and re-index with 'tabix -p vcf'") from None
     with tbx:
         contigs = list(tbx.contigs)
-        for chrom, ws in windows.items():
+        for chrom in windows.chroms:
             name = contig_name(chrom, style, contigs)
             if name not in contigs:
                 continue
-            for lo, hi in ws:
+            for lo, hi in windows.on(chrom):
                 try:
                     for line in tbx.fetch(name, lo - 1, hi):
                         counter[0] += 1
@@ -409,9 +397,8 @@ def _number(defs: dict[str, Any], key: str) -> str:
     return str(fd.number)
 
 
-def _overlaps(chrom: str, pos: int, ref: str, regions: dict[str, list[Region]]) -> bool:
-    end = pos + len(ref) - 1
-    return any(r.start <= end and pos <= r.end for r in regions.get(normalize_chrom(chrom), ()))
+def _overlaps(chrom: str, pos: int, ref: str, regions: IntervalSet) -> bool:
+    return regions.overlaps(chrom, pos, pos + len(ref) - 1)
 
 
 def _check_gt(path: str, where: str, gt: str, n_alts: int) -> None:
@@ -444,7 +431,7 @@ def _check_call_values(path: str, where: str, fmt: list[str], vals: list[str]) -
 
 
 def split_record(path: str, where: str, rec: RawRecord, header: VcfHeader,
-                 cols: list[tuple[str, int]], regions: dict[str, list[Region]],
+                 cols: list[tuple[str, int]], regions: IntervalSet,
                  stats: FilterStats) -> list[SplitRecord]:
     """Biallelic, trimmed records of one VCF record that overlap the panel; counts exclusions."""
     info_items = parse_info(rec.info)
@@ -543,8 +530,8 @@ def _open_input(path: str, build: str, force_streaming: bool) -> tuple[VcfHeader
     return header, index, verified
 
 
-def _read_input(inp: _Input, windows: dict[str, list[tuple[int, int]]],
-                regions: dict[str, list[Region]], stats: FilterStats,
+def _read_input(inp: _Input, windows: IntervalSet,
+                regions: IntervalSet, stats: FilterStats,
                 ) -> Iterator[SplitRecord]:
     counter = [0]
     n = len(inp.header.samples)
@@ -561,7 +548,7 @@ def _read_input(inp: _Input, windows: dict[str, list[tuple[int, int]]],
 
 
 def _split_lines(inp: _Input, lines: Iterator[tuple[str, str]], n: int,
-                 regions: dict[str, list[Region]], stats: FilterStats) -> Iterator[SplitRecord]:
+                 regions: IntervalSet, stats: FilterStats) -> Iterator[SplitRecord]:
     for where, line in lines:
         head = line.split("\t", 2)
         named = f"{where} ({head[0]}:{head[1] if len(head) > 1 else '?'})"
@@ -705,9 +692,7 @@ def run_filter_panel(vcfs: list[str], samples: list[str], panel_path: str, build
                          "list every sample of the family once")
     panel = load_panel(panel_path)
     padded = [r for _, r in panel.regions(build, padded=True)]
-    regions: dict[str, list[Region]] = {}
-    for r in padded:
-        regions.setdefault(r.chrom, []).append(r)
+    regions = IntervalSet((r.chrom, r.start, r.end) for r in padded)
     windows = merged_windows(padded)
 
     opened = [_open_input(str(v), build, force_streaming) for v in vcfs]
@@ -748,7 +733,7 @@ def run_filter_panel(vcfs: list[str], samples: list[str], panel_path: str, build
         "no_chr" if stats.contig_style == "no_chr" else "unknown")
     known = [c for i in inputs for c in i.header.contigs] + [r.chrom for r in ordered]
     contigs = list(dict.fromkeys(contig_name(c, style, known) for c in
-                                 sorted(regions, key=_contig_rank)))
+                                 regions.chroms))
     text = _header_text(inputs, list(samples), contigs, ordered, build, stats.build_verified,
                         panel_path)
     text += "".join(_record_line(r, list(samples)) + "\n" for r in ordered)

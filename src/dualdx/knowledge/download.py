@@ -33,6 +33,7 @@ import requests
 
 from dualdx.core import atomic
 from dualdx.core.errors import ResourceError
+from dualdx.core.intervals import merge_intervals
 from dualdx.core.model import normalize_chrom
 
 _CHUNK = 1 << 16
@@ -398,20 +399,6 @@ def _parse_gzi(path: Path, url: str) -> list[tuple[int, int]]:
     return [(0, 0)] + [(int(c), int(u)) for c, u in pairs]
 
 
-def _merge_regions(regions: Iterable[RegionT]) -> list[RegionT]:
-    """Sort and merge overlapping or touching regions of the same contig (spelling kept)."""
-    keyed = sorted((normalize_chrom(c), s, e, c) for c, s, e in regions)
-    out: list[list[Any]] = []
-    for key, s, e, c in keyed:
-        if e < s:
-            raise ResourceError(f"region {c}:{s}-{e} ends before it starts")
-        if out and normalize_chrom(out[-1][0]) == key and s <= out[-1][2] + 1:
-            out[-1][2] = max(out[-1][2], e)
-        else:
-            out.append([c, max(1, s), e])
-    return [(str(c), int(s), int(e)) for c, s, e in out]
-
-
 def _contig(chrom: str, fai: dict[str, _FaiEntry], url: str) -> _FaiEntry:
     """The index entry for ``chrom``, whether the file says ``chr11`` or ``11``."""
     if chrom in fai:
@@ -542,7 +529,10 @@ def fetch_fasta_slices(url: str, regions: list[RegionT], out_fasta: Path, *, rel
     out_fasta = Path(out_fasta)
     if not regions:
         raise ResourceError(f"{url}: no regions to read; give the panel's regions")
-    merged = _merge_regions(regions)
+    try:
+        merged = merge_intervals(regions)
+    except ValueError as err:
+        raise ResourceError(f"{url}: {err}") from None
     bgzipped = urlsplit(url).path.endswith((".gz", ".bgz", ".bgzf"))
     fai_url = fai_url or url + ".fai"
     gzi_url = gzi_url or (url + ".gzi" if bgzipped else None)

@@ -26,13 +26,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from dualdx.core.errors import InputError, ResourceError
+from dualdx.core.intervals import in_intervals, merge_intervals
 from dualdx.core.model import PopulationFrequency
 from dualdx.knowledge.sites import (
     RegionT,
     SiteVcf,
     VariantKey,
-    in_regions,
-    merge_regions,
     parse_info,
     read_site_vcf,
     read_tabix,
@@ -124,14 +123,14 @@ class GnomadDB:
             else:
                 source = "gnomAD" + (f" ({gen} fields; release not stated)" if gen else "")
         db = cls(path=path_or_url, source=source, release=release,
-                 regions=merge_regions(regions))
+                 regions=merge_intervals(regions))
         db._load(vcf)
         return db
 
     @classmethod
     def _open_per_chromosome(cls, template: str, regions: list[tuple[str, int, int]],
                              release: str | None, source: str | None) -> GnomadDB:
-        merged = merge_regions(regions)
+        merged = merge_intervals(regions)
         parts = [cls.open(template.replace("{chrom}", chrom), [r for r in merged if r[0] == chrom],
                           release, source)
                  for chrom in dict.fromkeys(r[0] for r in merged)]
@@ -176,7 +175,7 @@ class GnomadDB:
 
     def lookup(self, chrom: str, pos: int, ref: str, alt: str) -> PopulationFrequency:
         """Frequency of this allele; ``queried=False`` when the position was not read."""
-        if not in_regions(self.regions, chrom, pos):
+        if not in_intervals(self.regions, chrom, pos):
             return PopulationFrequency(queried=False, source=self.source, release=self.release)
         got = self._by_key.get(variant_key(chrom, pos, ref, alt))
         if got is None:

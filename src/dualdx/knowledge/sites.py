@@ -15,12 +15,14 @@ from pathlib import Path
 
 from dualdx.core.errors import InputError
 from dualdx.core.genome import CONTIG_LENGTHS
+from dualdx.core.intervals import IntervalSet, merge_intervals
 from dualdx.core.model import normalize_chrom
 
 RegionT = tuple[str, int, int]
 VariantKey = tuple[str, int, str, str]
 
-
+#: The name the ClinVar reader imports it by (the one implementation is in core.intervals).
+merge_regions = merge_intervals
 
 
 def minimal_representation(pos: int, ref: str, alt: str) -> tuple[int, str, str]:
@@ -65,30 +67,6 @@ def parse_info(info: str) -> dict[str, str]:
         k, sep, v = item.partition("=")
         out[k] = v if sep else ""
     return out
-
-
-def merge_regions(regions: Iterable[RegionT]) -> list[RegionT]:
-    """Normalize chrom names and merge overlapping/adjacent regions (per chromosome)."""
-    by_chrom: dict[str, list[tuple[int, int]]] = {}
-    for chrom, start, end in regions:
-        by_chrom.setdefault(normalize_chrom(chrom), []).append((min(start, end), max(start, end)))
-    out: list[RegionT] = []
-    for chrom, ivs in by_chrom.items():
-        ivs.sort()
-        cur_s, cur_e = ivs[0]
-        for s, e in ivs[1:]:
-            if s <= cur_e + 1:
-                cur_e = max(cur_e, e)
-            else:
-                out.append((chrom, cur_s, cur_e))
-                cur_s, cur_e = s, e
-        out.append((chrom, cur_s, cur_e))
-    return out
-
-
-def in_regions(regions: list[RegionT], chrom: str, pos: int) -> bool:
-    c = normalize_chrom(chrom)
-    return any(rc == c and s <= pos <= e for rc, s, e in regions)
 
 
 def build_from_header(meta_lines: list[str]) -> str | None:
@@ -170,7 +148,7 @@ def read_tabix(path: str, index: str | None, regions: list[RegionT] | None) -> S
             for line in lines:
                 records.append(_record(path, line))
         else:
-            for chrom, start, end in merge_regions(regions):
+            for chrom, start, end in merge_intervals(regions):
                 contig = contigs.get(chrom)
                 if contig is None:
                     continue
@@ -195,7 +173,7 @@ def _open_text(path: Path) -> io.TextIOBase:
 
 def read_stream(path: Path, regions: list[RegionT] | None) -> SiteVcf:
     """Stream a plain or gzipped VCF, keeping records inside ``regions`` (all when None)."""
-    merged = merge_regions(regions) if regions is not None else None
+    wanted = IntervalSet(regions) if regions is not None else None
     meta: list[str] = []
     records: list[tuple[str, list[str]]] = []
     seen_header = False
@@ -215,7 +193,7 @@ def read_stream(path: Path, regions: list[RegionT] | None) -> SiteVcf:
                     raise InputError(path, "record before the #CHROM header line",
                                      "give a VCF file with its header", where=where)
                 fields = _split_record(str(path), where, line)
-                if merged is not None and not in_regions(merged, fields[0], int(fields[1])):
+                if wanted is not None and not wanted.contains(fields[0], int(fields[1])):
                     continue
                 records.append((where, fields))
     except (UnicodeDecodeError, EOFError, gzip.BadGzipFile) as e:
