@@ -30,7 +30,7 @@ _SLICE_NAME = re.compile(r"^(?P<chrom>.+):(?P<start>\d+)-(?P<end>\d+)$")
 
 def parse_slice_name(name: str) -> tuple[str, int, int] | None:
     """``chr11:68034016-68052899`` -> ("chr11", 68034016, 68052899): the name of a panel-region
-    slice of the reference (``dualdx.knowledge.download.fetch_fasta_slices``); None otherwise."""
+    slice of the reference (``dualdx.knowledge.reference_slices.fetch_fasta_slices``); None otherwise."""
     m = _SLICE_NAME.match(name)
     if m is None:
         return None
