@@ -1,10 +1,12 @@
 """gnomAD sites-VCF reader: allele frequencies for the panel regions.
 
 Reads a local sites VCF (bgzipped + ``.tbi`` -> tabix queries of the panel regions only; plain or
-gzip -> streamed) or an ``http(s)://`` URL of a bgzipped, indexed file. For a URL the ``.tbi`` is
-downloaded first into a temporary folder and handed to htslib explicitly (htslib would otherwise
-save it in the current directory); htslib then reads only the BGZF blocks of the panel regions
-with HTTP range requests (pysam's htslib is built with libcurl).
+gzip -> streamed) or an ``https://`` URL of a bgzipped, indexed file. For a URL the ``.tbi`` is
+downloaded first into a temporary folder (retried, :func:`dualdx.knowledge.download.fetch`) and
+handed to htslib explicitly (htslib would otherwise save it in the current directory); htslib
+then reads only the BGZF blocks of the panel regions with HTTP range requests (pysam's htslib is
+built with libcurl), and a read that fails is repeated twice (``sites.read_tabix``). A local
+index is checked to belong to its file first (``dualdx.inputs.vcf_index``).
 
 Field names: v4 ``AF``, ``AF_grpmax``, ``grpmax``, ``nhomalt``; v2/v3 ``AF``, ``AF_popmax``,
 ``popmax``, ``nhomalt``. Keys may be absent on a record (then None, never 0). A line with several
@@ -201,6 +203,6 @@ def _read_remote(url: str, regions: list[RegionT]) -> SiteVcf:
             raise InputError(url, f"its tabix index could not be fetched ({e})",
                              "give the URL of a bgzipped VCF with a .tbi beside it, or a local "
                              "copy") from None
-        return read_tabix(url, str(idx), regions)
+        return read_tabix(url, str(idx), regions, retries=2, backoff=0.5)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
