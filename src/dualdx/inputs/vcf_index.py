@@ -12,8 +12,9 @@ lost silently. :func:`check_index` refuses such an index with an error that name
 * the offset it gives for each contig leads to a record of that contig.
 
 htslib does not expose an index's per-contig offsets, so they are read here from the index
-(the first and last chunk offset of every contig; both formats, tabix and CSI, are BGZF-compressed
-binary files in the SAM/VCF specifications), and the VCF's BGZF block headers are read at the
+(htslib's pseudo-bin of every contig, which holds the offsets of its first record and of the end
+of its last, else its smallest and largest chunk offsets; both formats, tabix and CSI, are
+BGZF-compressed binary files in the SAM/VCF specifications), and the VCF's BGZF block headers are read at the
 few offsets concerned. This costs a few small reads per contig, whatever the file's size.
 """
 
@@ -55,17 +56,20 @@ def _voff(v: int) -> VOffset:
     return v >> 16, v & 0xFFFF
 
 
-def read_index_contigs(index: str) -> list[IndexedContig]:
-    """Contigs of a tabix or CSI index with the offsets of their first and last records."""
+def read_index_contigs(index: str, use_pseudo_bins: bool = True) -> list[IndexedContig]:
+    """Contigs of a tabix or CSI index with the offsets of their first and last records.
+
+    ``use_pseudo_bins=False`` ignores htslib's pseudo-bins (as for an index written without them).
+    """
     try:
         data = gzip.decompress(Path(index).read_bytes())
     except (OSError, EOFError, zlib.error) as e:
         raise _Malformed(f"cannot decompress it ({e})") from None
     try:
         if data[:4] == b"TBI\x01":
-            return _read_tbi(data)
+            return _read_tbi(data, use_pseudo_bins)
         if data[:4] == b"CSI\x01":
-            return _read_csi(data)
+            return _read_csi(data, use_pseudo_bins)
     except (struct.error, IndexError, UnicodeDecodeError) as e:
         raise _Malformed(f"it is cut short or corrupt ({e})") from None
     raise _Malformed("it is neither a tabix (.tbi) nor a CSI (.csi) index")
@@ -78,38 +82,59 @@ def _names(data: bytes, at: int) -> tuple[list[str], int]:
     return names, at + 28 + l_nm
 
 
-def _chunks(data: bytes, o: int, n_bin: int, csi: bool, pseudo: int
-            ) -> tuple[list[tuple[int, int]], int]:
-    spans: list[tuple[int, int]] = []
+_TBI_BIN = struct.Struct("<Ii")  # bin, n_chunk
+_CSI_BIN = struct.Struct("<IQi")  # bin, loffset, n_chunk
+
+
+def _span(data: bytes, o: int, n_bin: int, csi: bool, pseudo: int, use_pseudo: bool = True
+          ) -> tuple[tuple[int, int] | None, int]:
+    """(first record, end of last record) of one contig's bins, and the offset after them.
+
+    htslib writes a pseudo-bin holding exactly these two offsets; without it (indexes of old
+    tabix versions) they are the smallest chunk start and the largest chunk end.
+    """
+    unpack = (_CSI_BIN if csi else _TBI_BIN).unpack_from
+    head = _CSI_BIN.size if csi else _TBI_BIN.size
+    start = o
+    found: tuple[int, int] | None = None
     for _ in range(n_bin):
-        (bin_id,) = struct.unpack_from("<I", data, o)
-        o += 12 if csi else 4  # CSI bins carry a loffset
-        (n_chunk,) = struct.unpack_from("<i", data, o)
-        o += 4
-        for k in range(n_chunk):
-            beg, end = struct.unpack_from("<QQ", data, o + 16 * k)
-            if bin_id != pseudo:
-                spans.append((beg, end))
-        o += 16 * n_chunk
-    return spans, o
+        fields = unpack(data, o)
+        n_chunk = fields[-1]
+        if fields[0] == pseudo and n_chunk >= 1 and use_pseudo:
+            found = struct.unpack_from("<QQ", data, o + head)
+        o += head + 16 * n_chunk
+    if found is None and n_bin:
+        begs: list[int] = []
+        ends: list[int] = []
+        p = start
+        for _ in range(n_bin):
+            fields = unpack(data, p)
+            n_chunk = fields[-1]
+            if fields[0] != pseudo:
+                chunks = memoryview(data)[p + head: p + head + 16 * n_chunk].cast("Q")
+                begs.extend(chunks[0::2])
+                ends.extend(chunks[1::2])
+            p += head + 16 * n_chunk
+        if begs:
+            found = (min(begs), max(ends))
+    return found, o
 
 
-def _read_tbi(data: bytes) -> list[IndexedContig]:
+def _read_tbi(data: bytes, use_pseudo: bool) -> list[IndexedContig]:
     (n_ref,) = struct.unpack_from("<i", data, 4)
     names, o = _names(data, 8)
     out: list[IndexedContig] = []
     for r in range(n_ref):
         (n_bin,) = struct.unpack_from("<i", data, o)
-        spans, o = _chunks(data, o + 4, n_bin, False, 37450)
+        span, o = _span(data, o + 4, n_bin, False, 37450, use_pseudo)
         (n_intv,) = struct.unpack_from("<i", data, o)
         o += 4 + 8 * n_intv
-        if spans:
-            out.append(IndexedContig(names[r], _voff(min(b for b, _ in spans)),
-                                     _voff(max(e for _, e in spans))))
+        if span is not None:
+            out.append(IndexedContig(names[r], _voff(span[0]), _voff(span[1])))
     return out
 
 
-def _read_csi(data: bytes) -> list[IndexedContig]:
+def _read_csi(data: bytes, use_pseudo: bool) -> list[IndexedContig]:
     _min_shift, depth, l_aux = struct.unpack_from("<3i", data, 4)
     if l_aux < 28:
         raise _Malformed("its header holds no contig names (not a tabix-style CSI of a VCF)")
@@ -121,10 +146,9 @@ def _read_csi(data: bytes) -> list[IndexedContig]:
     out: list[IndexedContig] = []
     for r in range(n_ref):
         (n_bin,) = struct.unpack_from("<i", data, o)
-        spans, o = _chunks(data, o + 4, n_bin, True, pseudo)
-        if spans:
-            out.append(IndexedContig(names[r], _voff(min(b for b, _ in spans)),
-                                     _voff(max(e for _, e in spans))))
+        span, o = _span(data, o + 4, n_bin, True, pseudo, use_pseudo)
+        if span is not None:
+            out.append(IndexedContig(names[r], _voff(span[0]), _voff(span[1])))
     return out
 
 
