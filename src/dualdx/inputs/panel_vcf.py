@@ -13,7 +13,8 @@ Duplicates
     A VCF that has the same variant twice (after splitting, trimming and left-alignment) is
     never resolved by "first wins": where the two records give a person the same genotype, it is
     kept and any other value that differs is written as missing; where the genotypes differ,
-    that person's call is written as missing (unknown) and a caveat says so.
+    that person's call is written as missing (unknown) and a caveat says so. FILTER: the
+    failed filters of both records are written.
 """
 
 from __future__ import annotations
@@ -61,6 +62,9 @@ def merge_record(merged: dict[Key, SplitRecord], rec: SplitRecord, notes: MergeN
     sources = have.sources
     if rec.source in sources:  # the same VCF has this variant twice
         _resolve_duplicate(have, rec, notes)
+        if rec.filters != have.filters:  # neither record's FILTER wins: the failed ones stay
+            failed = [f for f in (*have.filters, *rec.filters) if f != "PASS"]
+            have.filters = tuple(dict.fromkeys(failed)) or ("PASS",)
     elif rec.filters != have.filters:
         sources[rec.source] = rec.filters
         failed = [f for fs in sources.values() for f in fs if f != "PASS"]
