@@ -194,7 +194,9 @@ def test_conflicting_duplicate_makes_the_call_unknown(tmp_path: Path) -> None:
     c = codes(stats)["conflicting_duplicate_record"]
     assert c.severity == "caution" and c.samples == ("P",)
     assert c.variants == (f"chr11-{POS}-C-A",)
-    assert "d.vcf with different genotypes for P; their genotype there is unknown" in c.message
+    assert c.message == (f"chr11-{POS}-C-A appears twice in d.vcf with different genotypes; the "
+                         "genotype there of the person(s) concerned is unknown (neither record "
+                         "was chosen)")
     assert stats.conflicting_duplicates == 1
 
 
@@ -213,6 +215,7 @@ def test_dropped_alleles_and_blocks_are_counted_and_reported(tmp_path: Path) -> 
     c = codes(stats)
     assert c["symbolic_alleles_not_interpreted"].severity == "caution"
     assert c["symbolic_alleles_not_interpreted"].variants == (f"chr11-{POS - 10}-<DEL>",)
+    assert c["symbolic_alleles_not_interpreted"].samples == ("P",)  # P's GT carries it
     assert "copy-number and structural variants are not assessed" in \
         c["symbolic_alleles_not_interpreted"].message
     assert c["spanning_deletion_alleles_dropped"].severity == "note"
@@ -348,3 +351,26 @@ def test_left_alignment_with_a_whole_genome_fasta(tmp_path: Path) -> None:
     assert [(r.chrom, r.pos, r.ref, r.alt) for r in recs] == [("MT", 1500, "GA", "G")]
     assert recs[0].calls["P"].alleles == (1,)  # a haploid call stays haploid
     assert stats.left_aligned == 1
+
+
+# ------------------------------------------------------------------------------------------
+# Cohort mode: what the joint VCF's filter found reaches the family it concerns
+
+
+def test_cohort_caveats_reach_the_family_they_concern(tmp_path: Path) -> None:
+    joint = vcf(tmp_path / "joint.vcf", ["A1", "B1"], [
+        rec("0/1:5,5:10 0/0:9,0:9"), rec("1/1:0,9:9 0/0:9,0:9"),  # A1's genotypes conflict
+        rec("0/0:9,0:9 0/1:5,5:10", pos=POS - 10, alt="<DEL>", info="END=68047900"),  # B1's
+    ])
+    cohort_out = tmp_path / "cohort" / "panel.vcf.gz"
+    cohort = run_filter_panel([joint], ["A1", "B1"], PANEL, "GRCh38", str(cohort_out), LOG)
+    write_filter_stats(cohort, str(tmp_path / "cohort" / "filter_stats.json"))
+    got = {}
+    for fam, person in (("A", "A1"), ("B", "B1")):
+        out = tmp_path / fam / "panel.vcf.gz"
+        stats = run_filter_panel([str(cohort_out)], [person], PANEL, "GRCh38", str(out), LOG,
+                                 listed_elsewhere=["A1", "B1"],
+                                 upstream_stats=[str(tmp_path / "cohort" / "filter_stats.json")])
+        got[fam] = {(c.code, c.samples) for c in stats.caveats}
+    assert got["A"] == {("conflicting_duplicate_record", ("A1",))}
+    assert got["B"] == {("symbolic_alleles_not_interpreted", ("B1",))}

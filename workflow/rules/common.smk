@@ -82,6 +82,17 @@ def family_sample_vcfs(wildcards):
     }
 
 
+def family_cohort_stats(wildcards):
+    """filter_stats.json of the cohort filters whose panel VCF this family reads."""
+    return sorted(
+        {
+            f"results/_cohort/{SHARED_VCFS[s.vcf]}.filter_stats.json"
+            for s in FAMILIES[wildcards.family].samples
+            if s.vcf in SHARED_VCFS
+        }
+    )
+
+
 def samples_of_other_families(wildcards):
     return [
         s.sample_id

@@ -6,6 +6,7 @@ rule filter_panel:
         vcfs=family_vcfs,
         panel=CFG["panel"],
         reference=optional_inputs(ANN["reference_fasta"]),
+        cohort_stats=family_cohort_stats,
     output:
         vcf="results/{family}/panel.vcf.gz",
         tbi="results/{family}/panel.vcf.gz.tbi",

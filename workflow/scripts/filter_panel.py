@@ -19,6 +19,7 @@ def main(smk: Any) -> None:
             reference_fasta=first_or_none(smk.input.reference),
             family=smk.wildcards.get("family"),
             listed_elsewhere=list(smk.params.listed_elsewhere),
+            upstream_stats=as_list(smk.input.get("cohort_stats")),
         )
         write_filter_stats(stats, smk.output.stats)
 

@@ -37,7 +37,7 @@ import json
 import logging
 import os
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,7 @@ from dualdx.core.caveats import Caveat
 from dualdx.core.errors import InputError
 from dualdx.core.genome import CONTIG_LENGTHS
 from dualdx.core.intervals import IntervalSet
+from dualdx.core.jsonio import read_json_object
 from dualdx.core.model import chrom_rank, normalize_chrom
 from dualdx.inputs.normalize import NormResult, left_align
 from dualdx.inputs.panel import BUILDS, load_panel
@@ -304,17 +305,19 @@ def _dropped_caveats(dropped: list[Dropped], stats: FilterStats) -> None:
     stats.skipped_symbolic = len(by.get("symbolic", []))
     stats.skipped_star = len(by.get("star", []))
     stats.skipped_ref_blocks = len(by.get("ref_block", []))
-    if "symbolic" in by:
-        keys = [f"{d.chrom}-{d.pos}-{d.allele}" for d in by["symbolic"]]
+    for d in by.get("symbolic", []):
+        key = f"{d.chrom}-{d.pos}-{d.allele}"
         stats.note("symbolic_alleles_not_interpreted",
-                   f"{len(keys)} symbolic ALT allele(s) in the panel regions were not interpreted "
-                   f"({_listing(keys)}): copy-number and structural variants are not assessed",
-                   "caution", variants=keys)
+                   f"the symbolic ALT allele {d.allele} at {d.chrom}:{d.pos} in the panel regions "
+                   "was not interpreted: copy-number and structural variants are not assessed"
+                   + ("" if d.samples else " (no family member's genotype carries it)"),
+                   "caution", variants=[key], samples=d.samples)
     if "star" in by:
         keys = [f"{d.chrom}-{d.pos}-*" for d in by["star"]]
+        carriers = sorted({s for d in by["star"] for s in d.samples})
         stats.note("spanning_deletion_alleles_dropped",
                    f"{len(keys)} '*' allele(s) (an overlapping deletion, which has its own "
-                   f"record) were left out ({_listing(keys)})", variants=keys)
+                   f"record) were left out ({_listing(keys)})", variants=keys, samples=carriers)
     if "ref_block" in by:
         stats.note("reference_blocks_not_used",
                    f"{len(by['ref_block'])} gVCF reference block(s) in the panel regions were not "
@@ -338,8 +341,8 @@ def _merge_caveats(notes: MergeNotes, samples_of: dict[str, str], stats: FilterS
     for rec, who in notes.conflicts:
         k = key(rec)
         stats.note("conflicting_duplicate_record",
-                   f"{k} appears twice in {Path(rec.source).name} with different genotypes for "
-                   f"{', '.join(who)}; their genotype there is unknown (neither record was "
+                   f"{k} appears twice in {Path(rec.source).name} with different genotypes; the "
+                   "genotype there of the person(s) concerned is unknown (neither record was "
                    "chosen)", "caution", variants=[k], samples=who)
     for norm_key, sources in notes.filter_differs.items():
         chrom = spell.get(norm_key[0], norm_key[0])
@@ -384,6 +387,34 @@ def _norm_caveats(result: NormResult | None, records: list[SplitRecord], stats: 
                    "caution", variants=keys)
 
 
+#: Caveats of the cohort filter (a joint VCF filtered once for several families) that a family
+#: reading the cohort's panel VCF cannot find again itself; carried into its filter_stats.json
+#: when they concern one of its people (or no one in particular).
+CARRIED_FROM_COHORT = ("symbolic_alleles_not_interpreted", "conflicting_duplicate_record",
+                       "spanning_deletion_alleles_dropped", "reference_blocks_not_used",
+                       "fields_not_in_header")
+
+
+def _carry_over(paths: Collection[str], samples: Collection[str], stats: FilterStats) -> None:
+    mine = set(samples)
+    for p in paths:
+        doc = read_json_object(p, "filter_stats.json")
+        for d in doc.get("caveats") or []:
+            try:
+                c = Caveat.from_dict(d)
+            except (KeyError, TypeError, ValueError) as e:
+                raise InputError(p, f"a caveat is unreadable ({e})",
+                                 "re-run filter_cohort") from None
+            if c.code not in CARRIED_FROM_COHORT:
+                continue
+            if c.samples:
+                ours = tuple(s for s in c.samples if s in mine)
+                if not ours:
+                    continue
+                c = replace(c, samples=ours)
+            stats.caveats.append(c)
+
+
 # --------------------------------------------------------------------------------------------
 # Entry point
 
@@ -394,7 +425,8 @@ def run_filter_panel(vcfs: list[str], samples: list[str], panel_path: str, build
                      sample_vcfs: Mapping[str, str] | None = None,
                      reference_fasta: str | None = None,
                      family: str | None = None,
-                     listed_elsewhere: Collection[str] = ()) -> FilterStats:
+                     listed_elsewhere: Collection[str] = (),
+                     upstream_stats: Collection[str] = ()) -> FilterStats:
     """Write the family's panel variants (biallelic, sorted, bgzipped + .tbi) to ``out_vcf``.
 
     ``vcfs``: one multi-sample VCF or one VCF per person; ``samples``: family sample IDs in
@@ -402,7 +434,9 @@ def run_filter_panel(vcfs: list[str], samples: list[str], panel_path: str, build
     genotypes are read from that VCF only; without it, one VCF holds everyone, or each sample
     is read from the first VCF that holds it). ``reference_fasta``: left-align indels against it
     (a genome FASTA or the panel slices of ``download_resources``). ``listed_elsewhere``: sample
-    IDs the sample sheet gives other families (not reported as unlisted).
+    IDs the sample sheet gives other families (not reported as unlisted). ``upstream_stats``: the
+    ``filter_stats.json`` of the cohort filter whose panel VCF is among ``vcfs`` (its caveats
+    about this family's people are carried over, :data:`CARRIED_FROM_COHORT`).
     ``force_streaming`` reads indexed files by streaming too (benchmarks, tests).
     """
     if not vcfs:
@@ -492,6 +526,7 @@ def run_filter_panel(vcfs: list[str], samples: list[str], panel_path: str, build
                    "have the count their header's Number= says; they are written as missing "
                    f"('.'), never guessed ({_listing(keys)})", variants=keys)
 
+    _carry_over(upstream_stats, samples, stats)
     _write(out_vcf, inputs, list(samples), ordered, spell, regions, build, stats, panel_path)
     stats.records_written = len(ordered)
     log.info("filter_panel: %d records read, %d written (%d multiallelic split; skipped: %d "

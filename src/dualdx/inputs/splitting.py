@@ -87,13 +87,17 @@ class SplitRecord:
 
 @dataclass(frozen=True)
 class Dropped:
-    """An allele or record kept out of the panel VCF: ``kind`` symbolic / star / ref_block."""
+    """An allele or record kept out of the panel VCF: ``kind`` symbolic / star / ref_block.
+
+    ``samples``: the family samples whose genotype carries the allele (symbolic, star).
+    """
 
     kind: str
     chrom: str
     pos: int
     allele: str
     where: str
+    samples: tuple[str, ...] = ()
 
 
 def trim_alleles(pos: int, ref: str, alt: str) -> tuple[int, str, str]:
@@ -175,13 +179,12 @@ def split_record(rec: Any, info_defs: dict[str, FieldDef], format_defs: dict[str
     dropped: list[Dropped] = []
     for i, alt_raw in enumerate(alts, 1):
         alt = alt_raw if is_symbolic(alt_raw) else alt_raw.upper()
-        if alt == "*":
+        if alt == "*" or is_symbolic(alt):
             if span_hit:
-                dropped.append(Dropped("star", chrom, pos, alt, where))
-            continue
-        if is_symbolic(alt):
-            if span_hit:
-                dropped.append(Dropped("symbolic", chrom, pos, alt, where))
+                carriers = tuple(s for s, values in raw_calls.items()
+                                 if i in tuple(values.get("GT") or ()))
+                dropped.append(Dropped("star" if alt == "*" else "symbolic", chrom, pos, alt,
+                                       where, carriers))
             continue
         if alt in (".", ref):
             continue
