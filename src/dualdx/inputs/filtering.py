@@ -107,12 +107,10 @@ class FilterStats:
     contig_style: str = "unknown"  # "chr" | "no_chr" | "unknown": the panel VCF's spelling
     build: str = ""
     build_note: str = ""
-    sample_sources: dict[str, str] = field(default_factory=dict)  # sample -> VCF file name
     caveats: list[Caveat] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         out = {k: v for k, v in self.__dict__.items() if k != "caveats"}
-        out["sample_sources"] = dict(self.sample_sources)
         out["caveats"] = [c.to_dict() for c in self.caveats]
         return out
 
@@ -460,7 +458,8 @@ def run_filter_panel(vcfs: list[str], samples: list[str], panel_path: str, build
     headers = [h for h, _, _ in opened]
     chosen = _assign_samples(vcfs, headers, samples, sample_vcfs)
     stats = FilterStats(build=build)
-    stats.sample_sources = {s: Path(vcfs[k]).name for s, k in chosen.items()}
+    for s, k in chosen.items():
+        log.info("genotypes of %s are read from %s", s, vcfs[k])
     _sample_notes(vcfs, headers, chosen, set(listed_elsewhere), family, stats)
 
     inputs: list[_Input] = []
