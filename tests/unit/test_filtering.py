@@ -18,16 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dualdx.core.errors import InputError
-from dualdx.inputs.filtering import (
-    CONTIG_LENGTHS,
-    guess_build,
-    range_regex,
-    recode_gt,
-    run_filter_panel,
-    split_values,
-    trim_alleles,
-)
+from dualdx.inputs.filtering import CONTIG_LENGTHS, guess_build, run_filter_panel
 from dualdx.inputs.panel import load_panel
+from dualdx.inputs.prefilter import range_regex
+from dualdx.inputs.splitting import MISSING, cut_value, sgt_text, split_gt, trim_alleles
 from dualdx.inputs.vcf import read_panel_vcf
 
 REPO = Path(__file__).resolve().parents[2]
@@ -97,21 +91,22 @@ def test_trim_alleles_minimal_representation() -> None:
     assert trim_alleles(100, "GCTC", "GCTCCTC") == (100, "G", "GCTC")
 
 
-def test_split_values_per_number() -> None:
-    assert split_values("1,2", "A", 2, 2) == "2"
-    assert split_values("5,6,7", "R", 2, 2) == "5,7"
+def test_cut_value_per_number() -> None:
+    assert cut_value((1, 2), "A", 2, 2) == (2,)
+    assert cut_value((5, 6, 7), "R", 2, 2) == (5, 7)
     # diploid G over alleles 0,1,2: order 00,01,11,02,12,22 → for ALT 2: 00,02,22
-    assert split_values("0,1,2,3,4,5", "G", 2, 2) == "0,3,5"
-    assert split_values("0,1,2", "G", 2, 2) == "0,2"  # haploid
-    assert split_values("1,2,3,4", "R", 2, 1) == "."  # wrong count: missing, not guessed
-    assert split_values("7", "1", 2, 1) == "7"
+    assert cut_value((0, 1, 2, 3, 4, 5), "G", 2, 2) == (0, 3, 5)
+    assert cut_value((0, 1, 2), "G", 2, 2) == (0, 2)  # haploid
+    assert cut_value((1, 2, 3, 4), "R", 2, 1) is MISSING  # wrong count: missing, not guessed
+    assert cut_value(7, "1", 2, 1) == 7
+    assert cut_value(None, "A", 2, 1) is None
 
 
-def test_recode_gt() -> None:
-    assert recode_gt("1|2", 2, ".") == ".|1"
-    assert recode_gt("1|2", 2, "*") == "*|1"
-    assert recode_gt("./.", 1, ".") == "./."
-    assert recode_gt("0/3", 3, ".") == "0/1"
+def test_split_gt_and_sgt() -> None:
+    assert split_gt((1, 2), 2) == (None, 1) and sgt_text((1, 2), 2, True) == "*|1"
+    assert split_gt((None, None), 1) == (None, None) and sgt_text((None, None), 1, False) == "./."
+    assert split_gt((0, 3), 3) == (0, 1) and sgt_text((0, 3), 3, False) == "0/1"
+    assert split_gt((2,), 2) == (1,) and sgt_text((1,), 2, False) == "*"  # haploid stays haploid
 
 
 def test_guess_build() -> None:
@@ -325,7 +320,8 @@ def test_merge_single_sample_vcfs(tmp_path: Path) -> None:
 
 def test_family_sample_missing_from_all_vcfs(tmp_path: Path) -> None:
     a = write(tmp_path / "a.vcf", vcf_text(["A", "X"], []))
-    with pytest.raises(InputError, match=r"'B' is in none of the VCFs.*a\.vcf: A, X"):
+    with pytest.raises(InputError, match=r"a\.vcf: the samples sheet names this VCF for sample "
+                                         r"'B', but it holds no such sample \(samples there: A, X\)"):
         run_filter_panel([a], ["A", "B"], PANEL, "GRCh38", str(tmp_path / "o.vcf.gz"), LOG)
 
 

@@ -152,6 +152,37 @@ def test_remote_url_through_loopback(test_data: Path, tmp_path: Path,
     assert refused == []
 
 
+def test_remote_read_retried_then_refused_clearly(shared_data: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    src = shared_data / "formats" / "gnomad" / V4E
+    shutil.copy(src, tmp_path / V4E)
+    bgz = Path(pysam.tabix_index(str(tmp_path / V4E), preset="vcf", force=True))
+    forbid_outside_network(monkeypatch)
+    monkeypatch.setattr("dualdx.knowledge.sites.time.sleep", lambda s: None)
+    with LoopbackServer(tmp_path) as srv:
+        srv.fail(bgz.name, "500")  # a passing server error: read again
+        db = GnomadDB.open(srv.url(bgz.name), [("1", 55039890, 55039951)])
+        assert db.lookup("chr1", 55039894, "G", "C").found
+        srv.fail(bgz.name, *["500"] * 30)  # the server keeps failing: one clear error
+        with pytest.raises(InputError) as e:
+            GnomadDB.open(srv.url(bgz.name), [("1", 55039890, 55039951)])
+    msg = str(e.value)
+    assert msg.startswith(f"{srv.url(bgz.name)}: cannot be read as a bgzipped, tabix-indexed VCF "
+                          "(attempt 1: ")
+    assert "attempt 3: " in msg and "Fix: " in msg
+
+
+def test_local_index_of_another_file_refused(shared_data: Path, tmp_path: Path) -> None:
+    src = shared_data / "formats" / "gnomad"
+    a = Path(pysam.tabix_index(str(shutil.copy(src / V4E, tmp_path / V4E)), preset="vcf",
+                               force=True))
+    b = Path(pysam.tabix_index(str(shutil.copy(src / V31, tmp_path / V31)), preset="vcf",
+                               force=True))
+    Path(str(a) + ".tbi").write_bytes(Path(str(b) + ".tbi").read_bytes())
+    with pytest.raises(InputError, match=r"the index does not belong to"):
+        GnomadDB.open(str(a), [("1", 55039890, 55039951)])
+
+
 def test_remote_url_without_index_is_an_input_error(tmp_path: Path) -> None:
     (tmp_path / "gnomad.exomes.v4.1.sites.chr1.vcf.bgz").write_bytes(b"x")
     with LoopbackServer(tmp_path) as srv, pytest.raises(InputError, match="tabix index"):

@@ -10,7 +10,7 @@ import pytest
 from datafiles import shared_path
 
 from dualdx.inputs.filtering import CONTIG_LENGTHS
-from dualdx.inputs.vcf import parse_header, parse_line
+from dualdx.inputs.vcf import check_record, parse_lines, read_header
 from dualdx.synthetic import (
     BROTHER,
     EXAMPLE_VARIANTS,
@@ -39,12 +39,15 @@ def test_committed_example_equals_generator_output(repo: Path, tmp_path: Path) -
 def test_example_vcf_is_valid_grch38_quartet(repo: Path) -> None:
     vcf = repo / "config" / "example" / "family_MIOP.vcf"
     lines = vcf.read_text().splitlines()
-    hdr = parse_header(vcf, [ln for ln in lines if ln.startswith("#")])
+    hdr = read_header(vcf)
     assert hdr.samples == [FATHER, MOTHER, PROBAND, BROTHER]
     assert {k[3:]: v for k, v in hdr.contigs.items()} == CONTIG_LENGTHS["GRCh38"]
-    for i, ln in enumerate(ln for ln in lines if not ln.startswith("#")):
-        rec = parse_line(str(vcf), ln, 4, f"record {i}")
-        assert rec.format == ["GT", "AD", "DP", "GQ"]
+    data = [(f"record {i}", ln) for i, ln in enumerate(ln for ln in lines if not ln.startswith("#"))]
+    parsed = list(parse_lines(hdr, data))
+    assert len(parsed) == len(data)
+    for where, text, rec in parsed:
+        check_record(str(vcf), where, text, rec, [(s, k) for k, s in enumerate(hdr.samples)])
+        assert list(rec.format) == ["GT", "AD", "DP", "GQ"]
     assert CONTIG_LENGTHS["GRCh38"] == GRCH38_LENGTHS
 
 
@@ -133,19 +136,20 @@ def test_wgs_generator_small(tmp_path: Path) -> None:
     assert Path(str(out) + ".tbi").is_file()
     with gzip.open(out, "rt") as fh:
         lines = fh.read().splitlines()
-    hdr = parse_header(out, [ln for ln in lines if ln.startswith("#")])
+    hdr = read_header(out)
     assert hdr.samples == ["FATHER", "MOTHER", "CHILD"]
     assert {k[3:]: v for k, v in hdr.contigs.items()} == CONTIG_LENGTHS["GRCh38"]
-    recs = [parse_line(str(out), ln, 3, "x") for ln in lines if not ln.startswith("#")]
+    recs = [r for _, _, r in parse_lines(hdr, [("x", ln) for ln in lines
+                                              if not ln.startswith("#")])]
     assert len(recs) == 3000
     order = list(hdr.contigs)
     keys = [(order.index(r.chrom), r.pos) for r in recs]
     assert keys == sorted(keys) and len(set(keys)) == len(keys)
     assert len({r.chrom for r in recs}) >= 20
-    indels = sum(1 for r in recs if any(len(a) != len(r.ref) for a in r.alts))
-    multi = sum(1 for r in recs if len(r.alts) > 1)
+    indels = sum(1 for r in recs if any(len(a) != len(str(r.ref)) for a in r.alts or ()))
+    multi = sum(1 for r in recs if len(r.alts or ()) > 1)
     assert 0.06 < indels / 3000 < 0.16 and 0.005 < multi / 3000 < 0.05
-    assert all(r.pos + len(r.ref) <= GRCH38_LENGTHS[r.chrom[3:]] for r in recs)
+    assert all(r.pos + len(str(r.ref)) <= GRCH38_LENGTHS[r.chrom[3:]] for r in recs)
     # seeded: same seed, same file content
     again = tmp_path / "w2.vcf.gz"
     write_wgs(again, 3000, seed=5)

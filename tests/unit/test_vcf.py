@@ -10,13 +10,12 @@ import pytest
 
 from dualdx.core.errors import InputError
 from dualdx.inputs.vcf import (
+    check_header_lines,
     compression,
+    float32_value,
     parse_gt,
-    parse_header,
-    parse_info,
     read_header,
     read_panel_vcf,
-    split_structured,
 )
 
 HDR = [
@@ -32,18 +31,25 @@ HDR = [
 COLS = "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tP\tF"
 
 
-def test_split_structured_honours_quotes() -> None:
-    d = split_structured('ID=AF,Number=A,Type=Float,Description="a, b \\"c\\""')
-    assert d == {"ID": "AF", "Number": "A", "Type": "Float", "Description": 'a, b "c"'}
-    with pytest.raises(ValueError):
-        split_structured('ID=AF,Description="open')
-
-
-def test_parse_header_fields() -> None:
-    h = parse_header("x.vcf", [*HDR, COLS])
-    assert h.samples == ["P", "F"]
+def test_header_fields_as_htslib_reads_them(tmp_path: Path) -> None:
+    p = tmp_path / "x.vcf"
+    p.write_text("\n".join([*HDR, '##INFO=<ID=Q,Number=1,Type=String,Description="a, b \\"c\\"">',
+                            COLS]) + "\n")
+    h = read_header(p)
+    assert h.samples == ["P", "F"] and h.n_lines == len(HDR) + 2
     assert h.info["AF"].number == "A" and h.formats["AD"].number == "R"
+    assert h.info["Q"].type == "String"
     assert h.contigs == {"chr11": 135086622}
+
+
+@pytest.mark.parametrize("line", [
+    "##bcftools/csqVersion=1.9+htslib-1.9",  # the GIAB trio VCF: htslib reads it
+    "##bcftools/csqCommand=csq -l -g x.gff3.gz -s - -f ref.fa in.vcf.gz; Date=Tue Jul 30 2019",
+    "##META=<ID=Assay,Type=String,Number=.,Values=[WholeGenome, Exome]>",
+    "##x=",
+])
+def test_header_lines_htslib_accepts_are_accepted(line: str) -> None:
+    check_header_lines("x.vcf", [HDR[0], line, COLS])
 
 
 @pytest.mark.parametrize(("lines", "pattern"), [
@@ -52,22 +58,27 @@ def test_parse_header_fields() -> None:
     ([*HDR, COLS[: -len("\tF")] + "\tP"], r"appear twice"),
     ([HDR[0], "##contig=<ID=chr1,length=abc>", COLS], r"line 2: contig chr1 has length"),
     ([HDR[0], "##INFO=<Number=1,Type=Flag>", COLS], r"line 2: ##INFO line without ID"),
-    ([HDR[0], "##weird line", COLS], r"line 2: broken header line"),
+    ([HDR[0], "##weird line", COLS], r"line 2: broken header line \(no 'key=value'\)"),
+    ([HDR[0], "##FOO=<ID=1,bar>", COLS], r"line 2: broken header line \(htslib cannot parse"),
+    ([HDR[0], '##INFO=<ID=XX,Number=1,Type=String,Description="open>', COLS],
+     r"line 2: broken header line \(unbalanced double quote\)"),
+    ([HDR[0], '##INFO=<ID=XX,Number=1,Type=String,Description="x"', COLS],
+     r"line 2: broken header line \(no closing '>'\)"),
 ])
-def test_parse_header_errors(lines: list[str], pattern: str) -> None:
+def test_header_errors(lines: list[str], pattern: str) -> None:
     with pytest.raises(InputError, match=pattern):
-        parse_header("x.vcf", lines)
+        check_header_lines("x.vcf", lines)
 
 
-def test_parse_gt_and_info() -> None:
+def test_parse_gt_and_float32() -> None:
     assert parse_gt("0/1") == ((0, 1), False)
     assert parse_gt("1|0") == ((1, 0), True)
     assert parse_gt(".") == ((None,), False)
     assert parse_gt("./.") == ((None, None), False)
     assert parse_gt("*|1") == ((-1, 1), True)
     assert parse_gt("1") == ((1,), False)
-    assert parse_info("AF=0.5;DB;AC=1") == [("AF", "0.5"), ("DB", None), ("AC", "1")]
-    assert parse_info(".") == []
+    assert float32_value(63.58000183105469) == 63.58 and float32_value(None) is None
+    assert float32_value(0.3330000042915344) == 0.333
 
 
 def test_compression_detection(tmp_path: Path) -> None:

@@ -56,10 +56,7 @@ SHARED_VCFS = shared_vcfs(FAMILIES)
 
 
 def family_vcfs(wildcards):
-    return [
-        f"results/_cohort/{SHARED_VCFS[v]}.panel.vcf.gz" if v in SHARED_VCFS else v
-        for v in FAMILIES[wildcards.family].vcfs
-    ]
+    return list(dict.fromkeys(family_sample_vcfs(wildcards).values()))
 
 
 def family_source_vcfs(wildcards):
@@ -77,6 +74,53 @@ def cohort_samples(wildcards):
 
 def family_samples(wildcards):
     return FAMILIES[wildcards.family].sample_ids
+
+
+def family_sample_vcfs(wildcards):
+    """Each person's VCF, as their row of the sample sheet names it (a shared VCF: its panel
+    extract from filter_cohort)."""
+    return {
+        s.sample_id: (
+            f"results/_cohort/{SHARED_VCFS[s.vcf]}.panel.vcf.gz"
+            if s.vcf in SHARED_VCFS
+            else s.vcf
+        )
+        for s in FAMILIES[wildcards.family].samples
+    }
+
+
+def family_cohort_stats(wildcards):
+    """filter_stats.json of the cohort filters whose panel VCF this family reads."""
+    return sorted(
+        {
+            f"results/_cohort/{SHARED_VCFS[s.vcf]}.filter_stats.json"
+            for s in FAMILIES[wildcards.family].samples
+            if s.vcf in SHARED_VCFS
+        }
+    )
+
+
+def samples_of_other_families(wildcards):
+    return [
+        s.sample_id
+        for f in FAMILIES.values()
+        if f.family_id != wildcards.family
+        for s in f.samples
+    ]
+
+
+def cohort_sample_vcfs(wildcards):
+    return dict.fromkeys(cohort_samples(wildcards), cohort_vcf(wildcards))
+
+
+def samples_of_other_cohorts(wildcards):
+    mine = set(cohort_samples(wildcards))
+    return [
+        s.sample_id
+        for f in FAMILIES.values()
+        for s in f.samples
+        if s.sample_id not in mine
+    ]
 
 
 def family_proband(wildcards):

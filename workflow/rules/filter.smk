@@ -5,6 +5,8 @@ rule filter_panel:
     input:
         vcfs=family_vcfs,
         panel=CFG["panel"],
+        reference=optional_inputs(ANN["reference_fasta"]),
+        cohort_stats=family_cohort_stats,
     output:
         vcf="results/{family}/panel.vcf.gz",
         tbi="results/{family}/panel.vcf.gz.tbi",
@@ -21,6 +23,8 @@ rule filter_panel:
         runtime=60,
     params:
         samples=family_samples,
+        sample_vcfs=family_sample_vcfs,
+        listed_elsewhere=samples_of_other_families,
         build=BUILD,
     script:
         "../scripts/filter_panel.py"
@@ -30,6 +34,7 @@ rule filter_cohort:
     input:
         vcfs=cohort_vcf,
         panel=CFG["panel"],
+        reference=optional_inputs(ANN["reference_fasta"]),
     output:
         vcf="results/_cohort/{cohort}.panel.vcf.gz",
         tbi="results/_cohort/{cohort}.panel.vcf.gz.tbi",
@@ -46,6 +51,8 @@ rule filter_cohort:
         runtime=120,
     params:
         samples=cohort_samples,
+        sample_vcfs=cohort_sample_vcfs,
+        listed_elsewhere=samples_of_other_cohorts,
         build=BUILD,
     script:
         "../scripts/filter_panel.py"

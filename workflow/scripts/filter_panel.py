@@ -4,7 +4,7 @@ from typing import Any
 
 
 def main(smk: Any) -> None:
-    from dualdx.core.stage import as_list, run_stage
+    from dualdx.core.stage import as_list, first_or_none, run_stage
     from dualdx.inputs.filtering import run_filter_panel, write_filter_stats
 
     def body(log: Any) -> None:
@@ -15,6 +15,11 @@ def main(smk: Any) -> None:
             build=smk.params.build,
             out_vcf=smk.output.vcf,
             log=log,
+            sample_vcfs=dict(smk.params.sample_vcfs),
+            reference_fasta=first_or_none(smk.input.reference),
+            family=smk.wildcards.get("family"),
+            listed_elsewhere=list(smk.params.listed_elsewhere),
+            upstream_stats=as_list(smk.input.get("cohort_stats")),
         )
         write_filter_stats(stats, smk.output.stats)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 #: Chromosome lengths of the primary assemblies, from the NCBI GRC assembly reports
 #: GCF_000001405.25 (GRCh37.p13) and GCF_000001405.40 (GRCh38.p14), "Sequence-Length" column.
 #: The mitochondrion (16569 in both) cannot tell the builds apart and is left out.
@@ -21,3 +23,18 @@ CONTIG_LENGTHS: dict[str, dict[str, int]] = {
         "21": 46709983, "22": 50818468, "X": 156040895, "Y": 57227415,
     },
 }
+
+
+_SLICE_NAME = re.compile(r"^(?P<chrom>.+):(?P<start>\d+)-(?P<end>\d+)$")
+
+
+def parse_slice_name(name: str) -> tuple[str, int, int] | None:
+    """``chr11:68034016-68052899`` -> ("chr11", 68034016, 68052899): the name of a panel-region
+    slice of the reference (``dualdx.knowledge.reference_slices.fetch_fasta_slices``); None otherwise."""
+    m = _SLICE_NAME.match(name)
+    if m is None:
+        return None
+    start, end = int(m["start"]), int(m["end"])
+    if start < 1 or end < start:
+        return None
+    return m["chrom"], start, end

@@ -186,12 +186,43 @@ def resolve_config(
         if not Path(p).is_file():
             raise InputError(source, f"'phenotypes' names {p}, which does not exist",
                              "set 'phenotypes' to an existing TSV or Phenopacket JSON files")
+    _check_urls(ann, source)
     for key in ("clinvar", "reference_fasta", "transcript_fasta", "scores", "transcripts"):
         v = ann[key]
-        if v is not None and "://" not in v and not Path(v).is_file():
+        if v is not None and not Path(v).is_file():
             raise InputError(source, f"'annotation.{key}' names {v}, which does not exist",
                              f"point annotation.{key} at an existing file, or set it to null")
+    prev = cfg["previous_results"]
+    if prev is not None and not Path(prev).is_dir():
+        raise InputError(source, f"'previous_results' names {prev}, which "
+                         f"{'is not a folder' if Path(prev).exists() else 'does not exist'}",
+                         "set it to the results/ folder of an earlier run (relative paths resolve "
+                         f"against {wd}), or to null for a first analysis")
     return cfg
+
+
+#: Annotation keys that may be a URL (read remotely, by region, through htslib).
+REMOTE_KEYS = ("gnomad",)
+
+
+def _check_urls(ann: dict[str, Any], source: str) -> None:
+    """Only https for remote reads (an http answer could be altered on the way, unnoticed);
+    and only the keys that are read remotely may be URLs."""
+    for key, v in ann.items():
+        if not isinstance(v, str) or "://" not in v:
+            continue
+        scheme = v.split("://", 1)[0].lower()
+        if key not in REMOTE_KEYS:
+            raise InputError(source, f"'annotation.{key}' is a URL ({v}); only annotation.gnomad "
+                             "is read remotely", f"download the file (snakemake "
+                             "download_resources fetches the official ones) and set "
+                             f"annotation.{key} to its local path")
+        if scheme != "https":
+            raise InputError(source, f"'annotation.{key}' is an {scheme}:// URL ({v}): the "
+                             "connection is not encrypted, so the frequencies read could be "
+                             "altered on the way without anyone noticing",
+                             "use the https:// address of the same file (gnomAD's bucket serves "
+                             "https), or a local copy")
 
 
 def _check_ids(path: Path, rec: dict[str, str], schema_path: Path, where: str) -> None:
@@ -209,20 +240,48 @@ def _check_ids(path: Path, rec: dict[str, str], schema_path: Path, where: str) -
                              "file, the phenotypes and the VCF", where=where)
 
 
+def _sheet_rows(p: Path) -> tuple[list[tuple[int, list[str]]], bool]:
+    """(line number, fields) of the sample sheet's header and rows; whether space-separated.
+
+    Tab-separated. A sheet whose header line has no tab but whose words are the expected column
+    names is read as space-separated (as a spreadsheet or editor may save it); its rows must then
+    have exactly as many words as the header (a path with spaces needs tabs).
+    """
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(p, "sample sheet not found", "check 'samples' in the config") from None
+    except UnicodeDecodeError as e:
+        raise InputError(p, f"not UTF-8 text (byte {e.object[e.start]:#04x} at offset {e.start})",
+                         "save the sample sheet as UTF-8 tab-separated text") from None
+    lines = [(i, ln) for i, ln in enumerate(text.splitlines(), 1)
+             if ln.strip() and not ln.startswith("#")]
+    if not lines:
+        return [], False
+    head = lines[0][1]
+    if "\t" not in head and {"family_id", "sample_id", "vcf"} <= set(head.split()):
+        return [(i, ln.split()) for i, ln in lines], True
+    rows = csv.reader([ln for _, ln in lines], delimiter="\t")
+    return [(i, row) for (i, _), row in zip(lines, rows, strict=True)], False
+
+
 def load_sample_sheet(path: str | Path, schema_path: str | Path) -> dict[str, Family]:
     """Read the sample sheet; relative VCF paths resolve against the working directory."""
     p = Path(path)
-    with p.open(encoding="utf-8", newline="") as fh:
-        rows = [r for r in csv.reader(fh, delimiter="\t") if r and not r[0].startswith("#")]
+    rows, spaced = _sheet_rows(p)
     if not rows:
         raise InputError(p, "the sample sheet is empty", "add a header: family_id, sample_id, vcf")
-    header = [h.strip() for h in rows[0]]
+    header = [h.strip() for h in rows[0][1]]
     families: dict[str, Family] = {}
     seen: dict[str, int] = {}
-    for i, row in enumerate(rows[1:], start=2):
+    marked: dict[str, list[tuple[int, str]]] = {}
+    for i, row in rows[1:]:
         if len(row) != len(header):
-            raise InputError(p, f"{len(row)} fields where the header has {len(header)}",
-                             "separate the columns with single tabs", where=f"row {i}")
+            how = ("the sheet is space-separated, so a path with spaces splits into several "
+                   "columns; separate the columns with tabs" if spaced else
+                   "separate the columns with single tabs")
+            raise InputError(p, f"{len(row)} fields where the header has {len(header)}", how,
+                             where=f"row {i}")
         rec = {k: v.strip() for k, v in zip(header, row, strict=True)}
         _check_ids(p, rec, Path(schema_path), f"row {i}")
         try:
@@ -238,9 +297,18 @@ def load_sample_sheet(path: str | Path, schema_path: str | Path) -> dict[str, Fa
         seen[sid] = i
         vcf = str(Path(rec["vcf"]).expanduser())
         fam = families.setdefault(rec["family_id"], Family(rec["family_id"]))
-        fam.samples.append(Sample(rec["family_id"], sid, vcf, rec.get("proband", "") == "yes"))
+        is_proband = rec.get("proband", "") == "yes"
+        if is_proband:
+            marked.setdefault(fam.family_id, []).append((i, sid))
+        fam.samples.append(Sample(rec["family_id"], sid, vcf, is_proband))
     if not families:
         raise InputError(p, "the sample sheet lists no samples", "add one row per person")
+    for fid, rows_marked in marked.items():
+        if len(rows_marked) > 1:
+            where = " and ".join(f"row {r} ({s})" for r, s in rows_marked)
+            raise InputError(p, f"family {fid} has {len(rows_marked)} rows marked proband: {where}",
+                             "mark one person per family as proband (column 'proband' = yes), "
+                             "the others no or empty", where=f"row {rows_marked[1][0]}")
     return families
 
 

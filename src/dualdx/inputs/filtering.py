@@ -1,50 +1,34 @@
 """Stage ``filter_panel``: extract the panel regions of a family's VCF(s) into one biallelic,
-sorted, bgzipped and tabix-indexed VCF.
+left-aligned, sorted, bgzipped and tabix-indexed VCF, and say in ``filter_stats.json`` what was
+read, dropped or distrusted (counts and caveats).
 
-Reading
-    A bgzipped VCF with a ``.tbi``/``.csi`` index is read by region queries only (pysam
-    ``TabixFile``). Any other VCF (plain text, or bgzip/gzip without index) is read in one
-    streaming pass in large decompressed chunks; a compiled regular expression finds the lines
-    whose CHROM and POS text fall in a panel window before any line is parsed, so off-panel lines
-    cost almost nothing. Both paths hand the same text lines to the same parser, so their output
-    is identical.
+Steps, each in its own module:
 
-Which records are kept
-    A record is a candidate when its POS lies in ``[start - MAX_REF_SPAN, end]`` of a padded
-    panel region (a deletion longer than ``MAX_REF_SPAN`` that starts before that window is not
-    seen, in either mode). After splitting and trimming, a biallelic record is written when its
-    REF span overlaps a padded panel region.
+1. Candidate records of the panel windows (:mod:`dualdx.inputs.prefilter`): tabix region
+   queries of a bgzipped VCF with an index that belongs to it (:mod:`dualdx.inputs.vcf_index`),
+   else one streaming pass with a text prefilter.
+2. htslib parses them (``pysam.VariantFile``, :func:`dualdx.inputs.vcf.parse_lines`); what htslib
+   accepts silently but dualdx must refuse is checked (:func:`dualdx.inputs.vcf.check_record`).
+3. Multiallelic records are split, fields cut per allele, symbolic and ``*`` alleles and gVCF
+   reference blocks dropped and counted (:mod:`dualdx.inputs.splitting`).
+4. With a reference FASTA, indels are left-aligned by ``bcftools norm``
+   (:mod:`dualdx.inputs.normalize`); without one, or outside it, they stay as the caller wrote
+   them (trimmed) and a caveat says so (ClinVar and gnomAD matching depend on it).
+5. The inputs are merged (one VCF per person, or one multi-sample VCF: each person's genotypes
+   from the VCF on their row of the sample sheet), duplicates resolved without "first wins", and
+   the panel VCF written by htslib (:mod:`dualdx.inputs.panel_vcf`).
 
-Multiallelic records
-    Each ALT becomes its own record. Alleles are trimmed to their minimal representation (shared
-    suffix, then shared prefix, keeping one base; POS moves right by the bases trimmed from the
-    front). Left-alignment would need the reference sequence and is not done.
-    Per-allele fields are cut to the allele: Number=A → this ALT's value; Number=R → REF and
-    this ALT; Number=G → the genotypes REF/REF, REF/ALT, ALT/ALT (diploid) or REF, ALT (haploid),
-    bcftools' rule. FORMAT AD is treated as Number=R even when a header declares ``Number=.``.
-    A value whose count does not fit its Number is written as ``.`` (missing), never guessed.
-    The original record is kept in INFO ``OLD_MULTIALLELIC=chrom:pos:REF/ALT1/ALT2``.
-
-    Genotype convention for the *other* ALTs of the original site: in GT they are written as
-    ``.`` (bcftools ``norm -m-`` writes 0, which fakes a reference allele; ``.`` is honest but
-    loses that the allele was called), and the exact per-allele genotype is kept in FORMAT
-    ``SGT``: ``0`` REF, ``1`` this ALT, ``*`` another ALT of the original site, ``.`` missing.
-    :func:`dualdx.inputs.vcf.read_panel_vcf` reads SGT back into ``Call.alleles`` with -1 for ``*``.
-
-Excluded and counted
-    Symbolic ALTs (``<DEL>``, ``<NON_REF>``, ``<*>``, breakends), ``*`` (spanning deletion)
-    alleles, and reference-only records (gVCF blocks: ALT only ``<NON_REF>``/``<*>``/``.``, with
-    or without ``END=``).
-
-Merging
-    With one VCF per person, sites are the union; a person without a record at a site gets
-    ``./.`` (a site absent from a VCF is unknown: gVCF reference blocks are not used to fill
-    0/0). QUAL, ID, FILTER and INFO come from the first VCF that has the site.
+A biallelic record is written when its REF span overlaps a padded panel region.
 
 Build check
     The header's ``##contig`` lengths are compared with the GRCh37 and GRCh38 chromosome lengths
-    below; a file that looks like the other build is refused. Without contig lengths the build
-    cannot be verified: that is logged and returned as ``FilterStats.build_verified = False``.
+    (:data:`dualdx.core.genome.CONTIG_LENGTHS`); a file that looks like the other build is
+    refused. Without contig lengths the build cannot be verified: that is logged and returned as
+    ``FilterStats.build_verified = False``.
+
+Contig names
+    ``chr11`` and ``11`` are the same contig. The panel VCF uses one spelling: the inputs' own
+    (the first input's, with a caveat, when per-person VCFs disagree).
 """
 
 from __future__ import annotations
@@ -52,41 +36,48 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
-import zlib
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import Any
 
-from dualdx.core.atomic import atomic_path, write_text
+from dualdx.core.atomic import write_text
+from dualdx.core.caveats import Caveat
 from dualdx.core.errors import InputError
 from dualdx.core.genome import CONTIG_LENGTHS
-from dualdx.core.model import normalize_chrom
-from dualdx.inputs.panel import BUILDS, Region, load_panel
-from dualdx.inputs.vcf import (
-    SGT_KEY,
-    STANDARD_FORMAT_LINES,
-    RawRecord,
-    VcfHeader,
-    compression,
-    format_info,
-    open_binary,
-    parse_info,
-    parse_line,
-    read_header_from,
+from dualdx.core.intervals import IntervalSet
+from dualdx.core.jsonio import read_json_object
+from dualdx.core.model import chrom_rank, normalize_chrom
+from dualdx.inputs.normalize import NormResult, left_align
+from dualdx.inputs.panel import BUILDS, load_panel
+from dualdx.inputs.panel_vcf import MergeNotes, header_lines, merge_record, write_panel_vcf
+from dualdx.inputs.prefilter import (
+    ContigStyle,
+    contig_name,
+    first_contig,
+    iter_indexed,
+    iter_streaming,
+    merged_windows,
+    prefilter_pattern,
+    style_of,
 )
+from dualdx.inputs.splitting import Dropped, SplitRecord, split_record, trim_alleles
+from dualdx.inputs.vcf import (
+    VcfHeader,
+    check_record,
+    compression,
+    open_binary,
+    parse_lines,
+    read_header,
+    read_header_lines,
+)
+from dualdx.inputs.vcf_index import check_index, find_index
 
-#: Longest REF a record starting before a panel window may have and still be found.
-MAX_REF_SPAN = 10_000
-CHUNK_BYTES = 8 << 20
+__all__ = ["CONTIG_LENGTHS", "FilterStats", "guess_build", "run_filter_panel", "trim_alleles",
+           "write_filter_stats"]
 
-
-REF_ONLY_ALTS = frozenset({".", "<NON_REF>", "<*>"})
-#: Number used for a key when the header does not define it (or, for AD, defines it as '.').
-DEFAULT_NUMBERS = {"AD": "R", "PL": "G", "GL": "G", "GP": "G", "AC": "A", "AF": "A"}
-
-ContigStyle = Literal["chr", "no_chr", "unknown"]
+STAGE = "filter_panel"
+_SHOW = 5  # variants named in a caveat's message (all of them are in its ``variants``)
 
 
 @dataclass
@@ -95,7 +86,8 @@ class FilterStats:
 
     ``records_read``: data lines read (streaming: every line of the file; indexed: the lines the
     index returned for the panel windows). ``skipped_*`` count records (or, for symbolic and
-    ``*`` alleles, alleles) near the panel that were kept out.
+    ``*`` alleles, alleles) overlapping the panel that were kept out. ``caveats``: what a reader
+    of the report should know (``dualdx.core.caveats.Caveat``).
     """
 
     records_read: int = 0
@@ -104,18 +96,32 @@ class FilterStats:
     skipped_symbolic: int = 0
     skipped_ref_blocks: int = 0
     skipped_star: int = 0
+    duplicate_records: int = 0
+    conflicting_duplicates: int = 0
+    values_miscounted: int = 0
+    left_aligned: int = 0
+    indels_not_left_aligned: int = 0
+    normalization: str = "trimmed"  # "bcftools norm" when a reference FASTA was used
     build_verified: bool = False
     mode: str = "streaming"  # "indexed" | "streaming" (streaming when any input is streamed)
-    contig_style: str = "unknown"  # "chr" | "no_chr" | "unknown"
+    contig_style: str = "unknown"  # "chr" | "no_chr" | "unknown": the panel VCF's spelling
     build: str = ""
     build_note: str = ""
+    caveats: list[Caveat] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = {k: v for k, v in self.__dict__.items() if k != "caveats"}
+        out["caveats"] = [c.to_dict() for c in self.caveats]
+        return out
+
+    def note(self, code: str, message: str, severity: str = "note", *,
+             variants: Collection[str] = (), samples: Collection[str] = ()) -> None:
+        self.caveats.append(Caveat(code, message, "caution" if severity == "caution" else "note",
+                                   STAGE, tuple(variants), tuple(samples)))
 
 
 # --------------------------------------------------------------------------------------------
-# Build and contig style
+# Build
 
 
 def guess_build(contigs: dict[str, int | None]) -> tuple[str | None, list[str]]:
@@ -127,13 +133,10 @@ def guess_build(contigs: dict[str, int | None]) -> tuple[str | None, list[str]]:
     known = {c: n for c, n in seen.items() if c in CONTIG_LENGTHS["GRCh38"]}
     if not known:
         return "unverifiable", []
-    matching: list[str] = []
-    evidence: list[str] = []
-    for build, table in CONTIG_LENGTHS.items():
-        if all(table[c] == n for c, n in known.items()):
-            matching.append(build)
-    for c in sorted(known, key=lambda x: (len(x), x))[:3]:
-        evidence.append(f"contig {c} length {known[c]}")
+    matching = [build for build, table in CONTIG_LENGTHS.items()
+                if all(table[c] == n for c, n in known.items())]
+    evidence = [f"contig {c} length {known[c]}"
+                for c in sorted(known, key=lambda x: (len(x), x))[:3]]
     return (matching[0] if len(matching) == 1 else None), evidence
 
 
@@ -160,366 +163,15 @@ def check_build(path: str, header: VcfHeader, build: str) -> bool:
                      where="header")
 
 
-def style_of(names: list[str]) -> ContigStyle:
-    if not names:
-        return "unknown"
-    return "chr" if any(n.lower().startswith("chr") for n in names) else "no_chr"
-
-
-def contig_name(norm: str, style: ContigStyle, known: list[str]) -> str:
-    """The file's own spelling of the normalized contig ``norm``."""
-    for k in known:
-        if normalize_chrom(k) == norm:
-            return k
-    if style == "chr":
-        return "chrM" if norm == "MT" else f"chr{norm}"
-    return norm
-
-
 # --------------------------------------------------------------------------------------------
-# Windows and the streaming prefilter
-
-
-def merged_windows(regions: list[Region]) -> dict[str, list[tuple[int, int]]]:
-    """Per normalized contig, merged POS windows ``[start - MAX_REF_SPAN, end]``."""
-    by: dict[str, list[tuple[int, int]]] = {}
-    for r in regions:
-        by.setdefault(r.chrom, []).append((max(1, r.start - MAX_REF_SPAN), r.end))
-    out: dict[str, list[tuple[int, int]]] = {}
-    for chrom, ws in by.items():
-        ws.sort()
-        merged: list[tuple[int, int]] = [ws[0]]
-        for lo, hi in ws[1:]:
-            plo, phi = merged[-1]
-            if lo <= phi + 1:
-                merged[-1] = (plo, max(phi, hi))
-            else:
-                merged.append((lo, hi))
-        out[chrom] = merged
-    return out
-
-
-def _same_length_pattern(a: str, b: str) -> str:
-    if a == b:
-        return a
-    n = len(a)
-    if n == 1:
-        return f"[{a}-{b}]"
-    if a[0] == b[0]:
-        return a[0] + _same_length_pattern(a[1:], b[1:])
-    if set(a[1:]) == {"0"} and set(b[1:]) == {"9"}:
-        return f"[{a[0]}-{b[0]}][0-9]{{{n - 1}}}"
-    parts = [a[0] + _same_length_pattern(a[1:], "9" * (n - 1))]
-    if int(b[0]) - int(a[0]) > 1:
-        parts.append(f"[{int(a[0]) + 1}-{int(b[0]) - 1}][0-9]{{{n - 1}}}")
-    parts.append(b[0] + _same_length_pattern("0" * (n - 1), b[1:]))
-    return "(?:" + "|".join(parts) + ")"
-
-
-def range_regex(lo: int, hi: int) -> str:
-    """A regular expression matching exactly the decimal integers ``lo..hi`` (no leading 0)."""
-    if lo < 1 or hi < lo:
-        raise ValueError(f"bad range {lo}..{hi}")
-    parts = []
-    for digits in range(len(str(lo)), len(str(hi)) + 1):
-        a = max(lo, 10 ** (digits - 1))
-        b = min(hi, 10**digits - 1)
-        parts.append(_same_length_pattern(str(a), str(b)))
-    return "(?:" + "|".join(parts) + ")"
-
-
-def prefilter_pattern(windows: dict[str, list[tuple[int, int]]]) -> re.Pattern[bytes]:
-    """Match ``\\n`` + CHROM + TAB + POS + TAB for POS inside a window (either contig style)."""
-    alts = []
-    for chrom, ws in windows.items():
-        names = [re.escape(chrom)] + (["M"] if chrom == "MT" else [])
-        pos = "|".join(range_regex(lo, hi) for lo, hi in ws)
-        alts.append(f"(?:{'|'.join(names)})\\t(?:{pos})")
-    return re.compile(("\\n(?:chr|CHR|Chr)?(?:" + "|".join(alts) + ")\\t").encode())
-
-
-# --------------------------------------------------------------------------------------------
-# Reading candidate lines
-
-
-def find_index(path: str) -> str | None:
-    for ext in (".tbi", ".csi"):
-        if os.path.exists(path + ext):
-            return path + ext
-    return None
-
-
-def _decompress_error(path: str, e: Exception, where: str) -> InputError:
-    return InputError(path, f"cannot decompress the file ({e}); it is truncated or corrupt",
-                      "copy the file again, or re-compress it with bgzip", where=where)
-
-
-def _iter_streaming(path: str, fh: IO[bytes], first_line: int, pattern: re.Pattern[bytes],
-                    counter: list[int]) -> Iterator[tuple[str, str]]:
-    """(where, line) of candidate lines; ``counter[0]`` accumulates data lines read."""
-    lines_before = first_line - 1
-    rest = b""
-    while True:
-        try:
-            chunk = fh.read(CHUNK_BYTES)
-        except (EOFError, OSError, zlib.error) as e:
-            raise _decompress_error(path, e, f"after line {lines_before}") from None
-        if chunk:
-            cut = chunk.rfind(b"\n")
-            if cut < 0:
-                rest += chunk
-                continue
-            data = b"\n" + rest + chunk[: cut + 1]
-            rest = chunk[cut + 1:]
-        else:
-            if not rest:
-                return
-            data = b"\n" + rest + b"\n"
-            rest = b""
-        n_lines = data.count(b"\n") - 1
-        for m in pattern.finditer(data):
-            start = m.start() + 1
-            end = data.find(b"\n", start)
-            lineno = lines_before + data.count(b"\n", 0, start)
-            try:
-                text = data[start:end].decode("utf-8")
-            except UnicodeDecodeError:
-                raise InputError(path, "the record is not UTF-8 text",
-                                 "give a VCF text file", where=f"line {lineno}") from None
-            yield f"line {lineno}", text
-        lines_before += n_lines
-        counter[0] += n_lines
-
-
-def _first_contig(path: str) -> str | None:
-    """CHROM of the first data line (to learn the contig style of a header without contigs)."""
-    with open_binary(path) as fh:
-        read_header_from(path, fh)
-        try:
-            line = fh.readline()
-        except (EOFError, OSError, zlib.error) as e:
-            raise _decompress_error(path, e, "first record") from None
-    return line.split(b"\t", 1)[0].decode("utf-8", "replace") if line.strip() else None
-
-
-def _iter_indexed(path: str, index: str, windows: dict[str, list[tuple[int, int]]],
-                  style: ContigStyle, counter: list[int]) -> Iterator[tuple[str, str]]:
-    import pysam
-
-    try:
-        tbx = pysam.TabixFile(path, index=index)
-    except (OSError, ValueError) as e:
-        raise InputError(path, f"cannot open the indexed VCF ({e})",
-                         "re-compress with bgzip and re-index with 'tabix -p vcf'") from None
-    with tbx:
-        contigs = list(tbx.contigs)
-        for chrom, ws in windows.items():
-            name = contig_name(chrom, style, contigs)
-            if name not in contigs:
-                continue
-            for lo, hi in ws:
-                try:
-                    for line in tbx.fetch(name, lo - 1, hi):
-                        counter[0] += 1
-                        pos_text = line.split("\t", 2)[1]
-                        if pos_text.isdigit() and not lo <= int(pos_text) <= hi:
-                            continue
-                        yield f"record {name}:{pos_text}", line
-                except (OSError, ValueError) as e:
-                    raise InputError(path, f"cannot read {name}:{lo}-{hi} ({e})",
-                                     "copy the file again; re-index it with 'tabix -p vcf'",
-                                     where=f"{name}:{lo}-{hi}") from None
-
-
-# --------------------------------------------------------------------------------------------
-# Splitting
-
-
-@dataclass
-class SplitRecord:
-    chrom: str
-    pos: int
-    id: str
-    ref: str
-    alt: str
-    qual: str
-    filter: str
-    info: list[tuple[str, str | None]]
-    format: list[str]
-    calls: dict[str, list[str]] = field(default_factory=dict)  # sample → values per format key
-
-    @property
-    def key(self) -> tuple[str, int, str, str]:
-        return (self.chrom, self.pos, self.ref, self.alt)
-
-
-def trim_alleles(pos: int, ref: str, alt: str) -> tuple[int, str, str]:
-    """Minimal representation: drop the shared suffix, then the shared prefix (one base kept)."""
-    while len(ref) > 1 and len(alt) > 1 and ref[-1] == alt[-1]:
-        ref, alt = ref[:-1], alt[:-1]
-    while len(ref) > 1 and len(alt) > 1 and ref[0] == alt[0]:
-        ref, alt, pos = ref[1:], alt[1:], pos + 1
-    return pos, ref, alt
-
-
-def split_values(raw: str, number: str, n_alts: int, i: int) -> str:
-    """Cut a comma-separated per-allele value down to ALT ``i`` (1-based); '.' when it won't fit."""
-    if number not in ("A", "R", "G") or raw in (".", ""):
-        return raw if raw else "."
-    parts = raw.split(",")
-    n = len(parts)
-    if number == "A":
-        return parts[i - 1] if n == n_alts else "."
-    if number == "R":
-        return f"{parts[0]},{parts[i]}" if n == n_alts + 1 else "."
-    if n == (n_alts + 1) * (n_alts + 2) // 2:
-        het = i * (i + 1) // 2
-        return f"{parts[0]},{parts[het]},{parts[het + i]}"
-    if n == n_alts + 1:
-        return f"{parts[0]},{parts[i]}"
-    return "."
-
-
-def recode_gt(gt: str, i: int, other: str) -> str:
-    """GT of the original record → GT of the split record for ALT ``i``."""
-    out: list[str] = []
-    token = ""
-    for ch in gt:
-        if ch in "/|":
-            out.append(_recode_allele(token, i, other))
-            out.append(ch)
-            token = ""
-        else:
-            token += ch
-    out.append(_recode_allele(token, i, other))
-    return "".join(out)
-
-
-def _recode_allele(a: str, i: int, other: str) -> str:
-    if a in (".", "", "0"):
-        return a or "."
-    return "1" if a == str(i) else other
-
-
-def _number(defs: dict[str, Any], key: str) -> str:
-    fd = defs.get(key)
-    default = DEFAULT_NUMBERS.get(key, ".")
-    if fd is None or (key == "AD" and fd.number == "."):
-        return default
-    return str(fd.number)
-
-
-def _overlaps(chrom: str, pos: int, ref: str, regions: dict[str, list[Region]]) -> bool:
-    end = pos + len(ref) - 1
-    return any(r.start <= end and pos <= r.end for r in regions.get(normalize_chrom(chrom), ()))
-
-
-def _check_gt(path: str, where: str, gt: str, n_alts: int) -> None:
-    for a in re.split(r"[/|]", gt):
-        if a in (".", ""):
-            continue
-        if not a.isdigit() or int(a) > n_alts:
-            raise InputError(path, f"GT {gt!r} names allele {a}, the record has {n_alts} ALT(s)",
-                             "repair the genotype (alleles are 0..number of ALTs)", where=where)
-
-
-_INT = re.compile(r"^-?[0-9]+$")
-_NUM = re.compile(r"^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
-
-
-def _check_call_values(path: str, where: str, fmt: list[str], vals: list[str]) -> None:
-    """The FORMAT values dualdx reads (AD, DP, GQ, PS) must be numbers or missing ('.')."""
-    for key, value in zip(fmt, vals, strict=False):
-        if key in ("DP", "PS", "GQ") and value not in (".", ""):
-            ok = _INT.match(value) if key != "GQ" else _NUM.match(value)
-            if not ok:
-                raise InputError(path, f"FORMAT {key} is {value[:40]!r}, not a number",
-                                 f"write {key} as a number, or '.' when it is missing",
-                                 where=where)
-        elif key == "AD" and value not in (".", "") and not all(
-                v == "." or _INT.match(v) for v in value.split(",")):
-            raise InputError(path, f"FORMAT AD is {value[:40]!r}, not comma-separated "
-                             "whole numbers", "write AD as depths per allele (REF first), "
-                             "or '.' when it is missing", where=where)
-
-
-def split_record(path: str, where: str, rec: RawRecord, header: VcfHeader,
-                 cols: list[tuple[str, int]], regions: dict[str, list[Region]],
-                 stats: FilterStats) -> list[SplitRecord]:
-    """Biallelic, trimmed records of one VCF record that overlap the panel; counts exclusions."""
-    info_items = parse_info(rec.info)
-    if all(a in REF_ONLY_ALTS for a in rec.alts):
-        stats.skipped_ref_blocks += 1
-        return []
-    n_alts = len(rec.alts)
-    fmt = rec.format
-    gt_at = fmt.index("GT") if "GT" in fmt else -1
-    sample_values: list[tuple[str, list[str]]] = []
-    for sample, col in cols:
-        vals = rec.samples[col].split(":")
-        if len(vals) > len(fmt):
-            raise InputError(path, f"sample {sample} has {len(vals)} values "
-                             f"({rec.samples[col][:40]!r}) but FORMAT {':'.join(fmt) or '(empty)'}"
-                             f" names {len(fmt)} key(s)",
-                             "give at most one value per FORMAT key", where=where)
-        vals += ["."] * (len(fmt) - len(vals))
-        _check_call_values(path, f"{where}, sample {sample}", fmt, vals)
-        if gt_at >= 0:
-            _check_gt(path, f"{where}, sample {sample}", vals[gt_at], n_alts)
-        sample_values.append((sample, vals[: len(fmt)]))
-    out: list[SplitRecord] = []
-    is_multi = n_alts > 1
-    old = f"{rec.chrom}:{rec.pos}:{rec.ref}/{'/'.join(rec.alts)}"
-    for i, alt in enumerate(rec.alts, 1):
-        if alt == "*":
-            stats.skipped_star += 1
-            continue
-        if alt.startswith("<") or "[" in alt or "]" in alt:
-            stats.skipped_symbolic += 1
-            continue
-        if alt == "." or alt == rec.ref:
-            continue
-        pos, ref, a = trim_alleles(rec.pos, rec.ref, alt)
-        if not _overlaps(rec.chrom, pos, ref, regions):
-            continue
-        if not is_multi:
-            # per-allele values with a count unlike their Number= become '.' here too
-            info = [(k, None if v is None else split_values(v, _number(header.info, k), 1, 1))
-                    for k, v in info_items]
-            fmt_out = list(fmt)
-            numbers = [_number(header.formats, k) for k in fmt]
-            calls = {s: [v if j == gt_at else split_values(v, numbers[j], 1, 1)
-                         for j, v in enumerate(vals)] for s, vals in sample_values}
-        else:
-            info = [(k, None if v is None else split_values(v, _number(header.info, k), n_alts, i))
-                    for k, v in info_items]
-            info.append(("OLD_MULTIALLELIC", old))
-            fmt_out = [*fmt, SGT_KEY] if gt_at >= 0 else list(fmt)
-            numbers = [_number(header.formats, k) for k in fmt]
-            calls = {}
-            for s, vals in sample_values:
-                new = [recode_gt(v, i, ".") if j == gt_at else split_values(v, numbers[j],
-                                                                              n_alts, i)
-                       for j, v in enumerate(vals)]
-                if gt_at >= 0:
-                    new.append(recode_gt(vals[gt_at], i, "*"))
-                calls[s] = new
-        out.append(SplitRecord(rec.chrom, pos, rec.id, ref, a, rec.qual, rec.filter, info,
-                               fmt_out, calls))
-    if is_multi and out:
-        stats.split_multiallelic += 1
-    return out
-
-
-# --------------------------------------------------------------------------------------------
-# One input VCF
+# Inputs
 
 
 @dataclass
 class _Input:
     path: str
     header: VcfHeader
-    cols: list[tuple[str, int]]  # (family sample, column index) read from this file
+    samples: list[str]  # family samples read from this file
     index: str | None
     verified: bool
     style: ContigStyle
@@ -527,155 +179,76 @@ class _Input:
 
 def _open_input(path: str, build: str, force_streaming: bool) -> tuple[VcfHeader, str | None,
                                                                         bool]:
-    if not os.path.isfile(path):
-        raise InputError(path, "VCF not found", "check the 'vcf' column of the samples sheet")
-    with open_binary(path) as fh:
-        header, _ = read_header_from(path, fh)
+    header = read_header(path)
     verified = check_build(path, header, build)
     index = None
     if compression(path) == "bgzf":
         index = find_index(path)
-        if index is not None and os.path.getmtime(index) < os.path.getmtime(path):
-            raise InputError(index, f"the index is older than {Path(path).name}",
-                             f"re-index with 'tabix -f -p vcf {path}'")
+        if index is not None:
+            check_index(path, index)
     if force_streaming:
         index = None
     return header, index, verified
 
 
-def _read_input(inp: _Input, windows: dict[str, list[tuple[int, int]]],
-                regions: dict[str, list[Region]], stats: FilterStats,
-                ) -> Iterator[SplitRecord]:
+def _read_input(inp: _Input, windows: IntervalSet, regions: IntervalSet, stats: FilterStats,
+                dropped: list[Dropped]) -> Iterator[SplitRecord]:
     counter = [0]
-    n = len(inp.header.samples)
     if inp.index is not None:
-        lines = _iter_indexed(inp.path, inp.index, windows, inp.style, counter)
-        yield from _split_lines(inp, lines, n, regions, stats)
+        lines = iter_indexed(inp.path, inp.index, windows, inp.style, counter)
+        yield from _split(inp, lines, regions, stats, dropped)
     else:
         with open_binary(inp.path) as fh:
-            read_header_from(inp.path, fh)
-            lines = _iter_streaming(inp.path, fh, inp.header.n_lines + 1,
-                                    prefilter_pattern(windows), counter)
-            yield from _split_lines(inp, lines, n, regions, stats)
+            read_header_lines(inp.path, fh)
+            lines = iter_streaming(inp.path, fh, inp.header.n_lines + 1,
+                                   prefilter_pattern(windows), counter)
+            yield from _split(inp, lines, regions, stats, dropped)
     stats.records_read += counter[0]
 
 
-def _split_lines(inp: _Input, lines: Iterator[tuple[str, str]], n: int,
-                 regions: dict[str, list[Region]], stats: FilterStats) -> Iterator[SplitRecord]:
-    for where, line in lines:
-        head = line.split("\t", 2)
-        named = f"{where} ({head[0]}:{head[1] if len(head) > 1 else '?'})"
-        rec = parse_line(inp.path, line, n, named)
-        yield from split_record(inp.path, named, rec, inp.header, inp.cols, regions, stats)
+def _split(inp: _Input, lines: Iterator[tuple[str, str]], regions: IntervalSet,
+           stats: FilterStats, dropped: list[Dropped]) -> Iterator[SplitRecord]:
+    columns = [inp.header.samples.index(s) for s in inp.samples]
+
+    def named() -> Iterator[tuple[str, str]]:
+        for where, text in lines:
+            head = text.split("\t", 2)
+            yield f"{where} ({head[0]}:{head[1] if len(head) > 1 else '?'})", text
+
+    for where, text, rec in parse_lines(inp.header, named()):
+        check_record(inp.path, where, text, rec, list(zip(inp.samples, columns, strict=True)))
+        out, drop = split_record(rec, inp.header.info, inp.header.formats, inp.samples,
+                                 regions, inp.path, where)
+        dropped.extend(drop)
+        if len(rec.alts or ()) > 1 and out:
+            stats.split_multiallelic += 1
+        yield from out
 
 
-# --------------------------------------------------------------------------------------------
-# Output
-
-
-def _contig_rank(norm: str) -> tuple[int, str]:
-    if norm.isdigit():
-        return (int(norm), "")
-    return ({"X": 23, "Y": 24, "MT": 25}.get(norm, 99), norm)
-
-
-def _merge(records: dict[tuple[str, int, str, str], SplitRecord], rec: SplitRecord,
-           log: logging.Logger) -> None:
-    have = records.get(rec.key)
-    if have is None:
-        records[rec.key] = rec
-        return
-    for s, vals in rec.calls.items():
-        if s in have.calls:
-            log.warning("%s:%d %s>%s appears twice for sample %s; the first record is kept",
-                        rec.chrom, rec.pos, rec.ref, rec.alt, s)
+def _assign_samples(vcfs: list[str], headers: list[VcfHeader], samples: list[str],
+                    sample_vcfs: Mapping[str, str] | None) -> dict[str, int]:
+    """Sample -> index of the VCF its genotypes come from (the sample sheet's row)."""
+    if sample_vcfs is None and len(vcfs) == 1:
+        sample_vcfs = dict.fromkeys(samples, vcfs[0])
+    out: dict[str, int] = {}
+    for s in samples:
+        if sample_vcfs is not None:
+            vcf = sample_vcfs.get(s)
+            if vcf is None or vcf not in vcfs:
+                raise InputError(None, f"no VCF is given for sample {s!r}",
+                                 "give every person of the family a 'vcf' in the samples sheet")
+            k = vcfs.index(vcf)
+            if s not in headers[k].samples:
+                there = ", ".join(headers[k].samples) or "no samples"
+                raise InputError(vcf, f"the samples sheet names this VCF for sample {s!r}, but "
+                                 f"it holds no such sample (samples there: {there})",
+                                 f"correct the sample ID {s!r}, or the 'vcf' column of its row "
+                                 "in the samples sheet")
+            out[s] = k
             continue
-        merged_fmt = have.format + [k for k in rec.format if k not in have.format]
-        if merged_fmt != have.format:
-            for s2, v2 in have.calls.items():
-                d = dict(zip(have.format, v2, strict=True))
-                have.calls[s2] = [d.get(k, ".") for k in merged_fmt]
-            have.format = merged_fmt
-        d = dict(zip(rec.format, vals, strict=True))
-        have.calls[s] = [d.get(k, ".") for k in have.format]
-
-
-def _record_line(rec: SplitRecord, samples: list[str]) -> str:
-    fmt = rec.format if rec.format else ["GT"]
-    cols = [rec.chrom, str(rec.pos), rec.id, rec.ref, rec.alt, rec.qual, rec.filter,
-            format_info(rec.info), ":".join(fmt)]
-    for s in samples:
-        vals = rec.calls.get(s)
-        if vals is None:
-            cols.append(":".join("./." if k in ("GT", SGT_KEY) else "." for k in fmt))
-        else:
-            cols.append(":".join(vals) if vals else "./.")
-    return "\t".join(cols)
-
-
-def _header_text(inputs: list[_Input], samples: list[str], contigs: list[str],
-                 records: list[SplitRecord], build: str, verified: bool, panel_path: str) -> str:
-    lines = ["##fileformat=VCFv4.2"]
-    filters: dict[str, str] = {}
-    infos: dict[str, str] = {}
-    formats: dict[str, str] = {}
-    lengths: dict[str, int | None] = {}
-    for inp in inputs:
-        for k, line in inp.header.filters.items():
-            filters.setdefault(k, line)
-        for k, fd in inp.header.info.items():
-            infos.setdefault(k, fd.line)
-        for k, fd in inp.header.formats.items():
-            formats.setdefault(k, fd.line)
-        for c, n in inp.header.contigs.items():
-            lengths.setdefault(normalize_chrom(c), n)
-    used_format = {k for r in records for k in r.format}
-    for k in ("GT", "AD", "DP", "GQ", "PS"):
-        if k in used_format and k not in formats:
-            formats[k] = STANDARD_FORMAT_LINES[k]
-    if SGT_KEY in used_format:
-        formats[SGT_KEY] = (
-            f'##FORMAT=<ID={SGT_KEY},Number=1,Type=String,Description="Genotype relative to '
-            "this record after multiallelic splitting: 0 REF, 1 this ALT, * another ALT of the "
-            'original record (written . in GT), . missing (dualdx filter_panel)">')
-    if any(k == "OLD_MULTIALLELIC" for r in records for k, _ in r.info):
-        infos["OLD_MULTIALLELIC"] = ('##INFO=<ID=OLD_MULTIALLELIC,Number=1,Type=String,'
-                                     'Description="Original multiallelic record '
-                                     '(chrom:pos:REF/ALT1/ALT2...) before splitting">')
-    filters.setdefault("PASS", '##FILTER=<ID=PASS,Description="All filters passed">')
-    lines += list(filters.values()) + list(infos.values()) + list(formats.values())
-    for c in contigs:
-        n = lengths.get(normalize_chrom(c))
-        lines.append(f"##contig=<ID={c},length={n}>" if n else f"##contig=<ID={c}>")
-    lines.append(f"##dualdx_filter_panel=<build={build},build_verified="
-                 f"{'true' if verified else 'false'},panel={Path(panel_path).name},"
-                 f"inputs={'|'.join(Path(i.path).name for i in inputs)}>")
-    lines.append("\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO",
-                            "FORMAT", *samples]))
-    return "\n".join(lines) + "\n"
-
-
-def write_bgzip_indexed(out_vcf: str, text: str) -> None:
-    """Write ``text`` bgzipped to ``out_vcf`` and its ``.tbi``; both atomically, VCF first."""
-    import pysam
-
-    with atomic_path(out_vcf + ".tbi") as tmp_tbi, atomic_path(out_vcf) as tmp_vcf:
-        with pysam.BGZFile(str(tmp_vcf), "wb", None) as fh:
-            fh.write(text.encode("utf-8"))
-        pysam.tabix_index(str(tmp_vcf), preset="vcf", force=True, index=str(tmp_tbi))
-
-
-# --------------------------------------------------------------------------------------------
-# Entry point
-
-
-def _sample_columns(vcfs: list[str], headers: list[VcfHeader],
-                    samples: list[str]) -> list[list[tuple[str, int]]]:
-    cols: list[list[tuple[str, int]]] = [[] for _ in vcfs]
-    for s in samples:
         for k, h in enumerate(headers):
             if s in h.samples:
-                cols[k].append((s, h.samples.index(s)))
+                out[s] = k
                 break
         else:
             found = "; ".join(f"{Path(v).name}: {', '.join(h.samples) or 'no samples'}"
@@ -684,16 +257,185 @@ def _sample_columns(vcfs: list[str], headers: list[VcfHeader],
                              f"(samples there: {found})",
                              "fix the sample ID in the samples sheet or give the VCF that holds "
                              "this person")
-    return cols
+    return out
+
+
+def _sample_notes(vcfs: list[str], headers: list[VcfHeader], chosen: dict[str, int],
+                  listed_elsewhere: Collection[str], family: str | None,
+                  stats: FilterStats) -> None:
+    fam = f"family {family}" if family else "this family"
+    for k, (vcf, h) in enumerate(zip(vcfs, headers, strict=True)):
+        name = Path(vcf).name
+        elsewhere = [s for s in h.samples if s in chosen and chosen[s] != k]
+        if elsewhere:
+            stats.note("sample_read_from_its_own_vcf",
+                       f"{name} also holds {', '.join(elsewhere)}; their genotypes were read "
+                       "from the VCF on their own row of the sample sheet "
+                       f"({', '.join(sorted({Path(vcfs[chosen[s]]).name for s in elsewhere}))})",
+                       samples=elsewhere)
+        unlisted = [s for s in h.samples if s not in chosen and s not in listed_elsewhere]
+        if unlisted:
+            shown = ", ".join(unlisted[:10]) + (f" and {len(unlisted) - 10} more"
+                                                if len(unlisted) > 10 else "")
+            stats.note("samples_not_in_sample_sheet",
+                       f"{name} holds sample(s) {shown} that the sample sheet does not list for "
+                       f"{fam}; they were not read (a typo in a sample ID would look like this)",
+                       samples=unlisted)
+
+
+# --------------------------------------------------------------------------------------------
+# Caveats
+
+
+def _key(chrom: str, pos: int, ref: str, alt: str) -> str:
+    return f"{chrom}-{pos}-{ref}-{alt}"
+
+
+def _listing(keys: list[str]) -> str:
+    return ", ".join(keys[:_SHOW]) + (f" and {len(keys) - _SHOW} more" if len(keys) > _SHOW
+                                      else "")
+
+
+def _dropped_caveats(dropped: list[Dropped], stats: FilterStats) -> None:
+    by: dict[str, list[Dropped]] = {}
+    for d in dropped:
+        by.setdefault(d.kind, []).append(d)
+    stats.skipped_symbolic = len(by.get("symbolic", []))
+    stats.skipped_star = len(by.get("star", []))
+    stats.skipped_ref_blocks = len(by.get("ref_block", []))
+    for d in by.get("symbolic", []):
+        key = f"{d.chrom}-{d.pos}-{d.allele}"
+        stats.note("symbolic_alleles_not_interpreted",
+                   f"the symbolic ALT allele {d.allele} at {d.chrom}:{d.pos} in the panel regions "
+                   "was not interpreted: copy-number and structural variants are not assessed"
+                   + ("" if d.samples else " (no family member's genotype carries it)"),
+                   "caution", variants=[key], samples=d.samples)
+    if "star" in by:
+        keys = [f"{d.chrom}-{d.pos}-*" for d in by["star"]]
+        carriers = sorted({s for d in by["star"] for s in d.samples})
+        stats.note("spanning_deletion_alleles_dropped",
+                   f"{len(keys)} '*' allele(s) (an overlapping deletion, which has its own "
+                   f"record) were left out ({_listing(keys)})", variants=keys, samples=carriers)
+    if "ref_block" in by:
+        stats.note("reference_blocks_not_used",
+                   f"{len(by['ref_block'])} gVCF reference block(s) in the panel regions were not "
+                   "used: where a person's VCF has no variant record, their genotype is unknown, "
+                   "not reference")
+
+
+def _merge_caveats(notes: MergeNotes, samples_of: dict[str, str], stats: FilterStats,
+                   spell: Mapping[str, str]) -> None:
+    def key(r: SplitRecord) -> str:
+        return _key(spell.get(normalize_chrom(r.chrom), r.chrom), r.pos, r.ref, r.alt)
+
+    stats.duplicate_records = len(notes.duplicates) + len(notes.conflicts)
+    stats.conflicting_duplicates = len(notes.conflicts)
+    if notes.duplicates:
+        keys = [key(r) for r, _ in notes.duplicates]
+        stats.note("duplicate_record",
+                   f"{len(keys)} variant(s) appear twice in the same VCF with the same genotypes "
+                   f"({_listing(keys)}); each was read once (a value that differed between the "
+                   "two records is written as missing)", variants=keys)
+    for rec, who in notes.conflicts:
+        k = key(rec)
+        stats.note("conflicting_duplicate_record",
+                   f"{k} appears twice in {Path(rec.source).name} with different genotypes; the "
+                   "genotype there of the person(s) concerned is unknown (neither record was "
+                   "chosen)", "caution", variants=[k], samples=who)
+    for norm_key, sources in notes.filter_differs.items():
+        chrom = spell.get(norm_key[0], norm_key[0])
+        k = _key(chrom, *norm_key[1:])
+        said = "; ".join(f"{Path(src).name}: {';'.join(f) or '.'}" for src, f in sources.items())
+        who = sorted(s for s, src in samples_of.items() if src in sources)
+        stats.note("filter_differs_between_vcfs",
+                   f"the callers' FILTER for {k} differs between the VCFs ({said}); the failed "
+                   "filters are written for the site", "caution", variants=[k], samples=who)
+
+
+def _norm_caveats(result: NormResult | None, records: list[SplitRecord], stats: FilterStats,
+                  spell: Mapping[str, str]) -> None:
+    def key(r: SplitRecord) -> str:
+        return _key(spell.get(normalize_chrom(r.chrom), r.chrom), r.pos, r.ref, r.alt)
+
+    if result is None:
+        indels = [key(r) for r in records if r.is_indel]
+        stats.indels_not_left_aligned = len(indels)
+        if indels:
+            stats.note("indels_not_left_aligned",
+                       f"{len(indels)} indel(s) could not be left-aligned because no reference "
+                       f"FASTA is configured ({_listing(indels)}): a ClinVar or gnomAD record "
+                       "written in another position of the same repeat would not be matched "
+                       "(set annotation.reference_fasta)", "caution", variants=indels)
+        return
+    stats.left_aligned = len(result.left_aligned)
+    unaligned = list(dict.fromkeys(key(r) for r, _ in result.not_aligned))
+    stats.indels_not_left_aligned = len(unaligned)
+    if unaligned:
+        why = "; ".join(dict.fromkeys(w for _, w in result.not_aligned))
+        stats.note("indels_not_left_aligned",
+                   f"{len(unaligned)} indel(s) could not be left-aligned ({_listing(unaligned)}: "
+                   f"{why}): a ClinVar or gnomAD record written in another position of the same "
+                   "repeat would not be matched", "caution", variants=unaligned)
+    if result.ref_mismatch:
+        keys = [key(r) for r, _ in result.ref_mismatch]
+        shown = ", ".join(f"{key(r)} (reference {g})" for r, g in result.ref_mismatch[:_SHOW])
+        stats.note("ref_differs_from_reference",
+                   f"the REF of {len(keys)} record(s) differs from the reference FASTA "
+                   f"({shown}): the VCF and the reference may be of different builds",
+                   "caution", variants=keys)
+
+
+#: Caveats of the cohort filter (a joint VCF filtered once for several families) that a family
+#: reading the cohort's panel VCF cannot find again itself; carried into its filter_stats.json
+#: when they concern one of its people (or no one in particular).
+CARRIED_FROM_COHORT = ("symbolic_alleles_not_interpreted", "conflicting_duplicate_record",
+                       "spanning_deletion_alleles_dropped", "reference_blocks_not_used",
+                       "fields_not_in_header")
+
+
+def _carry_over(paths: Collection[str], samples: Collection[str], stats: FilterStats) -> None:
+    mine = set(samples)
+    for p in paths:
+        doc = read_json_object(p, "filter_stats.json")
+        for d in doc.get("caveats") or []:
+            try:
+                c = Caveat.from_dict(d)
+            except (KeyError, TypeError, ValueError) as e:
+                raise InputError(p, f"a caveat is unreadable ({e})",
+                                 "re-run filter_cohort") from None
+            if c.code not in CARRIED_FROM_COHORT:
+                continue
+            if c.samples:
+                ours = tuple(s for s in c.samples if s in mine)
+                if not ours:
+                    continue
+                c = replace(c, samples=ours)
+            stats.caveats.append(c)
+
+
+# --------------------------------------------------------------------------------------------
+# Entry point
 
 
 def run_filter_panel(vcfs: list[str], samples: list[str], panel_path: str, build: str,
                      out_vcf: str, log: logging.Logger, *,
-                     force_streaming: bool = False) -> FilterStats:
+                     force_streaming: bool = False,
+                     sample_vcfs: Mapping[str, str] | None = None,
+                     reference_fasta: str | None = None,
+                     family: str | None = None,
+                     listed_elsewhere: Collection[str] = (),
+                     upstream_stats: Collection[str] = ()) -> FilterStats:
     """Write the family's panel variants (biallelic, sorted, bgzipped + .tbi) to ``out_vcf``.
 
     ``vcfs``: one multi-sample VCF or one VCF per person; ``samples``: family sample IDs in
-    output order. ``force_streaming`` reads indexed files by streaming too (benchmarks, tests).
+    output order; ``sample_vcfs``: the VCF of each sample's row in the sample sheet (its
+    genotypes are read from that VCF only; without it, one VCF holds everyone, or each sample
+    is read from the first VCF that holds it). ``reference_fasta``: left-align indels against it
+    (a genome FASTA or the panel slices of ``download_resources``). ``listed_elsewhere``: sample
+    IDs the sample sheet gives other families (not reported as unlisted). ``upstream_stats``: the
+    ``filter_stats.json`` of the cohort filter whose panel VCF is among ``vcfs`` (its caveats
+    about this family's people are carried over, :data:`CARRIED_FROM_COHORT`).
+    ``force_streaming`` reads indexed files by streaming too (benchmarks, tests).
     """
     if not vcfs:
         raise InputError(None, "no VCF given for the family", "list a VCF in the samples sheet")
@@ -703,65 +445,135 @@ def run_filter_panel(vcfs: list[str], samples: list[str], panel_path: str, build
     if dup:
         raise InputError(None, f"family sample(s) {', '.join(dup)} listed twice",
                          "list every sample of the family once")
+    vcfs = [str(v) for v in vcfs]
     panel = load_panel(panel_path)
     padded = [r for _, r in panel.regions(build, padded=True)]
-    regions: dict[str, list[Region]] = {}
-    for r in padded:
-        regions.setdefault(r.chrom, []).append(r)
+    regions = IntervalSet((r.chrom, r.start, r.end) for r in padded)
     windows = merged_windows(padded)
 
-    opened = [_open_input(str(v), build, force_streaming) for v in vcfs]
-    cols = _sample_columns([str(v) for v in vcfs], [h for h, _, _ in opened], samples)
+    for v in vcfs:
+        if not os.path.isfile(v):
+            raise InputError(v, "VCF not found", "check the 'vcf' column of the samples sheet")
+    opened = [_open_input(v, build, force_streaming) for v in vcfs]
+    headers = [h for h, _, _ in opened]
+    chosen = _assign_samples(vcfs, headers, samples, sample_vcfs)
+    stats = FilterStats(build=build)
+    for s, k in chosen.items():
+        log.info("genotypes of %s are read from %s", s, vcfs[k])
+    _sample_notes(vcfs, headers, chosen, set(listed_elsewhere), family, stats)
+
     inputs: list[_Input] = []
-    for v, (h, index, verified), c in zip(vcfs, opened, cols, strict=True):
-        if not c:
+    for k, (v, (h, index, verified)) in enumerate(zip(vcfs, opened, strict=True)):
+        mine = [s for s in samples if chosen[s] == k]
+        if not mine:
             log.warning("%s holds none of the family's samples; it is not read", v)
             continue
-        names = list(h.contigs)
-        file_style = style_of(names)
+        file_style = style_of(list(h.contigs))
         if file_style == "unknown":
-            first = _first_contig(str(v))
+            first = first_contig(v)
             file_style = style_of([first] if first else [])
-        inputs.append(_Input(str(v), h, c, index, verified, file_style))
+        inputs.append(_Input(v, h, mine, index, verified, file_style))
 
-    stats = FilterStats(build=build)
     stats.build_verified = all(i.verified for i in inputs)
     stats.mode = "indexed" if all(i.index is not None for i in inputs) else "streaming"
-    styles = {i.style for i in inputs if i.style != "unknown"}
-    stats.contig_style = styles.pop() if len(styles) == 1 else (
-        "unknown" if not styles else "mixed")
     if not stats.build_verified:
         unverified = [Path(i.path).name for i in inputs if not i.verified]
         stats.build_note = (f"genome build {build} could not be verified: no ##contig lengths "
                             f"in {', '.join(unverified)}")
         log.warning("%s", stats.build_note)
+    styles = [i.style for i in inputs if i.style != "unknown"]
+    style: ContigStyle = styles[0] if styles else "unknown"
+    stats.contig_style = style
+    if len(set(styles)) > 1:
+        said = ", ".join(f"{Path(i.path).name}: {'chr1' if i.style == 'chr' else '1'}"
+                         for i in inputs if i.style != "unknown")
+        stats.note("contig_names_differ_between_vcfs",
+                   f"the VCFs spell contig names differently ({said}); they were matched without "
+                   f"'chr' and written as in {Path(inputs[0].path).name}")
 
-    merged: dict[tuple[str, int, str, str], SplitRecord] = {}
+    records: list[SplitRecord] = []
+    dropped: list[Dropped] = []
     for inp in inputs:
         log.info("reading %s (%s)", inp.path, "indexed" if inp.index else "streaming")
-        for rec in _read_input(inp, windows, regions, stats):
-            _merge(merged, rec, log)
+        records.extend(_read_input(inp, windows, regions, stats, dropped))
+    for r in records:
+        stats.values_miscounted += len(r.miscounted)
 
-    ordered = sorted(merged.values(), key=lambda r: (_contig_rank(normalize_chrom(r.chrom)),
-                                                     r.pos, r.ref, r.alt))
-    style: ContigStyle = "chr" if stats.contig_style == "chr" else (
-        "no_chr" if stats.contig_style == "no_chr" else "unknown")
-    known = [c for i in inputs for c in i.header.contigs] + [r.chrom for r in ordered]
-    contigs = list(dict.fromkeys(contig_name(c, style, known) for c in
-                                 sorted(regions, key=_contig_rank)))
-    text = _header_text(inputs, list(samples), contigs, ordered, build, stats.build_verified,
-                        panel_path)
-    text += "".join(_record_line(r, list(samples)) + "\n" for r in ordered)
-    write_bgzip_indexed(out_vcf, text)
+    norm: NormResult | None = None
+    if reference_fasta:
+        stats.normalization = "bcftools norm"
+        norm = left_align(records, reference_fasta)
+
+    known = [c for i in inputs for c in i.header.contigs] + [r.chrom for r in records]
+    spell = {c: contig_name(c, style, known) for c in
+             dict.fromkeys([*regions.chroms, *(normalize_chrom(r.chrom) for r in records)])}
+    notes = MergeNotes()
+    merged: dict[tuple[str, int, str, str], SplitRecord] = {}
+    for rec in records:
+        merge_record(merged, rec, notes)
+    ordered = sorted(merged.values(), key=lambda r: (chrom_rank(r.chrom), r.pos, r.ref, r.alt))
+    samples_of = {s: vcfs[k] for s, k in chosen.items()}
+    _dropped_caveats(dropped, stats)
+    _merge_caveats(notes, samples_of, stats, spell)
+    _norm_caveats(norm, ordered, stats, spell)
+    if stats.values_miscounted:
+        keys = [_key(spell[normalize_chrom(r.chrom)], r.pos, r.ref, r.alt)
+                for r in ordered if r.miscounted]
+        fields = sorted({k for r in records for k in r.miscounted})
+        stats.note("per_allele_value_miscounted",
+                   f"{stats.values_miscounted} per-allele value(s) ({', '.join(fields)}) did not "
+                   "have the count their header's Number= says; they are written as missing "
+                   f"('.'), never guessed ({_listing(keys)})", variants=keys)
+
+    _carry_over(upstream_stats, samples, stats)
+    _write(out_vcf, inputs, list(samples), ordered, spell, regions, build, stats, panel_path)
     stats.records_written = len(ordered)
     log.info("filter_panel: %d records read, %d written (%d multiallelic split; skipped: %d "
-             "symbolic alleles, %d reference blocks, %d '*' alleles); mode %s; contigs %s; "
-             "build %s %s", stats.records_read, stats.records_written, stats.split_multiallelic,
-             stats.skipped_symbolic, stats.skipped_ref_blocks, stats.skipped_star, stats.mode,
-             stats.contig_style, build, "verified" if stats.build_verified else "NOT verified")
+             "symbolic alleles, %d reference blocks, %d '*' alleles; %d left-aligned); mode %s; "
+             "contigs %s; build %s %s", stats.records_read, stats.records_written,
+             stats.split_multiallelic, stats.skipped_symbolic, stats.skipped_ref_blocks,
+             stats.skipped_star, stats.left_aligned, stats.mode, stats.contig_style, build,
+             "verified" if stats.build_verified else "NOT verified")
+    for c in stats.caveats:
+        log.warning("%s: %s", c.code, c.message)
     return stats
 
 
+def _write(out_vcf: str, inputs: list[_Input], samples: list[str], ordered: list[SplitRecord],
+           spell: Mapping[str, str], regions: IntervalSet, build: str, stats: FilterStats,
+           panel_path: str) -> None:
+    infos: dict[str, str] = {}
+    formats: dict[str, str] = {}
+    filters: dict[str, str] = {}
+    lengths: dict[str, int | None] = {}
+    for inp in inputs:
+        for line in inp.header.meta_lines:
+            kind, _, rest = line[2:].partition("=<ID=")
+            ident = rest.split(",", 1)[0].split(">", 1)[0]
+            target = {"INFO": infos, "FORMAT": formats, "FILTER": filters}.get(kind)
+            if target is not None:
+                target.setdefault(ident, line)
+        for c, n in inp.header.contigs.items():
+            lengths.setdefault(normalize_chrom(c), n)
+    contigs = [(spell[c], lengths.get(c)) for c in
+               sorted(dict.fromkeys([*regions.chroms, *(normalize_chrom(r.chrom)
+                                                        for r in ordered)]), key=chrom_rank)]
+    extra = [f"##dualdx_filter_panel=<build={build},build_verified="
+             f"{'true' if stats.build_verified else 'false'},panel={Path(panel_path).name},"
+             f"inputs={'|'.join(Path(i.path).name for i in inputs)},"
+             f"normalization={stats.normalization.replace(' ', '_')}>"]
+    lines, undefined = header_lines(infos, formats, filters, contigs, ordered, extra)
+    if undefined:
+        stats.note("fields_not_in_header",
+                   f"the VCF uses field(s) its header does not define ({', '.join(undefined)}); "
+                   "they were read as text")
+    info_defs = {k: fd for i in inputs for k, fd in i.header.info.items()}
+    format_defs = {k: fd for i in inputs for k, fd in i.header.formats.items()}
+    write_panel_vcf(out_vcf, lines, samples,
+                    [(spell[normalize_chrom(r.chrom)], r) for r in ordered], info_defs,
+                    format_defs)
+
+
 def write_filter_stats(stats: FilterStats, path: str) -> None:
-    """``filter_stats.json`` beside the panel VCF: the filter funnel, for the report's methods."""
+    """``filter_stats.json`` beside the panel VCF: the filter funnel and its caveats."""
     write_text(path, json.dumps(stats.to_dict(), indent=2, sort_keys=True) + "\n")

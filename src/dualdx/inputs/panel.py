@@ -117,8 +117,13 @@ def load_panel(path: str | Path) -> Panel:
     p = Path(path)
     if not p.is_file():
         raise InputError(p, "panel file not found", "set 'panel' in the config to an existing TSV")
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(p, f"not UTF-8 text (byte {e.object[e.start]:#04x} at offset {e.start})",
+                         "save the panel as UTF-8 tab-separated text") from None
     lines = [
-        (i, ln) for i, ln in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        (i, ln) for i, ln in enumerate(text.splitlines(), 1)
         if ln.strip() and not ln.startswith("#")
     ]
     if not lines:

@@ -22,6 +22,14 @@ from typing import Any
 from dualdx.core.errors import InputError
 from dualdx.core.model import Affection, Call, Sex
 
+PED_COLUMNS = ("family", "sample", "father", "mother", "sex", "affection")
+_EMPTY_FIX = {
+    "father": "write 0 for a father who is not in the file, or his sample ID",
+    "mother": "write 0 for a mother who is not in the file, or her sample ID",
+    "sex": "write 1 (male), 2 (female) or 0 (unknown)",
+    "affection": "write 2 (affected), 1 (unaffected) or 0 (unknown)",
+}
+
 SEX_CODES: dict[str, Sex] = {"1": "male", "2": "female", "0": "unknown"}
 AFFECTION_CODES: dict[str, Affection] = {
     "1": "unaffected",
@@ -191,6 +199,13 @@ def parse_ped_lines(lines: Iterable[str], path: str | Path | None) -> dict[str, 
             continue
         where = f"line {n}"
         cols = line.split()
+        if len(cols) != 6 and "\t" in line:
+            by_tab = [c.strip() for c in raw.rstrip("\r\n").split("\t")]
+            empty = [name for name, c in zip(PED_COLUMNS, by_tab, strict=False) if not c]
+            if len(by_tab) == 6 and empty:
+                who = by_tab[1] or "this person"
+                raise InputError(path, f"the {empty[0]} column of {who!r} is empty",
+                                 _EMPTY_FIX.get(empty[0], "fill in every column"), where=where)
         if len(cols) != 6:
             raise InputError(
                 path,
@@ -229,7 +244,7 @@ def load_ped(path: str | Path) -> dict[str, Pedigree]:
     """Read a 6-column PED file into pedigrees keyed by family ID."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = p.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError(p, "PED file not found", "check the 'pedigree' path in the config") from None
     except UnicodeDecodeError as e:
@@ -261,9 +276,12 @@ def pedigree_from_phenopackets(path: str | Path) -> tuple[Pedigree, dict[str, li
     """
     p = Path(path)
     try:
-        doc = json.loads(p.read_text(encoding="utf-8"))
+        doc = json.loads(p.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise InputError(p, "Phenopacket file not found", "check the path") from None
+    except UnicodeDecodeError as e:
+        raise InputError(p, f"not UTF-8 text (byte {e.object[e.start]:#04x} at offset "
+                         f"{e.start})", "save the Phenopacket as UTF-8 JSON") from None
     except json.JSONDecodeError as e:
         raise InputError(p, f"not valid JSON ({e.msg})", "fix the JSON syntax",
                          where=f"line {e.lineno}") from None

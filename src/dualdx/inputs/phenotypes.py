@@ -42,7 +42,7 @@ def load_phenotype_table(path: str | Path) -> dict[str, list[PhenotypeTerm]]:
     """Read a phenotype TSV (see module doc). Raises InputError naming file and line."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = p.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError(p, "phenotype table not found", "check the 'phenotypes' path") from None
     except UnicodeDecodeError as e:
@@ -93,7 +93,7 @@ def load_phenopackets(paths: Iterable[str | Path]) -> dict[str, list[PhenotypeTe
     for path in paths:
         p = Path(path)
         try:
-            doc = json.loads(p.read_text(encoding="utf-8"))
+            doc = json.loads(p.read_text(encoding="utf-8-sig"))
         except FileNotFoundError:
             raise InputError(p, "phenopacket not found", "check the phenopacket path") from None
         except UnicodeDecodeError as e:

