@@ -152,9 +152,9 @@ def test_remote_url_through_loopback(test_data: Path, tmp_path: Path,
     assert refused == []
 
 
-def test_remote_read_retried_then_refused_clearly(shared_data: Path, tmp_path: Path,
+def test_remote_read_retried_then_refused_clearly(test_data: Path, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    src = shared_data / "formats" / "gnomad" / V4E
+    src = test_data / "gnomad" / V4E
     shutil.copy(src, tmp_path / V4E)
     bgz = Path(pysam.tabix_index(str(tmp_path / V4E), preset="vcf", force=True))
     forbid_outside_network(monkeypatch)
@@ -172,8 +172,8 @@ def test_remote_read_retried_then_refused_clearly(shared_data: Path, tmp_path: P
     assert "attempt 3: " in msg and "Fix: " in msg
 
 
-def test_local_index_of_another_file_refused(shared_data: Path, tmp_path: Path) -> None:
-    src = shared_data / "formats" / "gnomad"
+def test_local_index_of_another_file_refused(test_data: Path, tmp_path: Path) -> None:
+    src = test_data / "gnomad"
     a = Path(pysam.tabix_index(str(shutil.copy(src / V4E, tmp_path / V4E)), preset="vcf",
                                force=True))
     b = Path(pysam.tabix_index(str(shutil.copy(src / V31, tmp_path / V31)), preset="vcf",
