@@ -31,6 +31,7 @@ from dualdx.interpretation.phenotype_match import (
     ic_of,
     match_disease,
 )
+from dualdx.interpretation.recommendations import add_recommendations
 
 SCHEMA_VERSION = "1"
 DUAL_ALPHA = 0.05
@@ -388,6 +389,7 @@ def build_report(
         "databases": sorted(databases, key=lambda d: str(d["name"])),
         "reanalysis": None,
     }
+    add_recommendations(report, knowledge)  # relatives + recommendations (report helper)
     members = [s for s in pedigree.people]
     return report, variants_tsv(variants, members)
 
