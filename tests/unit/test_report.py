@@ -248,7 +248,7 @@ def test_matrix_bands_counts_and_annotation_gap(report: dict[str, Any]) -> None:
 
 def test_nothing_in_a_to_g_reads_like_a_developers_note(report: dict[str, Any]) -> None:
     html = render_html(report, load("provenance.json"), load("reanalysis.json"))
-    for sid in FIRST_SEVEN + ["changes"]:
+    for sid in [*FIRST_SEVEN, "changes"]:
         text = section_text(html, sid)
         assert text, sid
         for bad in ("provenance.json", "report data", "report.json", " 1 points", "_over_",
