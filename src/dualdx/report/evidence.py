@@ -119,12 +119,12 @@ def criteria_sorted(criteria: Sequence[Mapping[str, Any]]) -> list[Mapping[str, 
 
 
 def gt_rows(variant: Mapping[str, Any], sample_ids: Sequence[str]) -> list[dict[str, str]]:
+    """Genotype rows of the people with a genotype here (the others: :func:`untested`)."""
     gts = variant.get("genotypes") or {}
     rows = []
     for sid in sample_ids:
         g = gts.get(sid) if isinstance(gts, dict) else None
         if not isinstance(g, dict):
-            rows.append({"sample": sid, "gt": "not tested", "ad": "", "dp": "", "gq": ""})
             continue
         ad = g.get("ad")
         rows.append({
@@ -187,6 +187,8 @@ def variant_view(variant: Mapping[str, Any], report: Mapping[str, Any],
             for d in details
         ],
         "genotypes": gt_rows(variant, sample_ids),
+        "untested": [sid for sid in sample_ids
+                     if not isinstance((variant.get("genotypes") or {}).get(sid), dict)],
         "qc_flags": [qc_words(str(q)) for q in get_list(variant, "qc_flags")],
     }
 

@@ -100,7 +100,8 @@ def css_string(text: str) -> str:
     and '-' as a CSS escape, so no input can end the string, the rule or the style element."""
     out = []
     for ch in text:
-        out.append(ch if ch.isascii() and (ch.isalnum() or ch in " ._-") else f"\\{ord(ch):06x}")
+        # a hex escape swallows one following space: write that space, keep the next character
+        out.append(ch if ch.isascii() and (ch.isalnum() or ch in " ._-") else f"\\{ord(ch):06x} ")
     return '"' + "".join(out) + '"'
 
 
