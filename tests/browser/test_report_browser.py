@@ -3,8 +3,9 @@
 The page is opened in headless Chromium at 1400 and 390 px: no network request, no console error,
 no element wider than the viewport (except inside the phenotype matrix's own scroller), the
 header's fields do not overlap, the section headings come in the report's order and the
-diagnoses in ``report.json``'s A/B order. The PDF (WeasyPrint) is compared with Chromium's own
-print of the page (same headings in the same order, the same words), rendered to images (one per
+diagnoses in ``report.json``'s A/B order. The PDF (the one beside the report when given, and the
+page printed by each engine, WeasyPrint and Chromium) is compared with the browser's own print
+of the page (same headings in the same order, the same words), rendered to images (one per
 page), its table headers checked for words broken in two, and the pages before the appendix
 counted (at most 6).
 
@@ -17,7 +18,8 @@ Environment:
 - ``DUALDX_REPORT_HTML``: report to check (default: the seed-case fixture rendered to tmp). The
   ``report.json`` beside it gives the A/B order; a ``report.pdf`` beside it is the PDF checked.
 - ``DUALDX_REPORT_SCREENSHOTS``: folder for the screenshots (``page_1400.png``,
-  ``page_390.png``) and page images (``pdf-N.png``); default: the test's tmp folder.
+  ``page_390.png``) and page images (``pdf-N.png`` of the shipped PDF, ``<engine>/pdf-N.png``);
+  default: the test's tmp folder.
 """
 
 from __future__ import annotations
@@ -217,19 +219,30 @@ def _pdf_words(pdf: Path, pdftotext: str) -> list[str]:
     return re.findall(r"[A-Za-z]{3,}", out)
 
 
-def _pdf(subject: dict[str, Path], tmp_path: Path) -> Path:
-    if subject["pdf"].is_file() and os.environ.get("DUALDX_REPORT_HTML"):
+def _pdf(subject: dict[str, Path], tmp_path: Path, engine: str) -> Path:
+    """The PDF to check: the given report's own (``shipped``), or the page printed by
+    ``engine``."""
+    if engine == "shipped":
+        if not subject["pdf"].is_file():
+            pytest.skip("no report.pdf beside the report checked")
         return subject["pdf"]
-    out = tmp_path / "report.pdf"
-    render_pdf(subject["html"].read_text(encoding="utf-8"), str(out))
+    out = tmp_path / f"report.{engine}.pdf"
+    render_pdf(subject["html"].read_text(encoding="utf-8"), str(out), engine)
     return out
 
 
-def test_pdf_pages_headers_and_length(subject: dict[str, Path], pdf_tools: dict[str, str],
+ENGINES = ["shipped", "weasyprint", "chromium"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_pdf_pages_headers_and_length(engine: str, subject: dict[str, Path],
+                                      pdf_tools: dict[str, str], chromium_path: str,
                                       shots: Path, tmp_path: Path) -> None:
     import pypdf
 
-    pdf = _pdf(subject, tmp_path)
+    pdf = _pdf(subject, tmp_path, engine)
+    shots = shots / engine if engine != "shipped" else shots
+    shots.mkdir(exist_ok=True)
     pages = pypdf.PdfReader(str(pdf)).pages
     for old in shots.glob("pdf-*.png"):
         old.unlink()
@@ -250,12 +263,13 @@ def test_pdf_pages_headers_and_length(subject: dict[str, Path], pdf_tools: dict[
     assert broken == [], f"table-header words not found whole in the PDF: {broken}"
 
 
-def test_browser_print_view_matches_the_pdf(chromium_path: str, sync_playwright: Any,
-                                            subject: dict[str, Path], pdf_tools: dict[str, str],
-                                            tmp_path: Path) -> None:
-    """Chromium's print of the page (print stylesheet) holds the same headings in the same
-    order and the same words as the WeasyPrint PDF."""
-    pdf = _pdf(subject, tmp_path)
+@pytest.mark.parametrize("engine", ENGINES)
+def test_browser_print_view_matches_the_pdf(engine: str, chromium_path: str,
+                                            sync_playwright: Any, subject: dict[str, Path],
+                                            pdf_tools: dict[str, str], tmp_path: Path) -> None:
+    """The browser's print of the page (print stylesheet) holds the same headings in the same
+    order and the same words as the PDF (the shipped one, and each engine's)."""
+    pdf = _pdf(subject, tmp_path, engine)
     printed = tmp_path / "browser_print.pdf"
     with sync_playwright() as p:
         browser = _launch(p, chromium_path)

@@ -24,6 +24,7 @@ from dualdx.core.errors import DualdxError, InputError
 from dualdx.interpretation.recommendations import add_recommendations
 from dualdx.report.evidence import not_checked_view
 from dualdx.report.matrix import matrix_view
+from dualdx.report.pdf import find_chromium
 from dualdx.report.render import css_string, nowrap_hgvs, render_html, render_pdf, run_render_report
 from dualdx.report.summary import diagnosis_views
 from dualdx.report.words import (
@@ -612,6 +613,12 @@ def test_run_render_report_bad_inputs(tmp_path: Path) -> None:
     assert not (tmp_path / "r.html").exists()
 
 
+def _missing_tool(msg: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(msg)
+    pytest.skip(msg)
+
+
 def _need_pdf_tools() -> None:
     missing = []
     try:
@@ -630,14 +637,18 @@ def _need_pdf_tools() -> None:
         pytest.skip(msg)
 
 
-def test_pdf_has_the_sections_of_the_html_in_order(tmp_path: Path, report: dict[str, Any]
-                                                   ) -> None:
+@pytest.mark.parametrize("engine", ["weasyprint", "chromium"])
+def test_pdf_has_the_sections_of_the_html_in_order(tmp_path: Path, report: dict[str, Any],
+                                                   engine: str) -> None:
     _need_pdf_tools()
+    if engine == "chromium" and find_chromium() is None:
+        _missing_tool("headless Chromium (Debian package chromium) for report.pdf_engine chromium")
     import pypdf
 
     html = render_html(report, load("provenance.json"), load("reanalysis.json"))
     pdf = tmp_path / "report.pdf"
-    render_pdf(html, str(pdf))
+    assert render_pdf(html, str(pdf), engine) == engine
+    assert list(tmp_path.iterdir()) == [pdf]  # nothing else left behind
     pages = pypdf.PdfReader(str(pdf)).pages
     text = flat([p.extract_text() or "" for p in pages])
     headings = parse(html).h2
@@ -667,7 +678,22 @@ def test_render_pdf_error_when_weasyprint_missing(monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr(builtins, "__import__", fake_import)
     with pytest.raises(DualdxError, match=r"libpango-1\.0-0"):
-        render_pdf("<html></html>", str(tmp_path / "x.pdf"))
+        render_pdf("<html></html>", str(tmp_path / "x.pdf"), "weasyprint")
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_pdf_engine_choice_and_errors(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    with pytest.raises(DualdxError, match="unknown PDF engine 'latex'"):
+        render_pdf("<html></html>", str(tmp_path / "x.pdf"), "latex")
+    monkeypatch.setenv("DUALDX_CHROMIUM", str(tmp_path / "no-such-browser"))
+    with pytest.raises(DualdxError, match=r"no Chromium was found.*set report\.pdf_engine"):
+        render_pdf("<html></html>", str(tmp_path / "x.pdf"), "chromium")
+    broken = tmp_path / "fake-chromium"
+    broken.write_text("#!/bin/sh\necho 'no display' >&2\nexit 3\n")
+    broken.chmod(0o755)
+    monkeypatch.setenv("DUALDX_CHROMIUM", str(broken))
+    with pytest.raises(DualdxError, match=r"Chromium's print failed \(exit 3: no display\)"):
+        render_pdf("<html></html>", str(tmp_path / "x.pdf"), "auto")
     assert not (tmp_path / "x.pdf").exists()
 
 
@@ -678,7 +704,7 @@ def test_pdftotext_agrees_when_available(tmp_path: Path, report: dict[str, Any])
     if exe is None:
         pytest.skip("pdftotext (Debian poppler-utils) not installed")
     pdf = tmp_path / "r.pdf"
-    render_pdf(render_html(report), str(pdf))
+    render_pdf(render_html(report), str(pdf), "weasyprint")
     out = subprocess.run([exe, "-layout", str(pdf), "-"], capture_output=True, text=True,
                          check=True).stdout
     assert "What was not checked" in out and "Glossary" in out

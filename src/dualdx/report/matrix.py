@@ -9,9 +9,8 @@ Reads ``phenotype_matrix`` (cells, terms, and per term an optional annotation-ga
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
-
 from dataclasses import dataclass
+from typing import Any
 
 from dualdx.interpretation.relatives import diagnosis_order, disease_display_name
 from dualdx.report.evidence import get_list
@@ -196,7 +195,8 @@ def matrix_view(report: Mapping[str, Any]) -> dict[str, Any]:
                                  "letter": c.letter, "kind": r.cells[j],
                                  "disease_term": dterm,
                                  "ic": f"{ic:.1f}" if isinstance(ic, int | float) else None})
-    groups = [{"band": b, "title": BAND_TITLES.get(b, f"explained by {b}"), "rows": [r for r in rows if r.band == b]}
+    groups = [{"band": b, "title": BAND_TITLES.get(b, f"explained by {b}"),
+               "rows": [r for r in rows if r.band == b]}
               for b in bands if any(r.band == b for r in rows)]
     return {"rows": rows, "columns": columns, "counts": counts, "bands": bands, "groups": groups,
             "present": len(present), "explained_union": union, "footer": footer,

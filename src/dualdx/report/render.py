@@ -10,8 +10,8 @@ The HTML embeds its CSS and SVG; it loads nothing (no script, font, image or sty
 declares a Content-Security-Policy that forbids loading anything. Every value taken from the
 inputs is escaped by Jinja2's autoescape, by :mod:`dualdx.report.svg`, or (the print header) by
 :func:`css_string`. The same inputs always give the same bytes: nothing here reads the clock,
-the environment or the filesystem beyond the template. The PDF is WeasyPrint's print of the
-same HTML under its print stylesheet (A4, page header with family and proband, page numbers).
+the environment or the filesystem beyond the template. The PDF is the print of the same HTML
+under its print stylesheet (:mod:`dualdx.report.pdf`: headless Chromium or WeasyPrint).
 
 Input contracts: ``report.json`` follows ``workflow/schemas/report.schema.json`` (extra fields
 are tolerated; fields added later — ``assessment``, ``relatives``, ``recommendations``,
@@ -33,7 +33,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from dualdx.core import atomic
-from dualdx.core.errors import DualdxError, InputError
+from dualdx.core.errors import InputError
 from dualdx.report.appendix import provenance_rows, reanalysis_view, run_date
 from dualdx.report.evidence import (
     USED_DB_STATUS,
@@ -47,6 +47,7 @@ from dualdx.report.evidence import (
 )
 from dualdx.report.family import family_rows, pedigree_members, relatives_view
 from dualdx.report.matrix import MATCH_WORDS, matrix_view
+from dualdx.report.pdf import render_pdf
 from dualdx.report.summary import (
     assessment_view,
     caveats,
@@ -242,38 +243,6 @@ def render_html(
     return _environment().get_template("report.html.j2").render(**ctx)
 
 
-def render_pdf(html: str, out_pdf: str) -> None:
-    """Print ``html`` to ``out_pdf`` (A4) with WeasyPrint, atomically. Nothing is fetched: the
-    URL fetcher refuses every URL."""
-    try:
-        import weasyprint
-    except (ImportError, OSError) as exc:  # OSError: missing pango/harfbuzz shared libraries
-        raise DualdxError(
-            f"cannot write {out_pdf}: WeasyPrint is not usable ({exc}). Fix: `pip install "
-            "weasyprint` and install its system libraries (Debian: libpango-1.0-0 "
-            "libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core), or disable the PDF output"
-        ) from exc
-
-    # the screen-only rules (phone layout, scrolling) are meant to be ignored in print: keep
-    # WeasyPrint's notes about them out of the rule log
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    doc = weasyprint.HTML(string=html, url_fetcher=_no_fetcher(weasyprint), base_url=None)
-    with atomic.atomic_path(out_pdf) as tmp:
-        doc.write_pdf(str(tmp))
-
-
-def _no_fetcher(weasyprint: Any) -> Any:
-    """A WeasyPrint URL fetcher that fetches nothing but ``data:`` URIs (the HTML has none)."""
-    cls = getattr(getattr(weasyprint, "urls", None), "URLFetcher", None)
-    if cls is not None:  # WeasyPrint >= 66
-        return cls(allowed_protocols=["data"])
-
-    def refuse(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        raise ValueError(f"report rendering fetches nothing (refused {url!r})")
-
-    return refuse
-
-
 def _load_json(path: str | None, what: str) -> dict[str, Any] | None:
     if path is None:
         return None
@@ -305,6 +274,7 @@ def run_render_report(
     out_html: str,
     out_pdf: str | None,
     log: logging.Logger,
+    pdf_engine: str = "auto",
 ) -> None:
     """Read the JSON inputs, write ``report.html`` (and ``report.pdf`` when asked) atomically."""
     report = _load_json(report_json, "report JSON")
@@ -320,5 +290,4 @@ def run_render_report(
     atomic.write_text(out_html, html)
     log.info("wrote %s (%d bytes)", out_html, len(html.encode("utf-8")))
     if out_pdf:
-        render_pdf(html, out_pdf)
-        log.info("wrote %s", out_pdf)
+        render_pdf(html, out_pdf, pdf_engine, log)
