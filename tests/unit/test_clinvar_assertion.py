@@ -146,3 +146,10 @@ def test_informative_conditions() -> None:
     got: Any = ca.informative_conditions(["not provided", "Hypophosphatasia", "not specified",
                                           "Not Provided"])
     assert got == ["Hypophosphatasia"]
+
+
+def test_condition_names_read_as_written_by_people() -> None:
+    raw = ["HYPOPHOSPHATASIA..INFANTILE", "Hypophosphatasia", "not_provided",
+           "Childhood_hypophosphatasia", "Hypophosphatasia,_infantile", "not specified"]
+    assert ca.informative_conditions(raw) == ["Hypophosphatasia, infantile", "Hypophosphatasia",
+                                              "Childhood hypophosphatasia"]

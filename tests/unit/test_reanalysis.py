@@ -204,11 +204,107 @@ def test_dual_status_change_and_diagnosis_added() -> None:
     cause = "ClinVar release 2016-09-27 → 2017-01-05"
     assert ch["class_changed"][0]["criteria_added"] == ["PP5", "PS1"]
     assert ch["class_changed"][0]["cause"] == cause
-    assert [(d["disease_id"], d["status"], d["cause"]) for d in ch["diagnoses_added"]] == [
-        ("OMIM:146300", "confirmed", cause)
-    ]
-    assert ch["dual_status"] == {"old": "single", "new": "dual", "cause": cause}
+    (added,) = ch["diagnoses_added"]
+    assert (added["disease_id"], added["status"]) == ("OMIM:146300", "confirmed")
+    # the most specific cause: the variant's new ClinVar record and its reclassification
+    assert added["cause"] == (
+        "ClinVar record of ALPL c.571G>A (Variation 1): no record → Pathogenic (2 stars) "
+        f"({cause}); ALPL c.571G>A reclassified Uncertain significance → Likely pathogenic: "
+        f"PP5, PS1 added ({cause})")
+    assert ch["dual_status"] == {"old": "single", "new": "dual", "cause": added["cause"]}
     assert "dual-diagnosis status single → dual" in res["summary"]
+
+
+def _alpl_dual() -> dict[str, Any]:
+    """TCIRG1 confirmed + ALPL confirmed through ClinVar over a computed VUS: dual."""
+    rep = base_report()
+    v = by_key(rep, ALPL_1)
+    v["clinvar"] = clinvar("Pathogenic", 2, "criteria provided, multiple submitters, no conflicts",
+                           "13670")
+    v["tier"], v["tier_flags"] = "PLP", ["clinvar_plp_over_vus"]
+    for w in rep["variants"]:
+        w.setdefault("tier", "PLP")
+    dx = diagnosis("ALPL", "OMIM:146300", "confirmed", [ALPL_1])
+    dx["flags"] = [f"clinvar_plp_over_vus:{ALPL_1}"]
+    rep["diagnoses"].append(dx)
+    rep["dual_diagnosis"]["status"] = "dual"
+    rep["dual_diagnosis"]["diagnoses"] = ["OMIM:259700", "OMIM:146300"]
+    return rep
+
+
+def test_later_clinvar_demoting_an_alpl_assertion_is_the_cause_not_the_config() -> None:
+    """Issue 17 item 8: a rerun with a later ClinVar (and so another config) in which the ALPL
+    assertion went from Pathogenic to VUS: the diagnosis and dual changes name that record."""
+    old, new = _alpl_dual(), _alpl_dual()
+    v = by_key(new, ALPL_1)
+    v["clinvar"] = clinvar("Uncertain significance", 1, "criteria provided, single submitter",
+                           "13670")
+    v["tier"], v["tier_flags"] = "VUS", []
+    new["diagnoses"][1]["status"] = "candidate"
+    new["diagnoses"][1]["flags"] = [f"vus:{ALPL_1}"]
+    new["dual_diagnosis"]["status"] = "possible_dual"
+    p_old, p_new = prov("2016-10-01"), prov("2017-02-01", clinvar_rel="2017-01-05")
+    p_old["config"] = {"annotation": {"clinvar": "clinvar_2016-09.vcf"}}
+    p_new["config"] = {"annotation": {"clinvar": "clinvar_2017-01.vcf"},
+                       "previous_results": "old/results"}
+    p_new["config_sha256"] = "d" * 64
+    res = reanalysis.compare_reports(old, new, p_old, p_new)
+    ch = res["changes"]
+    record = ("ClinVar record of ALPL c.571G>A (Variation 13670): Pathogenic (2 stars) → "
+              "Uncertain significance (1 star) (ClinVar release 2016-09-27 → 2017-01-05)")
+    (changed,) = ch["diagnoses_changed"]
+    assert (changed["gene"], changed["old_status"], changed["new_status"]) == (
+        "ALPL", "confirmed", "candidate")
+    assert changed["cause"] == record
+    assert ch["dual_status"] == {"old": "dual", "new": "possible_dual", "cause": record}
+    assert "config changed" not in changed["cause"]
+    # the configuration is still listed among the run differences, without previous_results
+    texts = [d["text"] for d in res["run_differences"]]
+    assert "config changed (annotation)" in texts
+
+
+def test_configuration_is_blamed_only_when_nothing_specific_explains_a_change() -> None:
+    old, new = _alpl_dual(), _alpl_dual()
+    new["diagnoses"][0]["status"] = "candidate"  # nothing about its variants moved
+    p_old, p_new = prov("2016-10-01"), prov("2017-02-01")
+    p_new["config_sha256"] = "d" * 64
+    p_new["config"] = {"genome_build": "GRCh38", "inheritance": {"min_dp": 20}}
+    res = reanalysis.compare_reports(old, new, p_old, p_new)
+    assert res["changes"]["diagnoses_changed"][0]["cause"] == "config changed (inheritance)"
+
+
+def test_new_phenotype_term_is_the_cause_of_a_dual_change() -> None:
+    old, new = _alpl_dual(), _alpl_dual()
+    for rep in (old, new):
+        rep["samples"] = [{"sample_id": "P", "father": None, "mother": None, "sex": "male",
+                           "affected": "affected", "affected_for": [],
+                           "phenotypes": [{"id": "HP:0011002", "name": "Osteopetrosis",
+                                           "excluded": False}]}]
+    new["samples"][0]["phenotypes"].append({"id": "HP:0003282", "name": "Low alkaline phosphatase",
+                                            "excluded": False})
+    old["dual_diagnosis"]["status"] = "single"
+    p_old, p_new = prov("2016-10-01"), prov("2017-02-01")
+    p_old["inputs"]["phenotypes"] = [{"path": "F1.hpo.tsv", "sha256": "1" * 64}]
+    p_new["inputs"]["phenotypes"] = [{"path": "F1.hpo.tsv", "sha256": "2" * 64}]
+    res = reanalysis.compare_reports(old, new, p_old, p_new)
+    assert res["changes"]["dual_status"]["cause"] == (
+        "the proband's recorded features changed: added Low alkaline phosphatase (HP:0003282) "
+        "(input 'phenotypes' changed (sha256 111111111111 → 222222222222))")
+
+
+def test_inheritance_change_is_the_cause_of_a_diagnosis_change() -> None:
+    old, new = base_report(), base_report()
+    for rep, label in ((old, "compound_het_trans"), (new, "compound_het_unknown_phase")):
+        for key in (TCIRG1_A, TCIRG1_B):
+            by_key(rep, key)["inheritance_detail"] = [
+                {"disease_id": "OMIM:259700", "disease_mode": "autosomal_recessive",
+                 "label": label, "origin": "unknown", "qualifies": True, "explanation": ""}]
+    new["diagnoses"][0]["status"] = "candidate"
+    res = reanalysis.compare_reports(old, new, prov("2016-10-01"),
+                                     prov("2017-02-01", vcf_sha="b" * 64))
+    cause = res["changes"]["diagnoses_changed"][0]["cause"]
+    assert cause.startswith("inheritance of TCIRG1 c.117+4A>T changed (input 'vcfs' changed")
+    assert "inheritance of TCIRG1 c.1213G>A changed" in cause
 
 
 def test_diagnosis_status_change_reported() -> None:

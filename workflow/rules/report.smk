@@ -102,5 +102,7 @@ rule render_pdf:
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        engine=CFG["report"].get("pdf_engine", "auto"),
     script:
         "../scripts/render_pdf.py"

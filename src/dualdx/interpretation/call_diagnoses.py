@@ -41,6 +41,7 @@ from dualdx.interpretation.phenotype_match import (
     match_disease,
 )
 from dualdx.interpretation.quality import CallCheck, TrustThresholds, apply_trust, qc_flags
+from dualdx.interpretation.recommendations import add_recommendations
 from dualdx.interpretation.zygosity import describe, person_ploidy
 
 STAGE = "call_diagnoses"
@@ -436,6 +437,7 @@ def build_report(
         "databases": sorted(databases, key=lambda d: str(d["name"])),
         "reanalysis": None,
     }
+    add_recommendations(report, knowledge)  # relatives + recommendations (report helper)
     members = [s for s in pedigree.people]
     return report, variants_tsv(variants, members)
 

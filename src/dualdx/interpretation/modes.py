@@ -320,6 +320,9 @@ STATED_MODES: frozenset[str] = frozenset(n for n in REGISTRY if n != "unknown")
 RECESSIVE_MODES: frozenset[str] = frozenset(n for n, m in REGISTRY.items() if m.recessive)
 DOMINANT_MODES: frozenset[str] = frozenset(n for n, m in REGISTRY.items()
                                            if m.known and not m.recessive)
+AUTOSOMAL_RECESSIVE_MODES: frozenset[str] = frozenset(n for n in RECESSIVE_MODES
+                                                      if not REGISTRY[n].x_linked)
+X_RECESSIVE_MODES: frozenset[str] = frozenset(n for n in RECESSIVE_MODES if REGISTRY[n].x_linked)
 
 
 def get(name: str) -> Mode:

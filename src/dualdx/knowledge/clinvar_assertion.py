@@ -71,7 +71,7 @@ _LEVEL = {frozenset({"P"}): 2.0, frozenset({"P", "LP"}): 1.5, frozenset({"LP"}):
           frozenset({"VUS"}): 0.0, frozenset({"LB"}): -1.0, frozenset({"B", "LB"}): -1.5,
           frozenset({"B"}): -2.0}
 
-_UNINFORMATIVE_CONDITIONS = frozenset({"not provided", "not specified"})
+_UNINFORMATIVE_CONDITIONS = frozenset({"not provided", "not specified", "see cases"})
 
 
 def normalize_review_status(review_status: str) -> str:
@@ -209,9 +209,27 @@ def badge_slug(sig: str | None) -> str:
             "benign": "b", "conflicting": "conf"}.get(significance_category(sig), "unk")
 
 
-def informative_conditions(conditions: Iterable[str]) -> list[str]:
-    """The condition names without ClinVar's ``not provided`` / ``not specified``."""
-    return [c for c in conditions if c.strip().lower() not in _UNINFORMATIVE_CONDITIONS]
+def informative_conditions(conditions: Iterable[object]) -> list[str]:
+    """ClinVar condition names as a reader expects them, without ``not provided`` / ``not
+    specified`` / ``see cases`` and without repeats (ignoring case and punctuation).
+
+    NCBI's VCF writes spaces as ``_`` and a comma as ``.`` (``HYPOPHOSPHATASIA..INFANTILE``);
+    all-capital names become sentence case (``Hypophosphatasia, infantile``).
+    """
+    out: list[str] = []
+    seen: set[str] = set()
+    for item in conditions:
+        text = str(item or "").replace("_", " ")
+        text = re.sub(r"\.\.\s*", ", ", text)
+        text = re.sub(r"\s+", " ", text).strip(" ,")
+        if text.isupper():
+            text = text[:1] + text[1:].lower()
+        key = re.sub(r"[^a-z0-9]", "", text.lower())
+        if not text or text.lower() in _UNINFORMATIVE_CONDITIONS or key in seen:
+            continue
+        seen.add(key)
+        out.append(text)
+    return out
 
 
 __all__ = [

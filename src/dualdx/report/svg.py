@@ -1,4 +1,6 @@
-"""Inline SVG drawings for the report: the phenotype × diagnosis matrix and the pedigree.
+"""Inline SVG drawings for the report: the pedigree and its legend swatches. (The phenotype ×
+diagnosis matrix is an HTML table, :mod:`dualdx.report.matrix`: it reflows, prints fast and
+its glyphs are CSS shapes.)
 
 Every function is pure and returns ``markupsafe.Markup`` built only from escaped text: sample IDs,
 HPO labels and disease names from the report are untrusted and end up in SVG text nodes and
@@ -58,28 +60,6 @@ def _text(
     )
 
 
-def _truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def wrap(text: str, width: int, max_lines: int) -> list[str]:
-    """Greedy word wrap; the last line is truncated with '…' when the text does not fit."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        candidate = f"{current} {word}" if current else word
-        if len(candidate) <= width or not current:
-            current = candidate
-        else:
-            lines.append(current)
-            current = word
-    if current:
-        lines.append(current)
-    if len(lines) > max_lines:
-        lines = [*lines[: max_lines - 1], " ".join(lines[max_lines - 1 :])]
-    return [_truncate(line, width) for line in lines]
-
-
 # Fill styles for up to four diagnoses: (pattern id suffix, swatch description, colour).
 # Region fills differ by pattern (solid, hatch, cross-hatch, dots), so greyscale prints work.
 DIAGNOSIS_FILLS: tuple[tuple[str, str, str], ...] = (
@@ -102,11 +82,8 @@ def pattern_defs(prefix: str, count: int) -> str:
         kind, _desc, colour = DIAGNOSIS_FILLS[i]
         pid = f"{prefix}-fill-{i}"
         if kind == "solid":
-            out.append(
-                f'<pattern id="{pid}" width="4" height="4" patternUnits="userSpaceOnUse">'
-                f'<rect width="4" height="4" fill="{colour}"/></pattern>'
-            )
-        elif kind == "hatch":
+            continue  # drawn as a plain fill (region_fill), not a pattern
+        if kind == "hatch":
             out.append(
                 f'<pattern id="{pid}" width="5" height="5" patternUnits="userSpaceOnUse" '
                 f'patternTransform="rotate(45)"><rect width="5" height="5" fill="#fff"/>'
@@ -129,188 +106,6 @@ def pattern_defs(prefix: str, count: int) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# phenotype × diagnosis matrix
-
-MATCH_GLYPH: dict[str, str] = {
-    "exact": "●",
-    "ancestor": "◐",
-    "descendant": "◐",
-    "none": "○",
-    "contradicts": "✕",
-}
-MATCH_WORDS: dict[str, str] = {
-    "exact": "exact match",
-    "ancestor": "semantic match (the disease is annotated with a broader term)",
-    "descendant": "semantic match (the disease is annotated with a more specific term)",
-    "none": "no match",
-    "contradicts": "contradicts the disease",
-    "missing": "not assessed",
-}
-_CELL_FILL: dict[str, str] = {
-    "exact": "#c7d7ea",
-    "ancestor": "#e3ebf4",
-    "descendant": "#e3ebf4",
-    "none": "#ffffff",
-    "contradicts": "#f6d5d5",
-    "missing": "#f2f2f2",
-}
-
-
-@dataclass(frozen=True)
-class MatrixColumn:
-    """One disease column: ``letter`` is set only for reported diagnoses (A, B, …)."""
-
-    disease_id: str
-    title: str  # disease name
-    subtitle: str  # "GENE · MOI"
-    letter: str | None
-
-
-@dataclass(frozen=True)
-class MatrixRow:
-    hpo_id: str
-    name: str
-    excluded: bool
-    band: str  # band label, e.g. "A only", "blended", "B only", "unexplained", "excluded"
-    cells: tuple[str, ...]  # one match value per column ("missing" when absent)
-    explained_by: str  # text of the derived column
-
-
-def _glyph(kind: str, cx: float, cy: float) -> str:
-    """Match glyph drawn as shapes (not font glyphs), so PDF and screen agree."""
-    r = 6.0
-    ink = "#1a1a1a"
-    if kind == "exact":
-        return f'<circle cx="{_num(cx)}" cy="{_num(cy)}" r="{_num(r)}" fill="{ink}"/>'
-    if kind in ("ancestor", "descendant"):
-        return (
-            f'<circle cx="{_num(cx)}" cy="{_num(cy)}" r="{_num(r)}" fill="#fff" stroke="{ink}" '
-            f'stroke-width="1.3"/><path d="M{_num(cx)} {_num(cy - r)}A{_num(r)} {_num(r)} 0 0 0 '
-            f'{_num(cx)} {_num(cy + r)}Z" fill="{ink}"/>'
-        )
-    if kind == "none":
-        return (
-            f'<circle cx="{_num(cx)}" cy="{_num(cy)}" r="{_num(r)}" fill="#fff" stroke="#555" '
-            f'stroke-width="1.3"/>'
-        )
-    if kind == "contradicts":
-        d = 5.0
-        return (
-            f'<path d="M{_num(cx - d)} {_num(cy - d)}L{_num(cx + d)} {_num(cy + d)}'
-            f'M{_num(cx + d)} {_num(cy - d)}L{_num(cx - d)} {_num(cy + d)}" stroke="#a11" '
-            f'stroke-width="2.4" stroke-linecap="round"/>'
-        )
-    return f'<path d="M{_num(cx - 4)} {_num(cy)}H{_num(cx + 4)}" stroke="#888" stroke-width="1.5"/>'
-
-
-def glyph_svg(kind: str, size: int = 16) -> Markup:
-    """A small standalone glyph (for legends)."""
-    fill = _CELL_FILL.get(kind, "#fff")
-    half = size / 2
-    return Markup(
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
-        f'viewBox="0 0 {size} {size}" role="img" aria-label="{_e(MATCH_WORDS.get(kind, kind))}">'
-        f'<rect width="{size}" height="{size}" fill="{fill}" stroke="#bbb"/>'
-        f"{_glyph(kind, half, half)}</svg>"
-    )
-
-
-def matrix_svg(
-    rows: Sequence[MatrixRow],
-    columns: Sequence[MatrixColumn],
-    footer: Sequence[str],
-    coverage: str,
-) -> Markup:
-    """The phenotype × diagnosis grid: HPO rows (label + ID), one column per disease, glyph +
-    shade per cell, an "Explained by" column, band separators and a footer with counts."""
-    label_w = 330.0
-    col_w = 132.0
-    expl_w = 120.0
-    head_h = 92.0
-    row_h = 22.0
-    band_h = 20.0
-    foot_h = 22.0
-    ncol = len(columns)
-    width = label_w + ncol * col_w + expl_w + 4
-    bands: list[str] = []
-    for r in rows:
-        if not bands or bands[-1] != r.band:
-            bands.append(r.band)
-    height = head_h + len(rows) * row_h + len(bands) * band_h + foot_h * 2 + 8
-    out: list[str] = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="matrix-svg" role="img" '
-        f'width="{_num(width)}" height="{_num(height)}" viewBox="0 0 {_num(width)} {_num(height)}" '
-        f'font-family="DejaVu Sans, Arial, Helvetica, sans-serif" aria-label="Phenotype by '
-        f'diagnosis match matrix">',
-        "<title>Phenotype × diagnosis match matrix</title>",
-        f'<rect width="{_num(width)}" height="{_num(height)}" fill="#fff"/>',
-    ]
-    # header
-    out.append(_text(6, head_h - 10, "Proband HPO term", weight="bold"))
-    for j, col in enumerate(columns):
-        x = label_w + j * col_w
-        cx = x + col_w / 2
-        head = f"Diagnosis {col.letter}" if col.letter else "candidate (not reported)"
-        out.append(
-            f'<rect x="{_num(x + 2)}" y="4" width="{_num(col_w - 4)}" height="{_num(head_h - 8)}" '
-            f'fill="{"#eef3f9" if col.letter else "#f6f6f6"}" rx="3"/>'
-        )
-        out.append(_text(cx, 18, head, anchor="middle", weight="bold", size=10))
-        out.append(_text(cx, 31, col.disease_id, anchor="middle", weight="bold", size=10))
-        for i, line in enumerate(wrap(col.title, 22, 2)):
-            out.append(_text(cx, 45 + 12 * i, line, anchor="middle", size=9.5))
-        out.append(_text(cx, 80, _truncate(col.subtitle, 24), anchor="middle", size=9.5,
-                         fill="#444"))
-    ex = label_w + ncol * col_w
-    out.append(_text(ex + expl_w / 2, head_h - 10, "Explained by", anchor="middle", weight="bold"))
-    y = head_h
-    current_band: str | None = None
-    for r in rows:
-        if r.band != current_band:
-            current_band = r.band
-            out.append(
-                f'<rect x="0" y="{_num(y)}" width="{_num(width)}" height="{_num(band_h)}" '
-                f'fill="#e9e9e9"/>'
-            )
-            count = sum(1 for q in rows if q.band == r.band)
-            out.append(_text(6, y + 14, f"{r.band} ({count})", weight="bold", size=10.5))
-            y += band_h
-        label_fill = "#777" if r.excluded else "#1a1a1a"
-        prefix = "NOT " if r.excluded else ""
-        out.append(
-            f'<line x1="0" y1="{_num(y + row_h)}" x2="{_num(width)}" y2="{_num(y + row_h)}" '
-            f'stroke="#e2e2e2"/>'
-        )
-        out.append(_text(6, y + 15, prefix + _truncate(r.name, 40), fill=label_fill, size=11))
-        out.append(_text(label_w - 8, y + 15, r.hpo_id, anchor="end", fill="#555", size=10))
-        for j, kind in enumerate(r.cells):
-            x = label_w + j * col_w
-            out.append(
-                f'<g><title>{_e(r.hpo_id)} × {_e(columns[j].disease_id)}: '
-                f"{_e(MATCH_WORDS.get(kind, kind))}</title>"
-                f'<rect x="{_num(x + 2)}" y="{_num(y + 1)}" width="{_num(col_w - 4)}" '
-                f'height="{_num(row_h - 2)}" fill="{_CELL_FILL.get(kind, "#fff")}"/>'
-                f"{_glyph(kind, x + col_w / 2, y + row_h / 2)}</g>"
-            )
-        out.append(_text(ex + expl_w / 2, y + 15, r.explained_by, anchor="middle", size=10.5,
-                         weight="bold" if r.explained_by == "unexplained" else "normal"))
-        y += row_h
-    # footer
-    y += 4
-    out.append(
-        f'<line x1="0" y1="{_num(y)}" x2="{_num(width)}" y2="{_num(y)}" stroke="#333" '
-        f'stroke-width="1.2"/>'
-    )
-    out.append(_text(6, y + 15, "Terms matched (exact or semantic)", weight="bold", size=10.5))
-    for j, text in enumerate(footer):
-        out.append(_text(label_w + j * col_w + col_w / 2, y + 15, text, anchor="middle",
-                         size=10.5))
-    out.append(_text(6, y + 15 + foot_h, coverage, size=10.5))
-    out.append("</svg>")
-    return Markup("".join(out))
-
-
-# ---------------------------------------------------------------------------------------------
 # pedigree
 
 
@@ -321,7 +116,7 @@ class PedMember:
     mother: str | None
     sex: str  # male / female / unknown
     affected: str  # affected / unaffected / unknown
-    regions: tuple[str, ...]  # per diagnosis: "affected", "carrier", "heterozygote", "" (none)
+    regions: tuple[str, ...]  # per diagnosis: tokens "affected", "carrier", "heterozygote", "unknown"
     labels: tuple[str, ...]  # text lines under the symbol (genotypes)
     is_proband: bool = False
 
@@ -591,25 +386,42 @@ def _shape(sex: str) -> str:
     return {"male": "square", "female": "circle"}.get(sex, "diamond")
 
 
+def region_fill(prefix: str, index: int) -> str:
+    """The fill of region ``index``: a plain colour for the first (solid) style, so it prints as
+    a solid fill in every renderer, else the pattern of :func:`pattern_defs`."""
+    if index < len(DIAGNOSIS_FILLS) and DIAGNOSIS_FILLS[index][0] == "solid":
+        return DIAGNOSIS_FILLS[index][2]
+    return f"url(#{prefix}-fill-{index})"
+
+
 def symbol_svg(
     shape: str, cx: float, cy: float, h: float, regions: Sequence[str], prefix: str
 ) -> str:
-    """One pedigree symbol: region fills, carrier marks and outline."""
+    """One pedigree symbol: region fills, carrier marks, '?' for an unknown status and the
+    outline. A region's state is a space-separated set of ``affected``, ``carrier``,
+    ``heterozygote`` and ``unknown``."""
     n = max(1, len(regions))
     paths = _regions(shape, cx, cy, h, n)
+    states = [set(r.split()) for r in regions]
     out: list[str] = []
-    for i, state in enumerate(regions):
-        if state == "affected":
-            out.append(f'<path d="{paths[i]}" fill="url(#{prefix}-fill-{i})"/>')
-    for i, state in enumerate(regions):
+    for i, state in enumerate(states):
+        if "affected" in state:
+            out.append(f'<path d="{paths[i]}" fill="{region_fill(prefix, i)}"/>')
+    for i, state in enumerate(states):
         rx, ry = _region_centre(cx, cy, h, n, i)
-        if state == "carrier":
+        if "carrier" in state:
             out.append(f'<circle cx="{_num(rx)}" cy="{_num(ry)}" r="3.6" fill="#111"/>')
-        elif state == "heterozygote":
+        elif "heterozygote" in state:
             out.append(
                 f'<line x1="{_num(rx)}" y1="{_num(cy - h * 0.7)}" x2="{_num(rx)}" '
                 f'y2="{_num(cy + h * 0.7)}" stroke="#111" stroke-width="2.6"/>'
             )
+        if "unknown" in state and "affected" not in state:
+            marked = bool(state & {"carrier", "heterozygote"})
+            qx = rx + (h * 0.22 if marked and n > 1 else 0) * (1 if rx >= cx else -1)
+            qy = ry - (h * 0.38 if marked else 0)
+            out.append(_text(qx, qy + 4, "?", size=10 if marked else 12, anchor="middle",
+                             weight="bold", fill="#444"))
     if n >= 2:
         out.append(
             f'<line x1="{_num(cx)}" y1="{_num(cy - h)}" x2="{_num(cx)}" y2="{_num(cy + h)}" '
@@ -630,7 +442,7 @@ def symbol_svg(
 def swatch_svg(kind: str, index: int, ndiag: int, prefix: str = "legend") -> Markup:
     """A small legend symbol: region ``index`` of a square in state ``kind``."""
     regions = ["" for _ in range(max(1, ndiag))]
-    if kind in ("affected", "carrier", "heterozygote"):
+    if kind in ("affected", "carrier", "heterozygote", "unknown"):
         regions[index] = kind
     pid = f"{prefix}{index}{kind[:3]}"
     return Markup(
