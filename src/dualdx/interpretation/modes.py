@@ -24,6 +24,7 @@ from typing import Literal
 
 from dualdx.core.model import Affection, VariantRecord
 from dualdx.inputs.pedigree import Pedigree
+from dualdx.interpretation import zygosity as zyg
 from dualdx.interpretation.phasing import PairPhase, basis_text
 from dualdx.interpretation.transmission import is_de_novo
 from dualdx.interpretation.zygosity import (
@@ -44,6 +45,20 @@ Label = Literal[
     "x_linked_dominant",
     "carrier",
 ]
+
+
+#: The words for each genotype label (zygosity words from the zygosity owner).
+LABEL_WORDS: dict[str, str] = {
+    "de_novo": "de novo",
+    "dominant": "one copy or more (dominant)",
+    "recessive_homozygous": f"{zyg.HOMOZYGOUS} (recessive)",
+    "compound_het_trans": f"{zyg.COMPOUND_HETEROZYGOUS}, in trans",
+    "compound_het_cis": "two variants in cis (not a recessive genotype)",
+    "compound_het_unknown_phase": f"{zyg.COMPOUND_HETEROZYGOUS}, phase unknown",
+    "x_linked_recessive": f"{zyg.HEMIZYGOUS} or {zyg.HOMOZYGOUS} (X-linked recessive)",
+    "x_linked_dominant": "carries the variant (X-linked dominant)",
+    "carrier": f"{zyg.HETEROZYGOUS} carrier",
+}
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ from dualdx.interpretation.relatives import (
     relatives,
     variant_name,
 )
+from dualdx.knowledge.clinvar_assertion import is_pathogenic
 
 # HPO classes whose members are measured by a standard test, and the test in words. A disease
 # annotated with a term below one of these can be checked clinically by that test; the list is
@@ -341,8 +342,7 @@ def _evidence(dxs: Sequence[Mapping[str, Any]], vidx: Mapping[str, Mapping[str, 
                 if groups else []
             cv = v.get("clinvar")
             sig = str((cv or {}).get("significance") or "")
-            if isinstance(cv, Mapping) and "pathogenic" in sig.lower() and "conflict" not in \
-                    sig.lower() and not cv.get("stars"):
+            if isinstance(cv, Mapping) and is_pathogenic(sig) and not cv.get("stars"):
                 parts.append(f"a reviewed ClinVar assertion (one star or more), which would "
                              f"count its {sig} classification")
                 basis.append(f"ClinVar Variation {cv.get('variation_id')} says {sig} without "

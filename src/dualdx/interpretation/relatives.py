@@ -174,15 +174,6 @@ class Geno:
     gt: str | None
 
 
-# The zygosity owner's words -> the relatives table's genotype state and ALT copies.
-_STATE_OF = {
-    zygosity.UNKNOWN: ("no_call", None), zygosity.ONE_COPY_CALLED: ("no_call", None),
-    zygosity.ABSENT: ("absent", 0), zygosity.HETEROZYGOUS: ("heterozygous", 1),
-    zygosity.HOMOZYGOUS: ("homozygous", 2), zygosity.HEMIZYGOUS: ("hemizygous", 1),
-    zygosity.HET_IN_HAPLOID: ("not_trusted", None), zygosity.SEX_UNKNOWN_X: ("heterozygous", 1),
-}
-
-
 def genotype_of(variant: Mapping[str, Any], person: Person, build: str) -> Geno:
     """A relative's genotype at a reported variant, in the words of
     :mod:`dualdx.interpretation.zygosity` (ploidy by sex and the PARs). A call the QC flags name
@@ -202,15 +193,11 @@ def genotype_of(variant: Mapping[str, Any], person: Person, build: str) -> Geno:
     sex: Sex = "male" if person.sex == "male" else "female" if person.sex == "female" else "unknown"
     ploidy = zygosity.ploidy(str(variant.get("chrom") or ""), int(variant.get("pos") or 0),
                              sex, build)
-    words = zygosity.describe(Call(alleles=tuple(alleles)), ploidy)
-    state, copies = _STATE_OF.get(words, ("homozygous", 2))  # "homozygous or hemizygous (…)"
+    state, copies = zygosity.state(Call(alleles=tuple(alleles)), ploidy)
     return Geno(state, copies, gt)
 
 
-GENO_WORDS = {"not_tested": "not tested", "no_call": "no call", "not_trusted":
-              "call not trusted (quality)", "absent": "does not carry it",
-              "heterozygous": "heterozygous", "homozygous": "homozygous",
-              "hemizygous": "hemizygous"}
+GENO_WORDS = zygosity.STATE_WORDS
 
 
 def _dx_genotype(mode: str, genos: Sequence[Geno], sex: str) -> str:

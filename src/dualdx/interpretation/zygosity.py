@@ -140,6 +140,27 @@ def describe(call: Call | None, ploidy_: int | None) -> str:
     return HOMOZYGOUS if n >= 2 else HETEROZYGOUS
 
 
+#: A person's genotype at one variant as the report's tables name it, and the words for it.
+STATE_WORDS: dict[str, str] = {
+    "not_tested": "not tested", "no_call": "no call", "not_trusted": "call not trusted (quality)",
+    "absent": "does not carry it", "heterozygous": HETEROZYGOUS, "homozygous": HOMOZYGOUS,
+    "hemizygous": HEMIZYGOUS,
+}
+_STATE_OF: dict[str, tuple[str, int | None]] = {
+    UNKNOWN: ("no_call", None), ONE_COPY_CALLED: ("no_call", None), ABSENT: ("absent", 0),
+    HETEROZYGOUS: ("heterozygous", 1), HOMOZYGOUS: ("homozygous", 2),
+    HEMIZYGOUS: ("hemizygous", 1), HET_IN_HAPLOID: ("not_trusted", None),
+    SEX_UNKNOWN_X: ("heterozygous", 1),
+}
+
+
+def state(call: Call | None, ploidy_: int | None) -> tuple[str, int | None]:
+    """(table state, ALT copies) of :func:`describe`: a heterozygous call where one copy is
+    expected is ``not_trusted`` (a QC problem); two copies with the sex unknown on X are
+    ``homozygous``."""
+    return _STATE_OF.get(describe(call, ploidy_), ("homozygous", 2))
+
+
 def with_sex(ped: Pedigree, sid: str, sex: Sex) -> Pedigree:
     """A copy of ``ped`` in which ``sid`` has ``sex`` (to read a genotype under each assumption
     when the PED sex is unknown)."""

@@ -10,7 +10,11 @@ from typing import Any
 from urllib.parse import quote
 
 from dualdx.interpretation.relatives import variant_name
-from dualdx.knowledge.clinvar_assertion import badge_slug, informative_conditions
+from dualdx.knowledge.clinvar_assertion import (
+    badge_slug,
+    informative_conditions,
+    significance_text,
+)
 from dualdx.report.words import (
     CLASS_ORDER,
     CLASS_SHORT,
@@ -74,7 +78,7 @@ def clinvar_view(variant: Mapping[str, Any], report: Mapping[str, Any]) -> dict[
            if re.fullmatch(r"[0-9]+", vid) else None)
     return {
         "present": True,
-        "significance": str(cv.get("significance") or "significance not given").replace("_", " "),
+        "significance": significance_text(str(cv.get("significance") or "")),
         "slug": badge_slug(cv.get("significance")),
         "stars": stars_text(cv.get("stars")),
         "star_words": star_words(cv.get("stars")),

@@ -258,8 +258,7 @@ def _genotype_phrase(dx: Mapping[str, Any], card: Mapping[str, Any]) -> str:
                  "phase unknown" if label == "compound_het_unknown_phase" else "")
         return (f"compound heterozygous for two {gene} variants"
                 + (f", {phase}" if phase else "") + f": {join_words(parts)}")
-    zyg = {"recessive_homozygous": "homozygous", "x_linked_recessive": "hemizygous",
-           "hemizygous": "hemizygous", "homozygous": "homozygous"}.get(label, "heterozygous")
+    zyg = str(dx.get("zygosity") or "carrying")  # worded by the zygosity owner
     return f"{zyg} for {gene} {join_words(parts)}"
 
 

@@ -11,9 +11,11 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from dualdx.interpretation import zygosity
+from dualdx.interpretation.modes import LABEL_WORDS
 from dualdx.interpretation.relatives import MODE_WORDS, mode_words
 
-__all__ = ["MODE_WORDS", "mode_words"]
+__all__ = ["LABEL_WORDS", "MODE_WORDS", "mode_words"]
 
 CLASS_ORDER: tuple[str, ...] = (
     "Pathogenic",
@@ -42,17 +44,6 @@ MODE_SHORT: dict[str, str] = {
     "x_linked": "XL",
     "mitochondrial": "MT",
     "unknown": "?",
-}
-LABEL_WORDS: dict[str, str] = {
-    "de_novo": "de novo",
-    "dominant": "heterozygous",
-    "recessive_homozygous": "homozygous",
-    "compound_het_trans": "compound heterozygous, in trans",
-    "compound_het_cis": "two variants in cis (not a recessive genotype)",
-    "compound_het_unknown_phase": "compound heterozygous, phase unknown",
-    "x_linked_recessive": "hemizygous or homozygous (X-linked recessive)",
-    "x_linked_dominant": "carries the variant (X-linked dominant)",
-    "carrier": "heterozygous carrier",
 }
 ORIGIN_WORDS: dict[str, str] = {
     "maternal": "inherited from the mother",
@@ -90,15 +81,7 @@ RELATIVE_STATUS_WORDS: dict[str, str] = {
     "not_carrier": "not a carrier",
     "unknown": "not determined",
 }
-GENOTYPE_WORDS: dict[str, str] = {
-    "not_tested": "not tested",
-    "no_call": "no call",
-    "not_trusted": "call not trusted",
-    "absent": "not carried",
-    "heterozygous": "heterozygous",
-    "homozygous": "homozygous",
-    "hemizygous": "hemizygous",
-}
+GENOTYPE_WORDS = zygosity.STATE_WORDS
 
 
 def stars_text(stars: Any) -> str:
