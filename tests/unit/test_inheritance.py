@@ -28,7 +28,6 @@ from dualdx.interpretation.inheritance import (
     mode_call,
     origin,
     phase_pair,
-    phenotype_matches,
     run_assign_inheritance,
     trusted,
 )
@@ -299,7 +298,9 @@ TERMS: dict[str, dict[str, Any]] = {
     # a miniature HPO; "ic" as knowledge.json gives it (the guard is ln 20 ~ 3.0)
     "HP:ROOT": {"ancestors": [], "ic": 0.0},
     "HP:SKEL": {"ancestors": ["HP:ROOT"], "ic": 0.8},
-    "HP:FRACT": {"ancestors": ["HP:SKEL", "HP:ROOT"], "ic": 3.5},  # Increased susceptibility
+    # IC below ln 20 here, so recurrent and pathologic fracture are not 'related' in these
+    # tests (in HPO 2025-01-16 the concept has IC 4.2 and they are: see test_phenomatch.py)
+    "HP:FRACT": {"ancestors": ["HP:SKEL", "HP:ROOT"], "ic": 2.9},  # Increased susceptibility
     "HP:PATHFX": {"ancestors": ["HP:FRACT", "HP:SKEL", "HP:ROOT"], "ic": 4.0},  # Pathologic fx
     "HP:RECFX": {"ancestors": ["HP:FRACT", "HP:SKEL", "HP:ROOT"], "ic": 4.0},  # Recurrent fx
     "HP:OPT": {"ancestors": ["HP:SKEL", "HP:ROOT"], "ic": 5.0},  # Osteopetrosis
@@ -312,23 +313,15 @@ TERMS: dict[str, dict[str, Any]] = {
 }
 
 
-def test_phenotype_match_rule() -> None:
-    assert phenotype_matches(["HP:LOSS"], ["HP:LOSS"], TERMS)  # equal
-    assert phenotype_matches(["HP:DENT"], ["HP:DENT"], TERMS)  # equal: no IC guard
-    assert phenotype_matches(["HP:LOSS1"], ["HP:LOSS"], TERMS)  # descendant, informative
-    assert not phenotype_matches(["HP:LOSS1"], ["HP:DENT"], TERMS)  # descendant of a vague term
-    assert phenotype_matches(["HP:FRACT"], ["HP:PATHFX"], TERMS)  # informative direct parent
-    assert not phenotype_matches(["HP:DENT"], ["HP:LOSS"], TERMS)  # vague direct parent: no
-    assert phenotype_matches(["HP:DENT"], ["HP:LOSS"], TERMS, min_ic=2.0)  # ... unless allowed
-    assert not phenotype_matches(["HP:SKEL"], ["HP:PATHFX"], TERMS, min_ic=0.0)  # two steps up
-    assert not phenotype_matches(["HP:RECFX"], ["HP:PATHFX"], TERMS)  # siblings: no
-    assert phenotype_matches(["HP:OLD"], ["HP:LOWALP"], TERMS)  # obsolete → replacement
-    # explicit parents list wins over derivation
-    terms = {**TERMS, "HP:PATHFX": {**TERMS["HP:PATHFX"], "parents": ["HP:SKEL"]}}
-    assert not phenotype_matches(["HP:FRACT"], ["HP:PATHFX"], terms)
-    # a concept without an IC never matches semantically
-    terms = {**TERMS, "HP:LOSS": {"ancestors": ["HP:DENT", "HP:ROOT"]}}
-    assert not phenotype_matches(["HP:LOSS1"], ["HP:LOSS"], terms)
+def test_affection_uses_the_one_phenotype_rule() -> None:
+    """Affection asks dualdx.interpretation.phenotype_match (tested there): an informative
+    explanation makes a person affected; a vague one (an ancestor match of a general term)
+    does not; an obsolete term is replaced first."""
+    ped = family(person("a", aff="unaffected"), person("b", aff="unaffected"),
+                 person("c", aff="unaffected"))
+    pheno = {"a": ["HP:LOSS1"], "b": ["HP:DENT"], "c": ["HP:OLD"]}
+    got = affection_for_disease(ped, pheno, ["HP:LOSS", "HP:LOWALP"], TERMS)
+    assert got == {"a": "affected", "b": "unaffected", "c": "affected"}
 
 
 def test_affection_for_disease() -> None:

@@ -18,7 +18,7 @@ import io
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal
 
@@ -27,7 +27,7 @@ from dualdx.core.errors import InputError
 from dualdx.core.jsonio import read_json_object
 from dualdx.core.model import Affection, Call, VariantRecord, chrom_rank, normalize_chrom
 from dualdx.inputs.pedigree import Pedigree, check_sex_from_genotypes, load_ped
-from dualdx.interpretation.phenotype_match import IC_THRESHOLD
+from dualdx.interpretation.phenotype_match import PatientTerm, match_term
 
 Label = Literal[
     "de_novo",
@@ -464,65 +464,10 @@ def mode_call(
 # --------------------------------------------------------------------------- phenotype-aware affection
 
 
-def _parents_of(term: str, terms_db: Mapping[str, Mapping[str, Any]]) -> set[str]:
-    """Direct parents: the ``parents`` list when knowledge.json has one, else derived from the
-    ancestor sets (an ancestor that is not an ancestor of another ancestor). Empty when the
-    ancestors' own ancestor sets are missing (not derivable)."""
-    entry = terms_db.get(term)
-    if entry is None:
-        return set()
-    if isinstance(entry.get("parents"), list):
-        return set(entry["parents"])
-    anc = set(entry.get("ancestors") or []) - {term}
-    anc_of: dict[str, set[str]] = {}
-    for a in anc:
-        e = terms_db.get(a)
-        if e is None:
-            return set()
-        anc_of[a] = set(e.get("ancestors") or []) - {a}
-    return {a for a in anc if not any(a in anc_of[b] for b in anc if b != a)}
-
-
 def _current(term: str, terms_db: Mapping[str, Mapping[str, Any]]) -> str:
     e = terms_db.get(term) or {}
     rb = e.get("replaced_by")
     return rb if e.get("obsolete") and isinstance(rb, str) else term
-
-
-def _informative(term: str, terms_db: Mapping[str, Mapping[str, Any]], min_ic: float) -> bool:
-    ic = (terms_db.get(term) or {}).get("ic")
-    return isinstance(ic, (int, float)) and ic >= min_ic
-
-
-def phenotype_matches(
-    person_terms: Iterable[str],
-    disease_terms: Iterable[str],
-    terms_db: Mapping[str, Mapping[str, Any]],
-    min_ic: float = IC_THRESHOLD,
-) -> bool:
-    """Whether a person's HPO terms point to a disease.
-
-    A person's term t matches a disease term d when t == d; or t is a descendant of d (d among
-    t's ancestors) and d is informative; or t is a direct parent of d (one step more general) and
-    t is informative. Informative: knowledge.json gives the shared concept an information content
-    of at least ``min_ic`` (default the project's
-    ``dualdx.interpretation.phenotype_match.IC_THRESHOLD`` = ln 20,
-    annotated to at most 1 in 20 OMIM diseases), so "Abnormality of the dentition" makes nobody
-    affected for every dental disease; a concept without an IC never matches semantically.
-    Obsolete terms are replaced by their ``replaced_by``.
-    """
-    dterms = [_current(d, terms_db) for d in disease_terms]
-    for raw in person_terms:
-        t = _current(raw, terms_db)
-        anc_t = set((terms_db.get(t) or {}).get("ancestors") or [])
-        for d in dterms:
-            if t == d:
-                return True
-            if d in anc_t and _informative(d, terms_db, min_ic):
-                return True
-            if _informative(t, terms_db, min_ic) and t in _parents_of(d, terms_db):
-                return True
-    return False
 
 
 def affection_for_disease(
@@ -531,14 +476,22 @@ def affection_for_disease(
     disease_terms: Sequence[str],
     terms_db: Mapping[str, Mapping[str, Any]],
 ) -> dict[str, Affection]:
-    """Affected for this disease when the person's HPO terms match it (:func:`phenotype_matches`),
-    unaffected when they have terms but none match; people with no terms keep the PED status."""
+    """Affected for this disease when one of the person's HPO terms is explained by it under the
+    project's one phenotype rule (:func:`dualdx.interpretation.phenotype_match.match_term`) and
+    the explanation is informative (``TermMatch.informative``: an exact match, or a shared
+    concept annotated to at most 1 in 20 OMIM diseases, so "Abnormality of the dentition" makes
+    nobody affected for every dental disease); unaffected when they have terms but none is;
+    people with no terms keep the PED status. Obsolete terms are replaced by their
+    ``replaced_by``."""
+    knowledge = {"terms": terms_db}
+    dterms = [_current(d, terms_db) for d in disease_terms]
     out: dict[str, Affection] = {}
     for sid, person in ped.people.items():
         terms = list(phenotypes.get(sid) or [])
         if terms:
-            out[sid] = "affected" if phenotype_matches(terms, disease_terms, terms_db) \
-                else "unaffected"
+            hit = any(match_term(knowledge, PatientTerm(_current(t, terms_db)), dterms).informative
+                      for t in terms)
+            out[sid] = "affected" if hit else "unaffected"
         else:
             out[sid] = person.affected
     return out
@@ -968,6 +921,6 @@ __all__ = [
     "PAR", "Label", "Origin", "PairPhase", "Phase", "Segregation", "TrustThresholds",
     "affection_for_disease", "apply_trust", "assign_inheritance", "compound_het_pairs",
     "is_carrier", "is_de_novo", "is_dominant", "is_recessive_homozygous", "is_x_linked_dominant",
-    "is_x_linked_recessive", "mode_call", "origin", "phase_pair", "phenotype_matches",
+    "is_x_linked_recessive", "mode_call", "origin", "phase_pair",
     "run_assign_inheritance", "segregation", "trusted",
 ]
