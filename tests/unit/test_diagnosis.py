@@ -353,19 +353,26 @@ def test_a_vus_needs_a_protein_or_splice_consequence(consequence: str | None, ti
     assert variant_tier("Likely pathogenic", None, consequence)[0] == "PLP"
 
 
+def _bg(terms: dict[str, dict[str, Any]], who: dict[str, list[int]], n: int = 1000
+        ) -> dict[str, Any]:
+    """A background of ``n`` diseases: ``who[t]`` explain term ``t``, exactly (level = IC)."""
+    return {"ic_threshold": IC_THRESHOLD, "n_diseases": n,
+            "explaining": {t: len(ds) for t, ds in who.items()},
+            "diseases": {t: [[terms[t]["ic"], ds]] for t, ds in who.items()}}
+
+
 def _mini() -> dict[str, Any]:
     ids = [f"HP:000000{i}" for i in range(2, 8)]
     terms = {"HP:0000001": {"name": "All", "ic": 0.0, "ancestors": ["HP:0000001"]}}
     for i in ids:
         terms[i] = {"name": i, "ic": 5.0, "ancestors": ["HP:0000001", i]}
-    counts = {ids[3]: 300, ids[4]: 2, ids[5]: 3, **{i: 50 for i in ids[:3]}}
+    who = {ids[3]: list(range(300)), ids[4]: [0, 1], ids[5]: [0, 1, 2],
+           **{i: list(range(500, 550)) for i in ids[:3]}}
     return {"terms": terms,
             "diseases": {"A": {"name": "A", "terms": ids[:3]},
                          "WEAK": {"name": "WEAK", "terms": [ids[3]]},
                          "SPECIFIC": {"name": "SPECIFIC", "terms": [ids[4], ids[5]]}},
-            "background": {"ic_threshold": IC_THRESHOLD, "n_diseases": 1000,
-                           "explaining": counts,
-                           "levels": {t: [[5.0, n]] for t, n in counts.items()}}}
+            "background": _bg(terms, who)}
 
 
 def _dx(k: dict[str, Any], did: str, gene: str, terms: list[PatientTerm],
@@ -391,28 +398,26 @@ def test_weak_second_disease_is_not_dual() -> None:
 
 
 def _two_disease_knowledge(b_terms: list[str], b_freqs: dict[str, float | None],
-                           rates: dict[str, int]) -> dict[str, Any]:
-    """A explains HP:0000002-4; B is annotated with ``b_terms``; background counts ``rates``
-    (of 1,000 diseases, every match exact)."""
+                           who: dict[str, list[int]]) -> dict[str, Any]:
+    """A explains HP:0000002-4; B is annotated with ``b_terms``; of 1,000 background diseases,
+    ``who[t]`` explain term t (50 others for a term not given), every match exact."""
     ids = [f"HP:000000{i}" for i in range(2, 10)]
+    who = {i: who.get(i, list(range(900, 950))) for i in ids}
     terms = {"HP:0000001": {"name": "All", "ic": 0.0, "ancestors": ["HP:0000001"]}}
     for i in ids:
-        terms[i] = {"name": i, "ic": round(-math.log(rates.get(i, 50) / 1000), 6),
+        terms[i] = {"name": i, "ic": round(-math.log(len(who[i]) / 1000), 6),
                     "ancestors": ["HP:0000001", i]}
-    counts = {i: rates.get(i, 50) for i in ids}
     return {"terms": terms,
             "diseases": {"A": {"name": "A", "terms": ids[:3], "frequencies": {}},
                          "B": {"name": "B", "terms": b_terms, "frequencies": b_freqs}},
-            "background": {"ic_threshold": IC_THRESHOLD, "n_diseases": 1000,
-                           "explaining": counts,
-                           "levels": {t: [[terms[t]["ic"], n]] for t, n in counts.items()}}}
+            "background": _bg(terms, who)}
 
 
 @pytest.mark.parametrize(("b_rate", "status"), [(2, "dual"), (300, "single")])
 def test_one_specific_term_is_enough_one_generic_is_not(b_rate: int, status: str) -> None:
     """What a term tells counts, not only how many: B adding one term 2 in 1,000 diseases
     explain passes; B adding one term 300 in 1,000 explain does not."""
-    k = _two_disease_knowledge(["HP:0000005"], {}, {"HP:0000005": b_rate})
+    k = _two_disease_knowledge(["HP:0000005"], {}, {"HP:0000005": list(range(b_rate))})
     present = ["HP:0000002", "HP:0000003", "HP:0000004", "HP:0000005", "HP:0000006"]
     terms = [PatientTerm(t) for t in present]
     d = decide_dual([_dx(k, "A", "G1", terms), _dx(k, "B", "G2", terms)], present, k)
@@ -422,10 +427,12 @@ def test_one_specific_term_is_enough_one_generic_is_not(b_rate: int, status: str
 
 
 def test_contradicted_hallmark_of_the_second_disease_blocks_dual() -> None:
-    """B explains two rare terms, but the clinician ruled out B's obligate hallmark."""
+    """B explains two uncommon terms (30 of 1,000 diseases explain both: p = 0.03), but the
+    clinician ruled out B's obligate hallmark (cost 3.0 nats, the cap)."""
     k = _two_disease_knowledge(["HP:0000005", "HP:0000006", "HP:0000007"],
-                               {"HP:0000007": 1.0}, {"HP:0000005": 40, "HP:0000006": 40,
-                                                     "HP:0000007": 5})
+                               {"HP:0000007": 1.0}, {"HP:0000005": list(range(0, 60)),
+                                                     "HP:0000006": list(range(30, 90)),
+                                                     "HP:0000007": list(range(5))})
     present = ["HP:0000002", "HP:0000003", "HP:0000004", "HP:0000005", "HP:0000006"]
     terms = [PatientTerm(t) for t in present]
     d = decide_dual([_dx(k, "A", "G1", terms), _dx(k, "B", "G2", terms)], present, k)
@@ -434,7 +441,7 @@ def test_contradicted_hallmark_of_the_second_disease_blocks_dual() -> None:
     d2 = decide_dual([_dx(k, "A", "G1", ruled_out), _dx(k, "B", "G2", ruled_out)], present, k)
     assert d2["status"] == "single", d2["reason"]
     assert d2["test"]["contradicted_terms"] == ["HP:0000007"]
-    assert d2["test"]["contradiction_cost"] == pytest.approx(-math.log(0.005), abs=1e-3)
+    assert d2["test"]["contradiction_cost"] == pytest.approx(-math.log(0.05), abs=1e-3)
     assert "excluded features it expects" in d2["reason"]
     # a rarely seen feature ruled out costs B little: still dual
     k["diseases"]["B"]["frequencies"] = {"HP:0000007": 0.05}

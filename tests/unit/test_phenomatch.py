@@ -3,15 +3,12 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 import random
 from collections.abc import Set as AbstractSet
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from dualdx.interpretation.phenotype_match import (
     DEFAULT_FREQUENCY,
@@ -24,10 +21,10 @@ from dualdx.interpretation.phenotype_match import (
     explains,
     match_disease,
     match_term,
+    null_statistics,
     opposite,
     polarity,
     relate,
-    weighted_tail,
 )
 from dualdx.knowledge import hpo_store
 
@@ -186,17 +183,30 @@ def test_excluded_terms_contradict_weighed_by_frequency() -> None:
     present = [PatientTerm("HP:0002757"), PatientTerm("HP:0031846")]
     excl = PatientTerm("HP:0011001", True)
     total = 4.8 + 8.0
-    gained = 4.2 + 5.7  # related (susceptibility) + descendant (pathologic fracture)
+    unknown = math.log(DEFAULT_FREQUENCY)  # what a match earns less for a frequency HPO omits
+    # related (susceptibility, 4.2) + descendant (pathologic fracture, 5.7), frequency unknown
+    gained = 4.2 + unknown + 5.7 + unknown
     assert match_disease(k, "MIOP", present).score == pytest.approx(round(gained / total, 4))
-    # an obligate feature ruled out costs its full IC, a 10% one a tenth, unknown the default
+    # an obligate feature ruled out costs -ln(1 - 0.95) = 3.0 (the cap), a 10% one -ln(0.9)
     assert match_disease(k, "MIOP", [*present, excl]).score == pytest.approx(
-        round((gained - 4.6 * 1.0) / total, 4))
-    assert match_disease(k, "RARE", [PatientTerm("HP:0011002"), excl]).score == pytest.approx(
-        round((6.3 - 4.6 * 0.1) / 6.3, 4))
+        round((gained + math.log(0.05)) / total, 4))
+    rare = match_disease(k, "RARE", [PatientTerm("HP:0011002"), excl])
+    assert rare.score == pytest.approx(round((6.3 + math.log(0.1) + math.log(0.9)) / 6.3, 4))
     unk = knowledge({"U": ["HP:0011002"]})
     assert match_disease(unk, "U", [PatientTerm("HP:0011002"), excl]).score == pytest.approx(
-        round((6.3 - 4.6 * DEFAULT_FREQUENCY) / 6.3, 4))
+        round((6.3 + unknown + math.log(1 - DEFAULT_FREQUENCY)) / 6.3, 4))
     assert match_disease(k, "MIOP", []).score == 0.0
+
+
+def test_a_richly_annotated_disease_is_not_beaten_by_ruled_out_rare_features() -> None:
+    """Failure mode of the first rule: every excluded annotation cost its full IC."""
+    rich = ["HP:0011002", "HP:0002756", "HP:0003282", "HP:0006480", "HP:0000670"]
+    k = knowledge({"RICH": rich, "SPARSE": ["HP:0011001"]},
+                  {"RICH": {"HP:0011002": 1.0, "HP:0002756": 0.9, "HP:0003282": 0.05,
+                            "HP:0006480": 0.05, "HP:0000670": 0.05}, "SPARSE": {}})
+    terms = [PatientTerm("HP:0011002"), PatientTerm("HP:0002756"),
+             *(PatientTerm(t, True) for t in ("HP:0003282", "HP:0006480", "HP:0000670"))]
+    assert match_disease(k, "RICH", terms).score > match_disease(k, "SPARSE", terms).score
 
 
 # ----------------------------------------------------------------------------------- background
@@ -221,59 +231,69 @@ def test_background_count_is_the_rule_counted_over_diseases() -> None:
             if m.explains:
                 brute[d] = m.shared_ic
         assert got == brute, t
-    bg = background_counts(Tiny(), terms, annotated, 60)
+    order = sorted(diseases)
+    bg = background_counts(Tiny(), terms, annotated, order)
+    assert bg["n_diseases"] == 60
     assert bg["explaining"]["HP:0000924"] == sum(
         1 for ts in diseases.values() if any("HP:0000924" in _anc(s) for s in ts))
-    assert all(sum(n for _, n in bg["levels"][t]) == bg["explaining"][t] for t in terms)
+    for t in terms:
+        got = {order[i]: ic for ic, ds in bg["diseases"][t] for i in ds}
+        assert got == explaining_diseases(Tiny(), t, annotated)
+    # the null: each disease's statistic is what its own matches tell, term by term
+    kb = {**k, "background": bg}
+    null = null_statistics(kb, terms)
+    assert null is not None
+    for i, d in enumerate(order):
+        ms = match_disease(kb, d, [PatientTerm(t) for t in terms]).matches
+        own = chance_of(kb, terms, ms)
+        assert null.get(i, 0.0) == pytest.approx(own.statistic, abs=1e-3), d
 
 
-def _with_background(k: dict[str, Any], n: int, levels: dict[str, list[list[float]]]
-                     ) -> dict[str, Any]:
+def _with_background(k: dict[str, Any], n: int,
+                     levels: dict[str, list[tuple[float, list[int]]]]) -> dict[str, Any]:
+    """``levels``: term -> [(IC of the shared concept, ordinals of the diseases), ...]."""
     return {**k, "background": {"ic_threshold": IC_THRESHOLD, "n_diseases": n,
-                                "explaining": {t: sum(c for _, c in lv)
+                                "explaining": {t: sum(len(d) for _, d in lv)
                                                for t, lv in levels.items()},
-                                "levels": levels}}
+                                "diseases": {t: [[ic, d] for ic, d in lv]
+                                             for t, lv in levels.items()}}}
 
 
 def test_background_probability_by_specificity() -> None:
-    k = _with_background(K, 100, {"HP:0003282": [[6.5, 2], [5.0, 3]], "HP:0000924": []})
+    k = _with_background(K, 100, {"HP:0003282": [(6.5, [1, 2]), (5.0, [3, 4, 5])],
+                                  "HP:0000924": []})
     assert background_probability(k, "HP:0003282") == pytest.approx(0.05)
     assert background_probability(k, "HP:0003282", at_least=6.5) == pytest.approx(0.02)
     assert background_probability(k, "HP:0000924") == pytest.approx(0.01)  # floor 1/N
     assert background_probability(k, "HP:0011002") is None
 
 
-@given(st.lists(st.lists(st.tuples(st.floats(0.0, 0.5), st.integers(0, 9)), max_size=2),
-                max_size=6), st.integers(-1, 25))
-def test_weighted_tail_matches_enumeration(outcomes: list[list[tuple[float, int]]],
-                                           observed: int) -> None:
-    brute = 0.0
-    choices = [[(1.0 - sum(p for p, _ in o), 0), *o] for o in outcomes]
-    for combo in itertools.product(*choices):
-        if sum(k for _, k in combo) >= observed:
-            brute += math.prod(max(p, 0.0) for p, _ in combo)
-    assert weighted_tail(outcomes, observed) == pytest.approx(min(1.0, brute), abs=1e-9)
-
-
 def test_chance_weighs_what_a_term_tells() -> None:
-    """One specific term (1 in 1,000 diseases) tells more than two generic ones (1 in 4)."""
+    """One specific term (1 in 1,000 diseases) tells more than two generic ones (1 in 4); the
+    p-value is the share of the background's diseases that tell as much."""
     k = knowledge({"S": ["HP:0011002"], "G": ["HP:0002757", "HP:0006480"]})
-    k = _with_background(k, 1000, {"HP:0011002": [[6.3, 1]], "HP:0002757": [[4.8, 250]],
-                                   "HP:0006480": [[5.6, 250]]})
+    k = _with_background(k, 1000, {"HP:0011002": [(6.3, [0])],
+                                   "HP:0002757": [(4.8, list(range(0, 250)))],
+                                   "HP:0006480": [(5.6, list(range(100, 350)))]})
     terms = ["HP:0011002", "HP:0002757", "HP:0006480"]
     pts = [PatientTerm(t) for t in terms]
     spec = chance_of(k, terms, match_disease(k, "S", pts).matches)
     gen = chance_of(k, terms, match_disease(k, "G", pts).matches)
-    assert spec.statistic == pytest.approx(-math.log(0.001), abs=0.01)
-    assert spec.p_value is not None and gen.p_value is not None
-    assert spec.p_value < 0.002 < 0.05 < gen.p_value
-    # a contradicted hallmark cancels what the disease explains
-    k2 = {**k, "diseases": {**k["diseases"], "S": {**k["diseases"]["S"], "terms": [
-        "HP:0011002", "HP:0003155"], "frequencies": {"HP:0003155": 1.0}}}}
+    assert spec.statistic == pytest.approx(-math.log(0.001), abs=1e-3)
+    assert spec.p_value == pytest.approx(0.001)  # only disease 0 tells as much
+    assert gen.statistic == pytest.approx(-2 * math.log(0.25), abs=1e-3)
+    assert gen.p_value == pytest.approx(0.151)  # the 150 explaining both, and disease 0
+    # a baseline (what another diagnosis tells) leaves only the gain beyond it
+    half = chance_of(k, terms, match_disease(k, "G", pts).matches,
+                     baseline={"HP:0002757": -math.log(0.25)})
+    assert half.gained == ("HP:0006480",) and half.p_value == pytest.approx(0.251)
+    # a contradicted hallmark (obligate: the capped 3.0 nats) cancels what G explains
+    k2 = {**k, "diseases": {**k["diseases"], "G": {**k["diseases"]["G"], "terms": [
+        "HP:0002757", "HP:0006480", "HP:0003155"], "frequencies": {"HP:0003155": 1.0}}}}
     hallmark_ruled_out = [*pts, PatientTerm("HP:0003155", True)]
-    contra = chance_of(k2, terms, match_disease(k2, "S", hallmark_ruled_out).matches)
-    assert contra.contradiction_cost == pytest.approx(6.0)
-    assert contra.p_value is not None and contra.p_value > 0.05
+    contra = chance_of(k2, terms, match_disease(k2, "G", hallmark_ruled_out).matches)
+    assert contra.contradiction_cost == pytest.approx(-math.log(0.05), abs=1e-4)
+    assert contra.p_value is not None and contra.p_value > gen.p_value
 
 
 def test_pp4_needs_a_match_unlikely_by_chance() -> None:
@@ -281,21 +301,24 @@ def test_pp4_needs_a_match_unlikely_by_chance() -> None:
 
     k = knowledge({"MIOP": ["HP:0011002", "HP:0002756"], "GENERAL": ["HP:0000924"]})
     k["genes"] = {"TCIRG1": ["MIOP"], "OTHER": ["GENERAL"]}
-    k = _with_background(k, 100, {"HP:0011002": [[6.3, 1]], "HP:0002756": [[5.7, 2]],
-                                  "HP:0003282": [[6.5, 2]], "HP:0000924": [[0.8, 60]]})
+    k = _with_background(k, 100, {"HP:0011002": [(6.3, [0])], "HP:0002756": [(5.7, [0, 1])],
+                                  "HP:0003282": [(6.5, [2, 3])],
+                                  "HP:0000924": [(0.8, list(range(60)))]})
     terms = [PatientTerm("HP:0011002"), PatientTerm("HP:0002756"), PatientTerm("HP:0003282")]
     out = phenotype_specificity(k, terms)
-    # MIOP explains two rare terms (-ln .01 - ln .02 = 8.5 nats); by chance ~ 4e-4
+    # MIOP explains two rare terms (-ln .01 - ln .02 = 8.5 nats): 1 in 100 diseases tells that
+    # much (itself, disease 0): too common for PP4 at 1e-3, specific at 2e-2
+    assert out["TCIRG1"] is None
+    out = phenotype_specificity(k, terms, max_chance=2e-2)
     assert out["TCIRG1"] is not None and "explains 2 of 3" in out["TCIRG1"]
-    assert phenotype_specificity(k, terms, max_chance=1e-4)["TCIRG1"] is None
     # a disease explaining only a term 60% of diseases explain is not specific
-    assert phenotype_specificity(k, [*terms, PatientTerm("HP:0000924")])["OTHER"] is None
+    assert phenotype_specificity(k, [*terms, PatientTerm("HP:0000924")], 2e-2)["OTHER"] is None
     # no terms, or no background counts: PP4 not evaluated (gene absent)
     assert phenotype_specificity(k, []) == {}
     assert phenotype_specificity(dict(k, background={}), terms) == {}
     # a disease of unknown mode is never the basis
     k["diseases"]["MIOP"]["modes"] = ["unknown"]
-    assert phenotype_specificity(k, terms)["TCIRG1"] is None
+    assert phenotype_specificity(k, terms, 2e-2)["TCIRG1"] is None
 
 
 # ---------------------------------------------------------------------- on the real HPO release

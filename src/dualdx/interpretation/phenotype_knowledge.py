@@ -30,6 +30,12 @@ from dualdx.knowledge.hpo_files import HPO_ID_RE
 from dualdx.knowledge.hpo_store import HpoStore, open_store
 
 
+def omim_diseases(store: HpoStore) -> list[str]:
+    """The background population of the dual test and PP4: every OMIM disease of the release
+    (the N of the information content), sorted."""
+    return sorted(d for d in store.disease_ids() if d.startswith("OMIM:"))
+
+
 def build_knowledge(store: HpoStore, gene_symbols: Iterable[str],
                     patient_terms: Iterable[str]) -> dict[str, Any]:
     """knowledge.json's content: the distilled facts plus ``background``."""
@@ -37,7 +43,7 @@ def build_knowledge(store: HpoStore, gene_symbols: Iterable[str],
     knowledge = distill_knowledge(store, gene_symbols, terms)
     resolved, _ = patient_term_ids(store, terms)
     knowledge["background"] = background_counts(store, resolved, store.omim_by_term(),
-                                                store.n_omim, IC_THRESHOLD)
+                                                omim_diseases(store), IC_THRESHOLD)
     return knowledge
 
 

@@ -58,6 +58,7 @@ diseases).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -200,6 +201,7 @@ def ic_of(knowledge: Mapping[str, Any] | Ontology, hpo_id: str) -> float:
 # --------------------------------------------------------------------------------- the rule
 
 
+@functools.lru_cache(maxsize=65536)
 def polarity(name: str) -> frozenset[str]:
     """``{"up"}``, ``{"down"}``, both or neither: the direction a term's name states (increased,
     high, hyper-, macro-, large, long, premature, ... vs decreased, low, hypo-, micro-, small,
@@ -258,9 +260,30 @@ def effective_frequency(frequency: float | None) -> float:
     return DEFAULT_FREQUENCY if frequency is None else frequency
 
 
+#: A feature ruled out costs at most -ln(1 - 0.95) = 3.0 nats, however obligate HPO says it is
+#: (annotations and examinations err; one such feature weighs about one specific finding).
+MAX_FREQUENCY = 0.95
+
+
 def contradiction_cost(m: TermMatch) -> float:
-    """IC of the excluded term x the frequency of the disease annotation it contradicts."""
-    return m.shared_ic * effective_frequency(m.frequency) if m.match == "contradicts" else 0.0
+    """What an excluded term the disease expects costs it (nats): ``-ln(1 - f)``, ``f`` the
+    frequency of the disease annotation it contradicts (a likelihood ratio: a patient lacks a
+    feature the disease shows in a share ``f`` of patients with probability ``1 - f``). A hallmark
+    in 90% of patients costs 2.3, a feature in 1 of 2 costs 0.7, one in 5% costs 0.05."""
+    if m.match != "contradicts":
+        return 0.0
+    return -math.log(1.0 - min(effective_frequency(m.frequency), MAX_FREQUENCY))
+
+
+def match_gain(m: TermMatch) -> float:
+    """What a present term's explanation earns the disease's score (nats): the IC of the shared
+    concept, plus ``ln f`` for the frequency of the annotation that explains it (a likelihood
+    ratio against the background: a feature seen in half of the patients earns 0.7 less than an
+    obligate one), never below 0."""
+    if not m.explains:
+        return 0.0
+    f = max(effective_frequency(m.frequency), 1e-3)
+    return max(0.0, m.shared_ic + math.log(min(f, 1.0)))
 
 
 def match_term(
@@ -317,7 +340,7 @@ def match_disease(
     ordered = sorted(terms, key=lambda x: (x.id, x.excluded))
     matches = [match_term(onto, t, dterms, threshold, freqs) for t in ordered]
     total = sum(onto.ic_of(t.id) for t in ordered if not t.excluded)
-    gained = sum(m.shared_ic for m in matches if m.explains)
+    gained = sum(match_gain(m) for m in matches)
     lost = sum(contradiction_cost(m) for m in matches)
     score = 0.0 if total <= 0 else max(0.0, min(1.0, (gained - lost) / total))
     return DiseaseMatch(disease_id, round(score, 4), matches)
@@ -382,38 +405,41 @@ def background_counts(
     onto: BackgroundOntology,
     terms: Iterable[str],
     annotated: Mapping[str, Sequence[str]],
-    n_diseases: int,
+    diseases: Sequence[str],
     threshold: float = IC_THRESHOLD,
 ) -> dict[str, Any]:
-    """knowledge.json's ``background``: per present term, how many of the ``n_diseases``
-    diseases in ``annotated`` (OMIM) explain it under this rule (``explaining``), and how many
-    at each level of specificity, the IC of the best match's shared concept (``levels``:
-    ``[[ic, count], ...]``, most specific first)."""
+    """knowledge.json's ``background``: for each present term, which of the background
+    ``diseases`` (OMIM) explain it under this rule, grouped by how specifically (the IC of the
+    best match's shared concept; ``diseases``: ``[[ic, [ordinal, ...]], ...]``, most specific
+    first, ordinals into the sorted background list) and how many (``explaining``)."""
+    ordinal = {d: i for i, d in enumerate(diseases)}
     explaining: dict[str, int] = {}
-    levels: dict[str, list[list[float]]] = {}
+    by_level: dict[str, list[list[Any]]] = {}
     for t in sorted(set(terms)):
-        found = explaining_diseases(onto, t, annotated, threshold)
+        found = {d: ic for d, ic in explaining_diseases(onto, t, annotated, threshold).items()
+                 if d in ordinal}
         explaining[t] = len(found)
-        hist: dict[float, int] = {}
-        for ic in found.values():
-            hist[ic] = hist.get(ic, 0) + 1
-        levels[t] = [[ic, n] for ic, n in sorted(hist.items(), reverse=True)]
+        groups: dict[float, list[int]] = {}
+        for d, ic in found.items():
+            groups.setdefault(ic, []).append(ordinal[d])
+        by_level[t] = [[ic, sorted(ds)] for ic, ds in sorted(groups.items(), reverse=True)]
     return {
         "description": "OMIM diseases that explain each patient term under the matching rule "
                        "of dualdx.interpretation.phenotype_match (exact, ancestor, descendant, "
-                       "related), in all and by the IC of the best match's shared concept",
+                       "related): how many, and which (ordinals) by the IC of the best match's "
+                       "shared concept",
         "ic_threshold": threshold,
-        "n_diseases": n_diseases,
+        "n_diseases": len(diseases),
         "explaining": explaining,
-        "levels": levels,
+        "diseases": by_level,
     }
 
 
 def background_probability(knowledge: Mapping[str, Any], hpo_id: str,
                            at_least: float | None = None) -> float | None:
     """Share of OMIM diseases that explain ``hpo_id`` (with ``at_least``: whose best match's
-    shared concept has at least that IC, i.e. explain it at least as specifically); None when
-    the knowledge lacks the term.
+    shared concept has at least that IC, i.e. that explain it at least as specifically); None
+    when the knowledge lacks the term.
 
     Counted at distill time under the same rule; the share is at least 1/N (the disease at hand
     explains it, so it is not impossible)."""
@@ -423,113 +449,104 @@ def background_probability(knowledge: Mapping[str, Any], hpo_id: str,
     if not n or count is None:
         return None
     if at_least is not None:
-        lv = (bg.get("levels") or {}).get(hpo_id)
+        lv = (bg.get("diseases") or {}).get(hpo_id)
         if lv is None:
             return None
-        count = sum(int(c) for ic, c in lv if float(ic) >= at_least - 1e-9)
+        count = sum(len(ds) for ic, ds in lv if float(ic) >= at_least - 1e-9)
     return min(1.0, max(int(count), 1) / int(n))
 
 
 # ------------------------------------------------------------------------- chance of a match
 
-#: Term weights (surprisal, nats) are summed in units of this size for the exact tail below.
-WEIGHT_UNIT = 0.01
 
-
-def surprisal(p: float) -> float:
-    """What it tells that a disease explains a term a random disease explains with probability
-    ``p``: ``-ln p`` nats (a term 1 in 1,000 diseases explain tells 6.9, one in 3 tells 1.1)."""
-    return -math.log(p) if p > 0 else -math.log(1e-12)
-
-
-def units(x: float) -> int:
-    """``x`` nats in :data:`WEIGHT_UNIT` steps (every weight and statistic is rounded alike)."""
-    return round(x / WEIGHT_UNIT)
-
-
-def weighted_tail(outcomes: Sequence[Sequence[tuple[float, int]]], observed: int) -> float:
-    """P(the sum of the terms' weights >= ``observed``), the terms independent, each taking
-    weight ``k`` with probability ``p`` for each ``(p, k)`` of its ``outcomes`` and 0 otherwise
-    (exact on the integer weights)."""
-    if observed <= 0:
-        return 1.0
-    top = observed  # index `top` holds all mass at or above the observed statistic
-    dist = [1.0] + [0.0] * top
-    for term in outcomes:
-        merged: dict[int, float] = {}
-        for p, k in term:
-            if p > 0.0 and k > 0:
-                merged[min(k, top)] = merged.get(min(k, top), 0.0) + p
-        if not merged:
-            continue
-        stay = max(0.0, 1.0 - sum(merged.values()))
-        new = [x * stay for x in dist]
-        for k, p in merged.items():
-            if k < top:
-                new[k:top] = [a + b * p for a, b in zip(new[k:top], dist[:top - k], strict=True)]
-            new[top] += p * sum(dist[top - k:])
-        dist = new
-    return max(0.0, min(1.0, dist[top]))
-
-
-def term_outcomes(knowledge: Mapping[str, Any], hpo_id: str) -> list[tuple[float, int]] | None:
-    """The null distribution of one term's weight: for each level of specificity at which a
-    random OMIM disease explains it, (probability, weight in units); None without background."""
-    bg = knowledge.get("background") or {}
-    n = bg.get("n_diseases")
-    lv = (bg.get("levels") or {}).get(hpo_id)
-    if not n or lv is None:
-        return None
-    out = []
-    for ic, count in lv:
-        rate = background_probability(knowledge, hpo_id, float(ic))
-        if rate is not None and int(count) > 0:
-            out.append((int(count) / int(n), units(surprisal(rate))))
-    return out
+def term_weight(knowledge: Mapping[str, Any], m: TermMatch) -> float | None:
+    """What a match tells: ``-ln`` of the share of OMIM diseases that explain the term at least
+    as specifically (an exact match of a term 1 in 1,000 diseases have tells 6.9 nats; a related
+    match through a concept 1 in 15 diseases share tells 2.7). 0 for no explanation; None when
+    the background lacks the term."""
+    if not m.explains:
+        return 0.0
+    r = background_probability(knowledge, m.hpo_id, m.shared_ic)
+    return None if r is None else -math.log(r)
 
 
 @dataclass(frozen=True)
 class Chance:
-    """How unlikely a disease's explanation of some terms is for a random OMIM disease.
+    """How unlikely a disease's explanation of a patient's terms is for a random OMIM disease.
 
-    ``statistic``: sum over the explained terms of -ln(share of OMIM diseases that explain the
-    term at least as specifically), minus the contradiction costs (nats); ``p_value``: P(a random
-    disease reaches it), each term explained independently at the background's rates. ``None``
-    p-value: a background rate is missing."""
+    ``statistic``: the sum, over the terms, of what the disease's match tells (:func:`term_weight`)
+    beyond a ``baseline`` (what another diagnosis already tells about the term; 0 without one),
+    minus the contradiction costs (nats). ``p_value``: the share of the background's OMIM
+    diseases whose own statistic on the same terms reaches it (an empirical null: every OMIM
+    disease is matched under the same rule, so terms that go together are counted together).
+    ``None``: a term lacks background rates."""
 
-    explained: tuple[str, ...]
+    gained: tuple[str, ...]  # terms the disease explains beyond the baseline
     statistic: float
     p_value: float | None
-    expected: float  # expected number of the terms a random disease explains
+    expected: float  # expected number of the terms a random OMIM disease explains
     contradiction_cost: float
-    rates: dict[str, float | None]  # share of OMIM diseases explaining each term at all
-    weights: dict[str, float]  # what each explained term told (nats)
+    rates: dict[str, float | None]  # share of OMIM diseases that explain each term at all
+    weights: dict[str, float]  # what each gained term told beyond the baseline (nats)
+
+
+def null_statistics(knowledge: Mapping[str, Any], terms: Iterable[str],
+                    baseline: Mapping[str, float] | None = None) -> dict[int, float] | None:
+    """Every background OMIM disease's statistic on ``terms`` (ordinal -> nats; diseases that
+    explain none of them are left out, their statistic is 0); None without background rates."""
+    bg = knowledge.get("background") or {}
+    levels = bg.get("diseases") or {}
+    n = bg.get("n_diseases")
+    if not n:
+        return None
+    out: dict[int, float] = {}
+    for t in sorted(set(terms)):
+        lv = levels.get(t)
+        if lv is None:
+            return None
+        base = (baseline or {}).get(t, 0.0)
+        cum = 0
+        for _ic, ds in lv:  # most specific first: the share at or above this level grows
+            cum += len(ds)
+            gain = -math.log(max(cum, 1) / int(n)) - base
+            if gain > 0:
+                for d in ds:
+                    out[d] = out.get(d, 0.0) + gain
+    return out
 
 
 def chance_of(knowledge: Mapping[str, Any], terms: Sequence[str], matches: Iterable[TermMatch],
-              ) -> Chance:
-    """The :class:`Chance` of a disease's ``matches`` to the patient, over ``terms`` (the present
-    terms in question): the terms among them it explains count for it, its contradictions
-    (excluded terms it expects) against it; the null distribution has only the gains (so a
-    contradiction only makes passing harder)."""
-    wanted = set(terms)
+              baseline: Mapping[str, float] | None = None) -> Chance:
+    """The :class:`Chance` of a disease's ``matches`` on ``terms`` (present terms): what its
+    explanations tell beyond ``baseline``, less what its contradictions (excluded terms it
+    expects) cost; the null statistics have no costs (so a contradiction only makes passing
+    harder)."""
+    wanted = sorted(set(terms))
     ms = list(matches)
-    rates = {t: background_probability(knowledge, t) for t in sorted(wanted)}
-    got = {m.hpo_id: m for m in ms if m.explains and m.hpo_id in wanted}
+    rates = {t: background_probability(knowledge, t) for t in wanted}
     cost = sum(contradiction_cost(m) for m in ms)
-    weights: dict[str, float] = {}
-    for t, m in sorted(got.items()):
-        r = background_probability(knowledge, t, m.shared_ic)
-        if r is not None:
-            weights[t] = round(units(surprisal(r)) * WEIGHT_UNIT, 4)
-    stat_units = sum(units(w) for w in weights.values()) - units(cost)
-    outcomes = [term_outcomes(knowledge, t) for t in sorted(wanted)]
-    pval = None
-    if all(o is not None for o in outcomes) and len(weights) == len(got):
-        pval = weighted_tail([o for o in outcomes if o is not None], stat_units)
+    gains: dict[str, float] = {}
+    complete = True
+    for m in ms:
+        if m.hpo_id not in rates or not m.explains:
+            continue
+        w = term_weight(knowledge, m)
+        if w is None:
+            complete = False
+            continue
+        gain = w - (baseline or {}).get(m.hpo_id, 0.0)
+        if gain > 1e-9:
+            gains[m.hpo_id] = gain
+    stat = sum(gains.values()) - cost  # unrounded: compared with the null's own sums
+    null = null_statistics(knowledge, wanted, baseline) if complete else None
+    pval: float | None = None
+    if null is not None:
+        n = int((knowledge.get("background") or {})["n_diseases"])
+        pval = 1.0 if stat <= 1e-9 else max(
+            sum(1 for v in null.values() if v >= stat - 1e-6), 1) / n
     known = [p for p in rates.values() if p is not None]
-    return Chance(tuple(sorted(got)), round(stat_units * WEIGHT_UNIT, 4), pval,
-                  round(sum(known), 4), round(cost, 4), rates, weights)
+    return Chance(tuple(sorted(gains)), round(stat, 4), pval, round(sum(known), 4),
+                  round(cost, 4), rates, {t: round(g, 4) for t, g in sorted(gains.items())})
 
 
 # --------------------------------------------------------------------------- PP4 specificity
@@ -545,10 +562,10 @@ def phenotype_specificity(
     """PP4 evidence per panel gene: a sentence when the proband's phenotype is highly specific for
     one of the gene's diseases of known mode, ``None`` when it is not.
 
-    Highly specific: what the disease explains of the proband's terms (the sum of their
-    specific surprisal, minus the cost of excluded terms it expects, :func:`chance_of`) would be reached
-    by a random OMIM disease with probability below ``max_chance``: the same rule and background
-    model as the dual-diagnosis test. Genes are absent from the result (PP4 not evaluated) when
+    Highly specific: what the disease's explanations of the proband's terms tell, less the cost
+    of excluded terms it expects (:func:`chance_of`), is reached by fewer than ``max_chance`` of
+    all OMIM diseases matched the same way: the same rule and background model as the
+    dual-diagnosis test. Genes are absent from the result (PP4 not evaluated) when
     the proband has no present terms or the knowledge lacks a background rate."""
     present = [t.id for t in proband_terms if not t.excluded]
     if not present or not (knowledge.get("background") or {}).get("n_diseases"):
@@ -572,7 +589,7 @@ def phenotype_specificity(
             chance, did, ch = best
             name = knowledge["diseases"][did].get("name", did)
             out[gene] = (f"phenotype highly specific for {name} ({did}): it explains "
-                         f"{len(ch.explained)} of {len(present)} HPO terms, chance for a random "
+                         f"{len(ch.gained)} of {len(present)} HPO terms, chance for a random "
                          f"OMIM disease {chance:.1e}")
         else:
             out[gene] = None
