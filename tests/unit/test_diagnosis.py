@@ -465,8 +465,9 @@ def test_possible_dual_says_its_cause() -> None:
     assert d["candidate_causes"] == candidate_causes(b, names)
     b.genotype.flags[:] = ["vus:11-2-C-T"]
     assert candidate_causes(b, names) == [
-        "TCIRG1 c.1392C>A is a variant of uncertain significance: more evidence (segregation "
-        "in the family, functional data, a reviewed ClinVar assertion) would decide it"]
+        "SPECIFIC (TCIRG1) is a candidate because TCIRG1 c.1392C>A is a variant of uncertain "
+        "significance: more evidence (segregation in the family, functional data, a reviewed "
+        "ClinVar assertion) would decide it"]
     assert candidate_causes(a) == []
 
 

@@ -14,7 +14,10 @@ DUAL_ALPHA = 0.05
 
 def candidate_causes(d: Diagnosis, variant_names: Mapping[str, str] | None = None) -> list[str]:
     """Why a diagnosis is only a candidate, in words, from its genotype's flags (empty for a
-    confirmed one): an unknown phase says which test resolves it, a VUS names the variant."""
+    confirmed one): an unknown phase says which test resolves it, a VUS names the variant.
+    E.g. "Osteopetrosis, autosomal recessive 1 (TCIRG1) is a candidate because phase of the two
+    TCIRG1 variants (c.1674-1G>A and c.1392C>A) unknown: testing the parents ... would
+    resolve ..."."""
     if d.genotype.status == "confirmed":
         return []
     names = variant_names or {}
@@ -37,7 +40,7 @@ def candidate_causes(d: Diagnosis, variant_names: Mapping[str, str] | None = Non
     if not out:
         shown = ", ".join(sorted(flags)) or "no flag recorded"
         out.append(f"the {d.gene} genotype does not yet qualify as confirmed ({shown})")
-    return out
+    return [f"{d.disease_name} ({d.gene}) is a candidate because {c}" for c in out]
 
 
 def decide_dual(
@@ -163,7 +166,7 @@ def decide_dual(
                           f"{best['p_value']:.2%} of OMIM diseases explain as much (p = "
                           f"{best['p_value']:.3g} < {alpha / m:.3g}); {a.disease_name} explains "
                           f"{len(best['a_better_terms'])} term(s) better than the other"
-                          + ("" if both else "; a possible dual diagnosis because "
+                          + ("" if both else "; a possible dual diagnosis: "
                              + "; ".join(causes))}
     why = ("it explains no term the first leaves unexplained" if not best["gained_terms"] else
            "the first explains every term at least as well" if not best["a_better_terms"] else
