@@ -137,7 +137,9 @@ def test_threshold_governs_descendant_and_related_only() -> None:
 def test_informative_explanations() -> None:
     assert explains(K, "HP:0011002", "MIOP").informative  # exact
     assert not explains(K, "HP:0000924", "MIOP").informative  # vague ancestor match
-    assert explains(K, "HP:0002757", "MIOP").informative  # related through IC 4.2
+    related = explains(K, "HP:0002757", "MIOP")  # recurrent vs pathologic fracture (IC 4.2)
+    assert related.explains and not related.informative  # an analogy, not direct evidence
+    assert explains(K, "HP:0031846", "MIOP").informative  # descendant of pathologic fracture
     gen = knowledge({"D": ["HP:0000164"]})
     assert explains(gen, "HP:0000164", "D").informative  # exact, even of a general term
 

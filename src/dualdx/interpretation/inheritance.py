@@ -478,9 +478,10 @@ def affection_for_disease(
 ) -> dict[str, Affection]:
     """Affected for this disease when one of the person's HPO terms is explained by it under the
     project's one phenotype rule (:func:`dualdx.interpretation.phenotype_match.match_term`) and
-    the explanation is informative (``TermMatch.informative``: an exact match, or a shared
-    concept annotated to at most 1 in 20 OMIM diseases, so "Abnormality of the dentition" makes
-    nobody affected for every dental disease); unaffected when they have terms but none is;
+    the explanation is direct evidence (``TermMatch.informative``: exact, or an ancestor or
+    descendant match through a concept annotated to at most 1 in 20 OMIM diseases, so
+    "Abnormality of the dentition" makes nobody affected for every dental disease, and a sibling
+    feature is not enough); unaffected when they have terms but none is;
     people with no terms keep the PED status. Obsolete terms are replaced by their
     ``replaced_by``."""
     knowledge = {"terms": terms_db}

@@ -27,30 +27,36 @@ is kept):
 * ``none``: otherwise.
 
 The threshold ``ln 20 ~ 3.0`` nats means the shared concept is annotated (itself or below) to at
-most 1 in 20 OMIM diseases. The weight of a match is the IC of its shared concept (Resnik): an
-exact or ancestor match earns IC(t), a descendant or related match the smaller IC of what the
-patient and disease have in common.
+most 1 in 20 OMIM diseases. A match earns the IC of its shared concept (Resnik: an exact or
+ancestor match IC(t), a descendant or related match the smaller IC of what the patient and disease
+have in common) plus ``ln f``, ``f`` the frequency HPO gives the disease annotation that explains it
+(``phenotype.hpoa``: "Very frequent" 80-99% counts 0.895, 3/7 counts 0.43; where HPO gives none,
+:data:`DEFAULT_FREQUENCY`, the mean of the release's annotations that give one), never below 0
+(:func:`match_gain`).
 
 **Excluded patient terms**: ``contradicts`` when the disease is annotated with ``t`` or a
 descendant (it expects the feature the clinician ruled out), else ``none``; excluded terms never
-count as explained. A contradiction costs IC(t) x f, ``f`` the annotation's frequency in HPO
-(``phenotype.hpoa``: "Very frequent" 80-99% counts 0.895, 3/7 counts 0.43; where HPO gives none,
-the mean frequency of the annotations of this release that give one,
-:data:`DEFAULT_FREQUENCY`), so a rare feature a clinician ruled out costs a disease little and
-a hallmark costs it almost its full weight, however richly the disease is annotated.
+count as explained. A contradiction costs ``-ln(1 - f)`` (:func:`contradiction_cost`, a likelihood
+ratio, ``f`` capped at :data:`MAX_FREQUENCY`): a hallmark seen in 90% of patients costs 2.3 nats, a
+feature seen in 5% almost nothing, so a richly annotated disease does not lose to a sparse one
+merely because the clinician ruled out its rarer features. Features not reported at all cost
+nothing: not reported is not absent.
 
-**Score**: ``(sum of match weights over present terms - contradiction costs) / sum of IC over
+**Score**: ``(sum of match gains over present terms - contradiction costs) / sum of IC over
 present terms``, clipped to 0..1: the IC-weighted share of the patient's phenotype the disease
 explains (Resnik best-match restricted to matches that explain, asymmetric: what the disease
-explains of the patient). We use it rather than plain Resnik (which credits siblings like low vs
-high ALP) or a LIRICAL likelihood ratio because one rule then drives the score, the term x disease
-matrix, the dual-diagnosis test and PP4, and a clinician can recompute it by hand.
+explains of the patient, weighed by frequency like LIRICAL's likelihood ratios). One rule then
+drives the score, the term x disease matrix, the dual-diagnosis test and PP4, and a clinician can
+recompute it by hand.
 
-**Background** (:func:`explaining_diseases`): how many OMIM diseases explain a term under this
-same rule; the candidate annotations are derived from the rule (the term's ancestors and
-descendants, and the descendants of its informative ancestors) and each is checked with
-:func:`relate`, so the count is the rule's (tested against a brute-force count over all
-diseases).
+**Background** (:func:`explaining_diseases`): which OMIM diseases explain a term under this same
+rule, and how specifically; the candidate annotations are derived from the rule (the term's
+ancestors and descendants, and the descendants of its informative ancestors) and each is checked
+with :func:`relate`, so the count is the rule's (tested against a brute-force count over
+diseases). **Chance** (:func:`chance_of`): what a disease's matches tell (each term ``-ln`` of the
+share of OMIM diseases that explain it at least as specifically, beyond an optional baseline,
+less contradiction costs), and the share of all OMIM diseases, matched the same way, that tell as
+much: an empirical null used by the dual-diagnosis test and PP4.
 
 ``knowledge`` is either ``knowledge.json`` as a mapping or any object with the methods of
 :class:`Ontology` (the HPO store, :mod:`dualdx.knowledge.hpo_store`).
@@ -167,11 +173,14 @@ class TermMatch:
 
     @property
     def informative(self) -> bool:
-        """An explanation that is evidence about *this* disease: an exact match, or a shared
-        concept with IC >= :data:`IC_THRESHOLD`. An ancestor match of a general patient term
-        (e.g. "Abnormality of the dentition" against a disease with carious teeth) explains the
-        term (true-path rule) but says little; affection per disease asks for this."""
-        return self.explains and (self.match == "exact" or self.shared_ic >= IC_THRESHOLD)
+        """Direct evidence about *this* disease, as affection per disease needs it: an exact
+        match, or an ancestor or descendant match whose shared concept has IC >=
+        :data:`IC_THRESHOLD`. An ancestor match of a general term ("Abnormality of the
+        dentition" against a disease with carious teeth) explains the term (true-path rule) but
+        says little; a ``related`` match (a sibling feature under an informative concept) explains
+        it for the diagnosis but is an analogy, not evidence that a relative has the disease."""
+        return self.match == "exact" or (self.match in ("ancestor", "descendant")
+                                         and self.shared_ic >= IC_THRESHOLD)
 
     def to_dict(self) -> dict[str, Any]:
         return {"hpo_id": self.hpo_id, "match": self.match, "disease_term": self.disease_term,
