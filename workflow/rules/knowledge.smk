@@ -1,4 +1,6 @@
-# Family-independent knowledge, built once per run.
+# Family-independent knowledge, built once per run. distill_knowledge loads the HPO store from
+# annotation.cache_dir (built there once per HPO release and machine) and distils the panel's
+# diseases and every person's terms.
 
 
 rule distill_knowledge:
@@ -19,6 +21,7 @@ rule distill_knowledge:
         runtime=10,
     params:
         cache_dir=ANN["cache_dir"],
+        hpo_dir=ANN["hpo_dir"],
     script:
         "../scripts/distill_knowledge.py"
 

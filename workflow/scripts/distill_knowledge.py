@@ -1,11 +1,11 @@
-"""Adapter: rule distill_knowledge -> dualdx.knowledge.hpo.run_distill_for_phenotypes."""
+"""Adapter: rule distill_knowledge -> dualdx.interpretation.phenotype_knowledge."""
 
 from typing import Any
 
 
 def main(smk: Any) -> None:
     from dualdx.core.stage import as_list, run_stage
-    from dualdx.knowledge.hpo import run_distill_for_phenotypes
+    from dualdx.interpretation.phenotype_knowledge import run_distill_for_phenotypes
 
     run_stage(
         "distill_knowledge",
@@ -16,6 +16,7 @@ def main(smk: Any) -> None:
             smk.output[0],
             log,
             cache_dir=smk.params.cache_dir,
+            hpo_dir=smk.params.hpo_dir,
         ),
     )
 

@@ -166,6 +166,7 @@ def resolve_config(
     for key in ("clinvar", "gnomad", "reference_fasta", "transcript_fasta", "scores"):
         ann[key] = _resolve(ann[key], wd)
     ann["cache_dir"] = _resolve(ann["cache_dir"], wd)
+    ann["hpo_dir"] = _resolve(ann["hpo_dir"], wd)
     ann["transcripts"] = (
         _resolve(ann["transcripts"], wd)
         if ann["transcripts"]

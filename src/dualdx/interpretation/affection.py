@@ -70,7 +70,7 @@ def explained_terms(knowledge: Mapping[str, Any], disease_id: str,
     """The terms (present HPO IDs) that ``disease_id`` explains, by the one phenotype rule."""
     disease = (knowledge.get("diseases") or {}).get(disease_id) or {}
     dterms = list(disease.get("terms") or [])
-    return [t for t in terms if match_term(knowledge, PatientTerm(t), dterms).explains]
+    return [t for t in terms if match_term(knowledge, PatientTerm(t), dterms).informative]
 
 
 def family_affection(

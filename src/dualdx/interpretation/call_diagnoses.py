@@ -34,9 +34,11 @@ from dualdx.interpretation.diagnosis import (
 )
 from dualdx.interpretation.dual import decide_dual
 from dualdx.interpretation.phenotype_match import (
+    EXPLAINING,
     IC_THRESHOLD,
     DiseaseMatch,
     PatientTerm,
+    explains,
     ic_of,
     match_disease,
 )
@@ -126,13 +128,39 @@ def variants_tsv(variants: Sequence[Mapping[str, Any]], members: Sequence[str]) 
     return "\n".join(rows) + "\n"
 
 
+def _gap_text(term_id: str, columns: Sequence[Diagnosis], knowledge: Mapping[str, Any]) -> str:
+    """What a present term no column explains means: an annotation gap of this HPO release."""
+    release = knowledge.get("hpo_release") or "the release used"
+    names = [f"{d.disease_name} ({d.disease_id})" for d in columns]
+    listed = (names[0] if len(names) == 1 else
+              ", ".join(names[:-1]) + " or " + names[-1]) if names else "the diagnoses"
+    text = (f"Not annotated to {listed} in HPO {release}, nor a related feature: this says what "
+            "the HPO annotation lists, not that the feature is unrelated to "
+            f"{'this disease' if len(names) == 1 else 'these diseases'}.")
+    others = []
+    in_matrix = {d.disease_id for d in columns}
+    for d in columns:
+        for did in knowledge.get("genes", {}).get(d.gene, []):
+            info = knowledge["diseases"].get(did)
+            if did in in_matrix or info is None:
+                continue
+            if explains(knowledge, term_id, did).explains:
+                others.append(f"{info['name']} ({did}, also {d.gene})")
+    if others:
+        text += " HPO relates it to " + ", ".join(sorted(set(others))) + "."
+    return text
+
+
 def phenotype_matrix(
     terms: Sequence[PatientTerm],
     columns: Sequence[Diagnosis],
     pair: Sequence[str],
     knowledge: Mapping[str, Any],
 ) -> dict[str, Any]:
-    """Rows: the proband's terms in bands; columns: diagnoses (the dual pair first)."""
+    """Rows: the proband's terms in bands; columns: diagnoses (the dual pair first).
+
+    A present term no column explains is an *annotation gap* (``annotation_gap``, with
+    ``annotation_gap_text`` saying so and naming the HPO release), never a clinical finding."""
     cells: dict[str, dict[str, str]] = {}
     rows: list[dict[str, Any]] = []
     by_id = {d.disease_id: d for d in columns}
@@ -142,16 +170,19 @@ def phenotype_matrix(
             match = next((m.match for m in d.match.matches if m.hpo_id == t.id), "none")
             cell[d.disease_id] = match
         cells[t.id] = cell
+        exp = {did for did, mt in cell.items() if mt in EXPLAINING}
         if t.excluded:
             band = "excluded"
         else:
-            exp = {did for did, mt in cell.items() if mt in ("exact", "ancestor", "descendant")}
             in_a = len(pair) > 0 and pair[0] in exp
             in_b = len(pair) > 1 and pair[1] in exp
             band = ("blended" if in_a and in_b else "A only" if in_a else "B only" if in_b
                     else "other" if exp else "unexplained")
+        gap = not t.excluded and not exp and bool(columns)
         rows.append({"id": t.id, "name": knowledge["terms"][t.id]["name"],
-                     "excluded": t.excluded, "band": band, "ic": ic_of(knowledge, t.id)})
+                     "excluded": t.excluded, "band": band, "ic": ic_of(knowledge, t.id),
+                     "annotation_gap": gap,
+                     "annotation_gap_text": _gap_text(t.id, columns, knowledge) if gap else None})
     rows.sort(key=lambda r: (BAND_ORDER[r["band"]], -r["ic"], r["id"]))
     return {
         "terms": rows,
@@ -161,7 +192,7 @@ def phenotype_matrix(
         "bands": {"A": pair[0] if pair else None, "B": pair[1] if len(pair) > 1 else None},
         "cells": cells,
         "explained_counts": {did: sum(1 for t in terms if not t.excluded and cells[t.id][did]
-                                      in ("exact", "ancestor", "descendant"))
+                                      in EXPLAINING)
                              for did in by_id},
     }
 
@@ -254,7 +285,8 @@ def build_report(
     ``all_peds``: every family of the PED file (to name phenotype rows for nobody in it);
     ``gene_chroms``: gene -> chromosome in the run's build (for the assessment).
     """
-    caveats: list[Caveat] = [*stage_caveats(filter_stats or {}, "filter_panel"),
+    caveats: list[Caveat] = [*stage_caveats(knowledge, "distill_knowledge"),
+                             *stage_caveats(filter_stats or {}, "filter_panel"),
                              *stage_caveats(annotations, "annotate_variants"),
                              *stage_caveats(inheritance, "assign_inheritance"),
                              *stage_caveats(classification, "classify_variants")]
@@ -359,7 +391,9 @@ def build_report(
     assessment = assess_panel(list(panel_genes), gene_chroms or {},
                               list(annotations.get("variants", [])), checks, pb, thresholds,
                               filter_stats)
-    dual = decide_dual(diagnoses, present, knowledge)
+    dual = decide_dual(diagnoses, present, knowledge,
+                       variant_names={str(v["key"]): str(v.get("hgvs_c") or v["key"])
+                                      for v in variants})
     if assessment["status"] == "not_assessable" and not all_dx:
         dual = {**dual, "status": "not_assessable", "diagnoses": [],
                 "reason": f"not assessable: {assessment['reason']}"}
@@ -422,9 +456,12 @@ def build_report(
         "hpo_release": knowledge.get("hpo_release"),
         "phenotype_method": {
             "ic_threshold": IC_THRESHOLD, "ic": (knowledge.get("ic") or {}).get("description"),
-            "match": "exact always explains; ancestor/descendant explain when the shared "
-                     "concept's IC >= ic_threshold; score = IC-weighted share of the proband's "
-                     "terms explained (see dualdx.interpretation.phenotype_match)"},
+            "match": "exact and ancestor (the disease has a more specific term) always "
+                     "explain; descendant (the disease has a less specific term) and related "
+                     "(an informative common ancestor, not of opposite direction) explain when "
+                     "the shared concept's IC >= ic_threshold; score = IC-weighted share of "
+                     "the proband's terms explained, less excluded terms the disease expects "
+                     "weighed by HPO frequency (see dualdx.interpretation.phenotype_match)"},
         "samples": samples, "variants": variants,
         "diseases": sorted(disease_rows, key=lambda r: (r["gene"], r["disease_id"])),
         "diagnoses": [_with_cautions(d.to_dict(), pb, pedigree, ann_by_key, checks,

@@ -7,13 +7,40 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dualdx.interpretation.diagnosis import Diagnosis, _status_rank
-from dualdx.interpretation.phenotype_match import (
-    IC_THRESHOLD,
-    background_probability,
-    poisson_binomial_sf,
-)
+from dualdx.interpretation.phenotype_match import IC_THRESHOLD, chance_of, term_weight
 
 DUAL_ALPHA = 0.05
+
+
+def candidate_causes(d: Diagnosis, variant_names: Mapping[str, str] | None = None) -> list[str]:
+    """Why a diagnosis is only a candidate, in words, from its genotype's flags (empty for a
+    confirmed one): an unknown phase says which test resolves it, a VUS names the variant.
+    E.g. "Osteopetrosis, autosomal recessive 1 (TCIRG1) is a candidate because phase of the two
+    TCIRG1 variants (c.1674-1G>A and c.1392C>A) unknown: testing the parents ... would
+    resolve ..."."""
+    if d.genotype.status == "confirmed":
+        return []
+    names = variant_names or {}
+
+    def name(key: str) -> str:
+        return names.get(key) or key
+
+    out: list[str] = []
+    flags = list(d.genotype.flags)
+    if "phase_unknown" in flags:
+        pair = " and ".join(name(v) for v in d.genotype.variants)
+        out.append(f"phase of the two {d.gene} variants ({pair}) unknown: testing the parents "
+                   "(or long-read sequencing) would resolve whether they are on different "
+                   "copies of the gene")
+    for f in flags:
+        if f.startswith("vus:"):
+            out.append(f"{d.gene} {name(f[4:])} is a variant of uncertain significance: more "
+                       "evidence (segregation in the family, functional data, a reviewed "
+                       "ClinVar assertion) would decide it")
+    if not out:
+        shown = ", ".join(sorted(flags)) or "no flag recorded"
+        out.append(f"the {d.gene} genotype does not yet qualify as confirmed ({shown})")
+    return [f"{d.disease_name} ({d.gene}) is a candidate because {c}" for c in out]
 
 
 def decide_dual(
@@ -21,18 +48,25 @@ def decide_dual(
     present: Sequence[str],
     knowledge: Mapping[str, Any],
     alpha: float = DUAL_ALPHA,
+    variant_names: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The ``dual_diagnosis`` object of the report.
 
     With diagnoses in >= 2 genes: A is the diagnosis with the highest phenotype score (the best
-    single explanation). For each other diagnosis B: the terms A leaves unexplained, U_A, and the
-    number k of them B explains. Under the null hypothesis that B's disease relates to the
-    phenotype like a disease drawn at random from OMIM, each t in U_A is explained with
-    probability p_t = (OMIM diseases that explain t under the same matching rule) / (all OMIM
-    diseases), independently; X ~ Poisson-binomial(p_t), one-sided p = P(X >= k). The pair is a
-    dual diagnosis when A explains >= 1 term B does not, B explains >= 1 term A does not, and
-    p < alpha / m (Bonferroni over the m diagnoses compared with A). Status ``dual`` when both
-    are confirmed, ``possible_dual`` when either is a candidate, else ``single``.
+    single explanation). For each other diagnosis B, what B adds to A: for each present term,
+    what B's match of it tells beyond what A's tells (a match tells -ln of the share of OMIM
+    diseases that explain the term at least as specifically: :func:`term_weight`), summed, less
+    the cost of the excluded terms B expects (IC x the annotation's frequency: a B whose hallmark
+    the clinician ruled out cannot win on generic terms). The null hypothesis is that B relates
+    to the phenotype like a disease drawn at random from OMIM; p is the share of all OMIM
+    diseases, each matched to the same terms under the same rule, whose own gain over A reaches
+    B's (an empirical null: features that go together in diseases are counted together). The
+    pair is a dual diagnosis when A explains some term better than B, B explains some term
+    better than A, and p < alpha / m (Bonferroni over the m diagnoses compared with A). Status
+    ``dual`` when both are confirmed; ``possible_dual`` when either is a candidate, and the reason
+    says why in words (:func:`candidate_causes`); otherwise ``single``.
+
+    ``variant_names``: variant key -> how the report names it (HGVS), for those words.
     """
     present_set = set(present)
     explained = {d.disease_id: sorted(set(d.explained) & present_set) for d in diagnoses}
@@ -58,24 +92,37 @@ def decide_dual(
                           "together they explain the phenotype was not determined"}
     bg = knowledge.get("background") or {}
     bg_ok = abs(float(bg.get("ic_threshold", -1.0)) - IC_THRESHOLD) < 1e-6
+    kn = knowledge if bg_ok else {}
+    terms = sorted(present_set)
+
+    def weights(d: Diagnosis) -> dict[str, float | None]:
+        return {m.hpo_id: term_weight(kn, m) for m in d.match.matches
+                if m.hpo_id in present_set and m.explains}
+
+    wa = weights(a)
+    a_told = {t: w for t, w in wa.items() if w is not None}
     ea = set(explained[a.disease_id])
     u_a = sorted(present_set - ea)
     m = len(ranked) - 1
     comparisons: list[dict[str, Any]] = []
     for b in ranked[1:]:
         eb = set(explained[b.disease_id])
-        gained = sorted(eb - ea)
-        probs: dict[str, float | None] = {
-            t: background_probability(knowledge, t) if bg_ok else None for t in u_a}
-        determined = all(p is not None for p in probs.values())
-        pval = (poisson_binomial_sf([p for p in probs.values() if p is not None], len(gained))
-                if determined else None)
-        passed = bool(gained) and bool(ea - eb) and pval is not None and pval < alpha / m
+        wb = weights(b)
+        ch = chance_of(kn, terms, b.match.matches, baseline=a_told)
+        pval = ch.p_value if None not in wa.values() else None
+        a_better = sorted(t for t, w in a_told.items() if w > (wb.get(t) or 0.0) + 1e-9)
+        passed = bool(ch.gained) and bool(a_better) and pval is not None and pval < alpha / m
         comparisons.append({
-            "b": b.disease_id, "b_gene": b.gene, "gained_terms": gained, "k": len(gained),
-            "a_only_terms": sorted(ea - eb), "background_p": {
-                t: (round(p, 6) if p is not None else None) for t, p in probs.items()},
-            "expected": round(sum(p for p in probs.values() if p is not None), 4),
+            "b": b.disease_id, "b_gene": b.gene, "gained_terms": list(ch.gained),
+            "k": len(ch.gained), "a_only_terms": sorted(ea - eb), "a_better_terms": a_better,
+            "background_p": {t: (round(p, 6) if p is not None else None)
+                             for t, p in ch.rates.items() if t in u_a or t in ch.gained},
+            "weights": ch.weights,
+            "contradicted_terms": sorted(x.hpo_id for x in b.match.matches
+                                         if x.match == "contradicts"),
+            "contradiction_cost": ch.contradiction_cost,
+            "statistic": ch.statistic,
+            "expected": round(sum(p for t, p in ch.rates.items() if t in u_a and p), 4),
             "p_value": (float(f"{pval:.4g}") if pval is not None else None),
             "passed": passed, "_diag": b})
     comparisons.sort(key=lambda c: (not c["passed"], c["p_value"] if c["p_value"] is not None
@@ -86,9 +133,12 @@ def decide_dual(
         c.pop("_diag")
     eb = set(explained[b.disease_id])
     test = {
-        "name": "one-sided Poisson-binomial test of the terms the second diagnosis adds",
-        "null": "B explains each term A leaves unexplained no more often than a random OMIM "
-                "disease does (per-term rates from HPO annotations, same matching rule)",
+        "name": "what the second diagnosis adds, against every OMIM disease (empirical null)",
+        "null": "B relates to the phenotype like a disease drawn at random from OMIM: every OMIM "
+                "disease is matched to the same terms under the same rule, and p is the share "
+                "whose gain over A reaches B's; a term's gain is -ln(share of OMIM diseases that "
+                "explain it at least as specifically) beyond what A's match of it tells; B's "
+                "contradicted excluded terms count against it",
         "ic_threshold": IC_THRESHOLD, "alpha": alpha, "alpha_adjusted": round(alpha / m, 6),
         "a": a.disease_id, "b": b.disease_id,
         "terms_unexplained_by_a": u_a, **{k: v for k, v in best.items() if k != "b"},
@@ -96,23 +146,32 @@ def decide_dual(
     }
     out = {**base, "shared_hpo": sorted(ea & eb), "test": test,
            "diagnoses": [a.disease_id, b.disease_id]}
-    nums = (f"{b.disease_name} explains {best['k']} of the {len(u_a)} terms "
-            f"{a.disease_name} leaves unexplained")
+    more = len(set(best["gained_terms"]) - set(u_a))
+    nums = (f"{b.disease_name} explains {len(set(best['gained_terms']) & set(u_a))} of the "
+            f"{len(u_a)} terms {a.disease_name} leaves unexplained"
+            + (f" and {more} more specifically" if more else ""))
     if best["p_value"] is None:
         return {**out, "status": "possible_dual",
                 "reason": f"{nums}; the background rates of those terms are not in "
                           "knowledge.json, so the dual-diagnosis test was not determined"}
     if best["passed"]:
         both = a.genotype.status == b.genotype.status == "confirmed"
+        causes = [c for d in (a, b) for c in candidate_causes(d, variant_names)]
+        if not both:
+            out["candidate_causes"] = causes
+        cost = (f", less {best['contradiction_cost']:.1f} for excluded features it expects"
+                if best["contradiction_cost"] else "")
         return {**out, "status": "dual" if both else "possible_dual",
-                "reason": f"{nums} (expected {best['expected']} by chance, p = "
+                "reason": f"{nums}, worth {best['statistic']:.1f} nats{cost}: "
+                          f"{best['p_value']:.2%} of OMIM diseases explain as much (p = "
                           f"{best['p_value']:.3g} < {alpha / m:.3g}); {a.disease_name} explains "
-                          f"{len(ea - eb)} term(s) the other does not"
-                          + ("" if both else "; at least one diagnosis is only a candidate")}
+                          f"{len(best['a_better_terms'])} term(s) better than the other"
+                          + ("" if both else "; a possible dual diagnosis: "
+                             + "; ".join(causes))}
     why = ("it explains no term the first leaves unexplained" if not best["gained_terms"] else
-           "the first explains every term it does" if not (ea - eb) else
-           f"p = {best['p_value']:.3g} is not below {alpha / m:.3g}")
+           "the first explains every term at least as well" if not best["a_better_terms"] else
+           f"p = {best['p_value']:.3g} is not below {alpha / m:.3g}"
+           + (f" (excluded features it expects cost {best['contradiction_cost']:.1f} nats)"
+              if best["contradiction_cost"] else ""))
     return {**out, "status": "single", "diagnoses": [a.disease_id],
             "reason": f"{nums}; not a dual diagnosis because {why}"}
-
-

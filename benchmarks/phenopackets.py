@@ -1,0 +1,479 @@
+"""Calibration of phenotype attribution and the dual-diagnosis decision on real published patients.
+
+    python benchmarks/phenopackets.py [--data DIR] [--pairs 400] [--seed 1] [--workers 2]
+                                      [--workdir DIR] [--limit N] [--failures 15]
+
+Input: the GA4GH phenopackets of ``../shared/data/phenopackets/`` (1,350 published cases of 17
+genes, BSD-3; read from there, never copied). The genes have no transcript model or sequence in
+this project, so, as a lab that already knows the published variants would, the script writes
+them into a small ClinVar-layout VCF (``Pathogenic``, two review stars) in the work directory and
+reads it back with :class:`dualdx.knowledge.clinvar.ClinVarDB`; their computed class is
+``Uncertain significance`` (nothing else is evaluable), so they count as P/LP through ClinVar
+(``clinvar_plp_over_vus``). What is measured is phenotype attribution and the dual decision.
+
+Each case is a trio: the published variants in the proband, the parents genotyped so that the
+phase is known (a homozygous variant from both parents, two heterozygous variants one from each
+parent, one heterozygous variant de novo, a hemizygous one from the mother), PED affection unknown
+and no HPO terms for the parents. Every case runs the workflow's own stage functions on its files:
+``run_assign_inheritance`` then ``run_call_diagnoses`` (matching, diagnoses, the dual decision,
+report.json validated against its schema), with a knowledge.json distilled from the HPO store for
+the case's genes and terms (background rates counted once for every term, by the same rule).
+
+* **singles**: each patient alone (observed and excluded terms). Right when the diagnosis of the
+  patient's gene is the published disease and the status is not ``dual``.
+* **duals**: pairs of patients of different genes (seeded sample): both genotypes, the union of
+  their observed terms. Right when the status is ``dual`` with the two genes' diagnoses.
+* **controls**: the same pairs with one patient's phenotype (observed and excluded): ``dual`` is
+  a false dual.
+
+Excluded up front, and counted: patients whose published disease is not in the HPO release (its
+OMIM entry is newer), patients with a variant without a VCF record (copy-number changes), and
+patients with no observed term. Pairs: a hemizygous male with a female X-linked heterozygote is
+not paired. Prints the three rates against the targets of issue 13 (>= 95 %, >= 90 %, <= 2 %),
+the failures by cause, and the run time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import logging
+import multiprocessing
+import os
+import random
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dualdx.core.model import Call, VariantRecord
+from dualdx.interpretation.call_diagnoses import run_call_diagnoses
+from dualdx.interpretation.inheritance import TrustThresholds, run_assign_inheritance
+from dualdx.interpretation.phenotype_knowledge import omim_diseases
+from dualdx.interpretation.phenotype_match import IC_THRESHOLD, background_counts
+from dualdx.knowledge.clinvar import ClinVarDB
+from dualdx.knowledge.hpo import distill_knowledge, patient_term_ids
+from dualdx.knowledge.hpo_store import HpoStore, open_store
+
+REPO = Path(__file__).resolve().parents[1]
+SCHEMA = REPO / "workflow" / "schemas" / "report.schema.json"
+TARGETS = {"singles": 0.95, "duals": 0.90, "controls": 0.02}
+LOG = logging.getLogger("phenopackets")
+LOG.addHandler(logging.NullHandler())
+LOG.propagate = False
+
+
+@dataclass
+class Variant:
+    chrom: str
+    pos: int
+    ref: str
+    alt: str
+    state: str  # heterozygous | homozygous | hemizygous
+    hgvs: str
+
+
+@dataclass
+class Patient:
+    id: str
+    gene: str
+    disease: str
+    sex: str  # male | female | unknown
+    observed: list[str]
+    excluded: list[str]
+    variants: list[Variant] = field(default_factory=list)
+
+
+def load_patients(root: Path) -> tuple[list[Patient], collections.Counter[str]]:
+    out: list[Patient] = []
+    skipped: collections.Counter[str] = collections.Counter()
+    for f in sorted(root.glob("*/*.json")):
+        p = json.loads(f.read_text(encoding="utf-8"))
+        interp = p["interpretations"][0]["diagnosis"]
+        sex = {"MALE": "male", "FEMALE": "female"}.get(p.get("subject", {}).get("sex"), "unknown")
+        feats = p.get("phenotypicFeatures", [])
+        pat = Patient(p["id"], f.parent.name, interp["disease"]["id"], sex,
+                      sorted({x["type"]["id"] for x in feats if not x.get("excluded")}),
+                      sorted({x["type"]["id"] for x in feats if x.get("excluded")}))
+        ok = True
+        for gi in interp.get("genomicInterpretations", []):
+            vd = gi["variantInterpretation"]["variationDescriptor"]
+            vcf = vd.get("vcfRecord")
+            if not vcf:
+                ok = False
+                break
+            hgvs = next((e["value"] for e in vd.get("expressions", [])
+                         if e.get("syntax") == "hgvs.c"), vd.get("id", ""))
+            state = vd.get("allelicState", {}).get("label", "heterozygous")
+            pat.variants.append(Variant(vcf["chrom"].removeprefix("chr"), int(vcf["pos"]),
+                                        vcf["ref"], vcf["alt"], state, hgvs.split(":")[-1]))
+        if not ok:
+            skipped["a variant has no VCF record (copy-number change)"] += 1
+        elif not pat.observed:
+            skipped["no observed HPO term"] += 1
+        else:
+            out.append(pat)
+    return out, skipped
+
+
+# ------------------------------------------------------------------------------ shared files
+
+
+def write_clinvar(patients: list[Patient], path: Path) -> None:
+    """The published variants as ClinVar-layout VCF records: Pathogenic, two review stars."""
+    seen: dict[tuple[str, int, str, str], Patient] = {}
+    for p in patients:
+        for v in p.variants:
+            seen.setdefault((v.chrom, v.pos, v.ref, v.alt), p)
+    lines = ["##fileformat=VCFv4.1", "##source=dualdx benchmarks/phenopackets.py: published "
+             "variants of the GA4GH phenopacket-store cases, marked pathogenic",
+             "##reference=GRCh38", "##fileDate=2025-01-16",
+             '##INFO=<ID=CLNSIG,Number=.,Type=String,Description="significance">',
+             '##INFO=<ID=CLNREVSTAT,Number=.,Type=String,Description="review status">',
+             '##INFO=<ID=GENEINFO,Number=1,Type=String,Description="gene">',
+             '##INFO=<ID=CLNDN,Number=.,Type=String,Description="disease">',
+             "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO"]
+    order = sorted(seen, key=lambda k: (k[0].zfill(3) if k[0].isdigit() else "zz" + k[0], k[1]))
+    for i, (chrom, pos, ref, alt) in enumerate(order, 1):
+        p = seen[(chrom, pos, ref, alt)]
+        lines.append(f"{chrom}\t{pos}\t{900000 + i}\t{ref}\t{alt}\t.\t.\tCLNSIG=Pathogenic;"
+                     "CLNREVSTAT=criteria_provided,_multiple_submitters,_no_conflicts;"
+                     f"GENEINFO={p.gene}:1;CLNDN={p.disease.replace(':', '_')}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def write_panel(patients: list[Patient], path: Path) -> None:
+    """A panel TSV of the cases' genes (the extent spans the published variants; only the gene
+    names matter here: no filtering or annotation runs)."""
+    spans: dict[str, list[int]] = {}
+    chroms: dict[str, str] = {}
+    for p in patients:
+        for v in p.variants:
+            spans.setdefault(p.gene, []).append(v.pos)
+            chroms[p.gene] = v.chrom
+    rows = ["symbol\thgnc_id\trefseq_transcript\tensembl_transcript\tgrch38_chrom\tgrch38_start"
+            "\tgrch38_end\tgrch37_chrom\tgrch37_start\tgrch37_end"]
+    for i, g in enumerate(sorted(spans), 1):
+        lo, hi = min(spans[g]) - 10, max(spans[g]) + 10
+        rows.append(f"{g}\tHGNC:{i}\tNM_{i:06d}.1\tENST{i:011d}.1\t{chroms[g]}\t{lo}\t{hi}"
+                    f"\t{chroms[g]}\t{lo}\t{hi}")
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------ one case
+
+
+@dataclass
+class Case:
+    kind: str  # single | dual | control
+    name: str
+    patients: list[Patient]  # whose genotypes
+    observed: list[str]
+    excluded: list[str]
+    sex: str
+    expect_gene: str | None = None  # singles: the gene
+    expect_disease: str | None = None
+
+
+def trio_records(case: Case) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """annotations.json variants for P, F, M (phase known: see module doc), gene per key."""
+    hom, het = (1, 1), (0, 1)
+    recs: list[dict[str, Any]] = []
+    genes: dict[str, str] = {}
+    for pat in case.patients:
+        hets = [v for v in pat.variants if v.state == "heterozygous"]
+        for v in pat.variants:
+            x = v.chrom == "X"
+            male = case.sex == "male"
+            if v.state == "homozygous":
+                gts = {"P": hom, "F": (1,) if x else het, "M": het}
+            elif v.state == "hemizygous" or (x and male):
+                gts = {"P": (1,) if male else het, "F": (0,), "M": het}
+            elif len(hets) == 2:
+                first = v is hets[0]
+                gts = {"P": het, "F": (het if first else (0, 0)) if not x else (0,),
+                       "M": het if not first else (0, 0)}
+            else:  # one heterozygous variant: de novo
+                gts = {"P": het, "F": (0,) if x else (0, 0), "M": (0, 0)}
+            calls = {s: Call(tuple(a), ad=(10, 10) if a == het else None, dp=30, gq=60.0)
+                     for s, a in gts.items()}
+            rec = VariantRecord(v.chrom, v.pos, v.ref, v.alt, calls, filter="PASS", qual=60.0)
+            d = rec.to_dict()
+            d.update({"key": rec.key, "gene": pat.gene, "consequence": None,
+                      "other_transcripts_more_severe": [], "clinvar_same_residue": [],
+                      "clinvar_same_aa_change": [], "gnomad": {"queried": False},
+                      "scores": {}, "hgvs_c": v.hgvs})
+            recs.append(d)
+            genes[rec.key] = pat.gene
+    return recs, genes
+
+
+_STORE: HpoStore | None = None
+_BG: dict[str, Any] = {}
+_CLINVAR: ClinVarDB | None = None
+_PANEL = ""
+
+
+def _init(cache: str, bg_path: str, clinvar: str, panel: str) -> None:
+    global _STORE, _BG, _CLINVAR, _PANEL
+    _STORE = open_store(cache)[0]
+    _BG = json.loads(Path(bg_path).read_text(encoding="utf-8"))
+    _CLINVAR = ClinVarDB.open(clinvar)
+    _PANEL = panel
+
+
+def run_case(case: Case) -> dict[str, Any]:
+    assert _STORE is not None and _CLINVAR is not None
+    with tempfile.TemporaryDirectory(prefix="pp_") as tmp:
+        d = Path(tmp)
+        recs, genes = trio_records(case)
+        for r in recs:
+            a = _CLINVAR.lookup(r["chrom"], r["pos"], r["ref"], r["alt"])
+            r["clinvar"] = a.to_dict() if a else None
+        ann = {"family": "F", "genome_build": "GRCh38", "samples": ["P", "F", "M"],
+               "databases": [], "not_checked": [], "variants": recs}
+        sex = {"male": "1", "female": "2"}.get(case.sex, "0")
+        (d / "f.ped").write_text(f"F\tP\tF\tM\t{sex}\t2\nF\tF\t0\t0\t1\t0\nF\tM\t0\t0\t2\t0\n",
+                                 encoding="utf-8")
+        terms = sorted(set(case.observed) | set(case.excluded))
+        k = distill_knowledge(_STORE, sorted(set(genes.values())), terms)
+        resolved, _ = patient_term_ids(_STORE, terms)
+        k["background"] = {**{x: _BG[x] for x in ("description", "ic_threshold", "n_diseases")},
+                           "explaining": {t: _BG["explaining"][t] for t in resolved},
+                           "diseases": {t: _BG["diseases"][t] for t in resolved}}
+        k["caveats"] = []
+        cls = {"ruleset": "acmg2015", "ruleset_version": "Richards 2015", "variants": {
+            r["key"]: {"acmg_class": "Uncertain significance", "points": 0, "criteria": [],
+                       "not_evaluated": [], "clinvar_disagreement": True} for r in recs}}
+        for name, doc in (("annotations", ann), ("knowledge", k), ("classification", cls)):
+            (d / f"{name}.json").write_text(json.dumps(doc), encoding="utf-8")
+        run_assign_inheritance(str(d / "annotations.json"), str(d / "f.ped"), "F", "P",
+                               str(d / "knowledge.json"), {"P": list(case.observed)},
+                               TrustThresholds(), str(d / "inh.tsv"), str(d / "inh.json"), LOG)
+        pheno = {"P": [{"id": t, "excluded": False} for t in case.observed]
+                 + [{"id": t, "excluded": True} for t in case.excluded]}
+        run_call_diagnoses("F", "P", "GRCh38", _PANEL, str(d / "f.ped"), str(d / "annotations.json"),
+                           str(d / "inh.json"), str(d / "classification.json"),
+                           str(d / "knowledge.json"), pheno, "acmg2015", str(SCHEMA),
+                           str(d / "report.json"), str(d / "variants.tsv"), LOG)
+        r = json.loads((d / "report.json").read_text(encoding="utf-8"))
+    dd = r["dual_diagnosis"]
+    return {"kind": case.kind, "name": case.name, "status": dd["status"], "reason": dd["reason"],
+            "diagnoses": [(x["gene"], x["disease_id"], x["status"], x["score"])
+                          for x in r["diagnoses"]],
+            "findings": [(x["gene"], x["disease_id"]) for x in r["molecular_findings"]],
+            "pair": dd.get("diagnoses", []), "test": {k: dd.get("test", {}).get(k) for k in (
+                "a", "b", "gained_terms", "a_better_terms", "p_value", "statistic",
+                "contradiction_cost", "alpha_adjusted", "alpha")},
+            "x_linked_gene": any(v.chrom == "X" for p in case.patients for v in p.variants),
+            "modes": {x["gene"]: x["inheritance_mode"] for x in r["diagnoses"]},
+            "expect_gene": case.expect_gene, "expect_disease": case.expect_disease,
+            "genes": sorted({p.gene for p in case.patients}),
+            "alternatives": {x["gene"]: [(a["disease_id"], a["score"]) for a in x["alternatives"]]
+                             for x in r["diagnoses"]}}
+
+
+# ------------------------------------------------------------------------------ causes
+
+
+def single_cause(res: dict[str, Any]) -> str | None:
+    dx = {g: (d, st, sc) for g, d, st, sc in res["diagnoses"]}
+    gene, want = res["expect_gene"], res["expect_disease"]
+    if res["status"] == "dual":
+        return "called dual with one patient's genotype"
+    if gene not in dx:
+        if any(g == gene for g, _ in res["findings"]):
+            return "the gene's disease explains none of the terms (molecular finding)"
+        return "the genotype qualifies for no disease of the gene (mode of inheritance)"
+    got = dx[gene][0]
+    if got == want:
+        return None
+    if res["x_linked_gene"] and str(res["modes"].get(gene, "")).startswith("autosomal"):
+        return ("an autosomal disease of an X-chromosome gene was chosen (mode fit: the "
+                "inheritance stage's)")
+    alts = dict(res["alternatives"].get(gene, []))
+    if want not in alts:
+        return "the published disease's mode does not fit the genotype"
+    if alts[want] == dx[gene][2]:
+        return "tie: the published disease scores the same as another disease of the gene"
+    return "another disease of the gene fits the phenotype better"
+
+
+def dual_cause(res: dict[str, Any]) -> str | None:
+    if res["status"] == "dual" and len(res["pair"]) == 2:
+        return None
+    genes = {g for g, _, _, _ in res["diagnoses"]}
+    if len(genes) < 2:
+        if res["findings"]:
+            return "one disease explains none of the union's terms (molecular finding)"
+        return "one genotype qualifies for no disease (mode of inheritance)"
+    if res["status"] == "possible_dual":
+        return "possible_dual: " + res["reason"].split("because")[-1].strip()[:60]
+    reason = res["reason"]
+    if "explains no term the first leaves unexplained" in reason:
+        return "the second disease adds no term the first leaves unexplained"
+    if "the first explains every term it does" in reason:
+        return "the first disease explains every term the second does"
+    if "excluded features" in reason:
+        return "not significant, with contradicted features"
+    return "what the second disease adds is not significant"
+
+
+def dual_at(res: dict[str, Any], alpha: float) -> bool:
+    """Whether the case would be ``dual`` with ``alpha`` (the test's p and conditions kept)."""
+    t = res["test"]
+    if res["status"] not in ("dual", "single") or t.get("p_value") is None or not t.get("alpha"):
+        return False
+    m = t["alpha"] / t["alpha_adjusted"]
+    both = all(st == "confirmed" for _, _, st, _ in res["diagnoses"])
+    return bool(both and t["gained_terms"] and t["a_better_terms"]
+                and t["p_value"] < alpha / m)
+
+
+def control_cause(res: dict[str, Any]) -> str | None:
+    if res["status"] != "dual":
+        return None
+    return "false dual"
+
+
+# ------------------------------------------------------------------------------ main
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    shared = Path(os.environ.get("DUALDX_SHARED") or REPO.parent / "shared")
+    ap.add_argument("--data", default=str(shared / "data" / "phenopackets"),
+                    help="default: ../shared/data/phenopackets ($DUALDX_SHARED/data/...)")
+    ap.add_argument("--pairs", type=int, default=400)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(),
+                                                      "dualdx_benchmarks", "phenopackets"))
+    ap.add_argument("--limit", type=int, default=0, help="at most this many singles (0: all)")
+    ap.add_argument("--failures", type=int, default=12, help="failures listed per cause")
+    args = ap.parse_args()
+    t_start = time.perf_counter()
+    work = Path(args.workdir)
+    work.mkdir(parents=True, exist_ok=True)
+    root = Path(args.data)
+    if not root.is_dir():
+        sys.exit(f"{root}: no phenopackets folder (see ../shared/data/MANIFEST.md)")
+    patients, skipped = load_patients(root)
+    store, _ = open_store(work / "cache")
+    for p in list(patients):
+        d = store.disease(p.disease)
+        if d is None or p.disease not in store.gene_diseases(p.gene):
+            skipped[f"published disease not linked to the gene in HPO {store.release}"] += 1
+            patients.remove(p)
+    print(f"phenopackets: {len(patients)} usable patients of "
+          f"{len({p.gene for p in patients})} genes; left out: "
+          + "; ".join(f"{n} {why}" for why, n in sorted(skipped.items())))
+
+    t0 = time.perf_counter()
+    all_terms = sorted({t for p in patients for t in p.observed + p.excluded})
+    resolved, unknown = patient_term_ids(store, all_terms)
+    bg = background_counts(store, resolved, store.omim_by_term(), omim_diseases(store),
+                           IC_THRESHOLD)
+    (work / "background.json").write_text(json.dumps(bg), encoding="utf-8")
+    print(f"background rates for {len(resolved)} terms in {time.perf_counter() - t0:.1f} s "
+          f"({len(unknown)} unknown term IDs)")
+    write_clinvar(patients, work / "clinvar_published.vcf")
+    write_panel(patients, work / "panel.tsv")
+
+    rng = random.Random(args.seed)
+    singles = patients if not args.limit else rng.sample(patients, min(args.limit,
+                                                                       len(patients)))
+    cases = [Case("single", p.id, [p], p.observed, p.excluded, p.sex, p.gene, p.disease)
+             for p in singles]
+    pairs: list[tuple[Patient, Patient]] = []
+    tries = 0
+    while len(pairs) < args.pairs and tries < args.pairs * 50:
+        tries += 1
+        a, b = rng.sample(patients, 2)
+        xa = any(v.chrom == "X" for v in a.variants)
+        xb = any(v.chrom == "X" for v in b.variants)
+        if a.gene == b.gene or (xa and xb and a.sex != b.sex):
+            continue
+        pairs.append((a, b))
+    for a, b in pairs:
+        sex = a.sex if any(v.chrom == "X" for v in a.variants) else b.sex if any(
+            v.chrom == "X" for v in b.variants) else a.sex
+        name = f"{a.id} + {b.id}"
+        cases.append(Case("dual", name, [a, b], sorted(set(a.observed) | set(b.observed)), [],
+                          sex))
+        for who in (a, b):
+            cases.append(Case("control", f"{name} (phenotype of {who.id})", [a, b],
+                              who.observed, who.excluded, sex))
+    print(f"cases: {len(singles)} singles, {len(pairs)} two-patient duals, "
+          f"{2 * len(pairs)} one-phenotype controls; {args.workers} worker(s)")
+
+    t0 = time.perf_counter()
+    init = (str(work / "cache"), str(work / "background.json"),
+            str(work / "clinvar_published.vcf"), str(work / "panel.tsv"))
+    if args.workers > 1:
+        with multiprocessing.get_context("fork").Pool(args.workers, _init, init) as pool:
+            results = pool.map(run_case, cases, chunksize=8)
+    else:
+        _init(*init)
+        results = [run_case(c) for c in cases]
+    t_cases = time.perf_counter() - t0
+
+    causes = {"single": single_cause, "dual": dual_cause, "control": control_cause}
+    by_kind: dict[str, list[dict[str, Any]]] = collections.defaultdict(list)
+    for res in results:
+        res["cause"] = causes[res["kind"]](res)
+        by_kind[res["kind"]].append(res)
+    n_s, n_d, n_c = (len(by_kind[k]) for k in ("single", "dual", "control"))
+    ok_s = sum(1 for r in by_kind["single"] if r["cause"] is None)
+    ok_d = sum(1 for r in by_kind["dual"] if r["cause"] is None)
+    false_c = sum(1 for r in by_kind["control"] if r["cause"] is not None)
+    print()
+    print(f"{'measure':58s} {'value':>9s} {'target':>8s}")
+    rows = [("singles: right disease of the right gene", ok_s, n_s, ">=", TARGETS["singles"]),
+            ("two-patient duals called dual (phase known)", ok_d, n_d, ">=", TARGETS["duals"]),
+            ("controls (one phenotype) called dual: false dual", false_c, n_c, "<=",
+             TARGETS["controls"])]
+    for label, k, n, op, target in rows:
+        rate = k / n if n else float("nan")
+        met = rate >= target if op == ">=" else rate <= target
+        print(f"{label + f' ({k}/{n})':58s} {100 * rate:8.1f}% {op}{100 * target:5.0f}% "
+              f"{'met' if met else 'NOT met'}")
+    print("the same p-values at other levels of the dual test (alpha before Bonferroni):")
+    for alpha in (0.05, 0.02, 0.01, 0.005, 0.001):
+        d_ok = sum(1 for r in by_kind["dual"] if dual_at(r, alpha))
+        c_bad = sum(1 for r in by_kind["control"] if dual_at(r, alpha))
+        print(f"  alpha {alpha:<6}: duals called dual {100 * d_ok / max(n_d, 1):5.1f}%, "
+              f"false dual on controls {100 * c_bad / max(n_c, 1):5.1f}%")
+    per_gene = collections.Counter(r["expect_gene"] for r in by_kind["single"])
+    wrong_gene = collections.Counter(r["expect_gene"] for r in by_kind["single"] if r["cause"])
+    print("singles by gene (right/all): " + ", ".join(
+        f"{g} {per_gene[g] - wrong_gene[g]}/{per_gene[g]}" for g in sorted(per_gene)))
+    for kind in ("single", "dual", "control"):
+        fails = [r for r in by_kind[kind] if r["cause"]]
+        if not fails:
+            continue
+        print(f"\n{kind} failures by cause ({len(fails)}):")
+        by_cause = collections.Counter(r["cause"] for r in fails)
+        for cause, n in by_cause.most_common():
+            print(f"  {n:4d}  {cause}")
+            for r in [x for x in fails if x["cause"] == cause][: args.failures]:
+                got = ", ".join(f"{g} {d} {st} {sc}" for g, d, st, sc in r["diagnoses"])
+                extra = (f" want {r['expect_disease']}" if kind == "single" else
+                         f" p={r['test']['p_value']} gained={r['test']['gained_terms']}")
+                print(f"        {r['name']}: {got or 'no diagnosis'};{extra}")
+    summary = {"singles": [ok_s, n_s], "duals": [ok_d, n_d], "controls_false_dual": [false_c, n_c],
+               "seed": args.seed, "pairs": len(pairs)}
+    (work / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
+    (work / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    load = os.getloadavg()
+    print(f"\nrun time {time.perf_counter() - t_start:.0f} s ({t_cases:.0f} s for "
+          f"{len(cases)} cases, {1000 * t_cases / max(len(cases), 1) * args.workers:.0f} ms per "
+          f"case per worker); load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; "
+          f"results in {work}")
+
+
+if __name__ == "__main__":
+    main()
