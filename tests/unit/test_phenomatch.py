@@ -327,8 +327,8 @@ def test_pp4_needs_a_match_unlikely_by_chance() -> None:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> hpo_store.HpoStore:
-    return hpo_store.open_store(tmp_path_factory.mktemp("hpo_cache"))[0]
+def store(hpo_store_shared: hpo_store.HpoStore) -> hpo_store.HpoStore:
+    return hpo_store_shared
 
 
 @pytest.mark.parametrize(("t", "s", "expected"), [

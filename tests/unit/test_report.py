@@ -127,6 +127,7 @@ def strip_new_fields(r: dict[str, Any]) -> dict[str, Any]:
         d.pop("cautions", None)
     for t in old["phenotype_matrix"]["terms"]:
         t.pop("annotation_gap", None)
+        t.pop("annotation_gap_text", None)
     return old
 
 
@@ -229,7 +230,7 @@ def test_matrix_bands_counts_and_annotation_gap(report: dict[str, Any]) -> None:
     assert gap_terms and len(mv["notes"]) == len(gap_terms)
     html = render_html(report)
     sec = section_text(html, "matrix")
-    assert "Annotation gaps:" in sec and gap_terms[0]["annotation_gap"] in sec
+    assert "Annotation gaps:" in sec and gap_terms[0]["annotation_gap_text"] in sec
     row = next(r for r in mv["rows"] if r.hpo_id == gap_terms[0]["id"])
     assert row.explained_by == "not annotated"
     # one table row per term, one glyph per cell, glyphs never colour alone (labelled)

@@ -12,17 +12,22 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from dualdx.interpretation.phenotype_match import EXPLAINING
 from dualdx.interpretation.relatives import diagnosis_order, disease_display_name
 from dualdx.report.evidence import get_list
 from dualdx.report.svg import letter
 from dualdx.report.words import MODE_SHORT
 
+#: Semantic (not exact) kinds among the phenotype rule's explaining matches.
+SEMANTIC = EXPLAINING - {"exact"}
 MOI_TERMS = {"HP:0000005", "HP:0000006", "HP:0000007", "HP:0001417", "HP:0001419", "HP:0001423"}
-GAP_KEYS = ("annotation_gap", "note")
+GAP_KEYS = ("annotation_gap_text", "annotation_gap", "note")
 MATCH_WORDS: dict[str, str] = {
     "exact": "exact match",
-    "ancestor": "semantic match (the disease is annotated with a broader term)",
-    "descendant": "semantic match (the disease is annotated with a more specific term)",
+    "ancestor": "semantic match (the disease is annotated with a more specific term)",
+    "descendant": "semantic match (the disease is annotated with a broader term)",
+    "related": "related feature (the disease is annotated with a neighbouring term; they share an "
+               "informative broader term)",
     "none": "no match",
     "contradicts": "contradicts the disease",
     "missing": "not assessed",
@@ -180,7 +185,7 @@ def matrix_view(report: Mapping[str, Any]) -> dict[str, Any]:
     rank = {b: i for i, b in enumerate(bands)}
     rows.sort(key=lambda r: rank.get(r.band, len(rank)))  # stable: producer order within bands
     present = [r for r in rows if not r.excluded]
-    footer = [f"{sum(1 for r in present if r.cells[j] in ('exact', 'ancestor', 'descendant'))}"
+    footer = [f"{sum(1 for r in present if r.cells[j] in EXPLAINING)}"
               f"/{len(present)}" for j in range(len(columns))]
     union = sum(1 for r in present if r.band not in ("unexplained", "excluded"))
     coverage = (f"Explained by the reported diagnoses together: {union} of {len(present)} present terms"
@@ -189,7 +194,7 @@ def matrix_view(report: Mapping[str, Any]) -> dict[str, Any]:
     semantic = []
     for r in rows:
         for j, c in enumerate(columns):
-            if r.cells[j] in ("ancestor", "descendant"):
+            if r.cells[j] in SEMANTIC:
                 dterm, ic = semantic_terms.get((r.hpo_id, c.disease_id), (None, None))
                 semantic.append({"term": f"{r.name} ({r.hpo_id})", "disease": c.title,
                                  "letter": c.letter, "kind": r.cells[j],

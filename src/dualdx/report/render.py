@@ -200,7 +200,7 @@ def build_context(report: Mapping[str, Any], provenance: Mapping[str, Any] | Non
         ],
         "geno_legend": geno_legend,
         "matrix": mview,
-        "glyphs": [(k, MATCH_WORDS[k]) for k in ("exact", "ancestor", "none", "contradicts",
+        "glyphs": [(k, MATCH_WORDS[k]) for k in ("exact", "ancestor", "related", "none", "contradicts",
                                                  "missing")],
         "glyph_words": MATCH_WORDS,
         "others": other_variants(report, printed, sample_ids),
