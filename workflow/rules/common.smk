@@ -1,4 +1,6 @@
 # Load, validate and route. No domain logic here: it lives in the dualdx package.
+import json
+import os
 import sys
 from pathlib import Path
 
@@ -34,8 +36,13 @@ PHENOTYPE_FILES = (
 RULESET = CFG["classification"]["ruleset"]
 WANT_PDF = CFG["report"]["pdf"]
 PREVIOUS = CFG["previous_results"]
-# Recorded in provenance: the command as the user typed it (not the adapter script path).
-COMMAND_LINE = [Path(sys.argv[0]).name, *sys.argv[1:]]
+# Recorded in provenance: the command as the user typed it (not the adapter script path). A cluster
+# job runs Snakemake again with the executor's own arguments; it reads the user's command from the
+# environment the main process hands on (SLURM: sbatch --export=ALL).
+THIS_COMMAND = json.dumps([Path(sys.argv[0]).name, *sys.argv[1:]])
+if workflow.is_main_process:
+    os.environ["DUALDX_COMMAND_LINE"] = THIS_COMMAND
+COMMAND_LINE = json.loads(os.environ.get("DUALDX_COMMAND_LINE") or THIS_COMMAND)
 
 
 wildcard_constraints:
