@@ -38,11 +38,17 @@ WANT_PDF = CFG["report"]["pdf"]
 PREVIOUS = CFG["previous_results"]
 # Recorded in provenance: the command as the user typed it (not the adapter script path). A cluster
 # job runs Snakemake again with the executor's own arguments; it reads the user's command from the
-# environment the main process hands on (SLURM: sbatch --export=ALL).
-THIS_COMMAND = json.dumps([Path(sys.argv[0]).name, *sys.argv[1:]])
+# environment the main process hands on (envvars: passed to remote jobs).
+TYPED = [Path(sys.argv[0]).name, *sys.argv[1:]]
 if workflow.is_main_process:
-    os.environ["DUALDX_COMMAND_LINE"] = THIS_COMMAND
-COMMAND_LINE = json.loads(os.environ.get("DUALDX_COMMAND_LINE") or THIS_COMMAND)
+    os.environ["DUALDX_COMMAND_LINE"] = json.dumps(TYPED)
+
+
+envvars:
+    "DUALDX_COMMAND_LINE",
+
+
+COMMAND_LINE = json.loads(os.environ["DUALDX_COMMAND_LINE"])
 
 
 wildcard_constraints:
