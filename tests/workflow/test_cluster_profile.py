@@ -95,6 +95,19 @@ def test_every_rule_declares_threads_mem_and_runtime() -> None:
     assert not missing, f"rules without a declared resource: {missing}"
 
 
+def test_every_rule_is_in_the_job_group_of_its_scope() -> None:
+    """Per-family rules in group "family" (one SLURM job per family), the others in "run"."""
+    wrong = []
+    for name, block in sorted(rule_blocks().items()):
+        if name in ("all", "download_resources"):  # local; run on demand, alone
+            continue
+        m = re.search(r'^    group:\n        "(\w+)"$', block, re.M)
+        want = "family" if "{family}" in block else "run"
+        if not m or m.group(1) != want:
+            wrong.append(f"{name}: {m.group(1) if m else 'no group'}, expected {want}")
+    assert not wrong, wrong
+
+
 def test_slurm_dry_run_plans_one_cohort_filter_and_every_family(
         cohort_config: tuple[Path, dict[str, Any]]) -> None:
     pytest.importorskip("snakemake_executor_plugin_slurm",
