@@ -8,12 +8,14 @@ joint VCF (``dualdx.synthetic.write_cohort``). The dry run needs the SLURM execu
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from workflow_helpers import REPO, job_counts, run_snakemake
+from workflow_helpers import REPO, job_counts
 
 from dualdx.synthetic import write_cohort
 
@@ -55,7 +57,7 @@ def planned_resources(log: str) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     rule = None
     for line in log.splitlines():
-        if m := re.match(r"^(?:local)?rule (\w+):$", line):
+        if m := re.match(r"^\s*(?:local)?rule (\w+):$", line):
             rule = m.group(1)
         elif rule and (m := re.match(r"^\s+resources: (.*)$", line)):
             out.setdefault(rule, set()).add(m.group(1))
@@ -93,13 +95,33 @@ def test_every_rule_declares_threads_mem_and_runtime() -> None:
     assert not missing, f"rules without a declared resource: {missing}"
 
 
+def test_every_rule_is_in_the_job_group_of_its_scope() -> None:
+    """Per-family rules in group "family" (one SLURM job per family), the others in "run"."""
+    wrong = []
+    for name, block in sorted(rule_blocks().items()):
+        if name in ("all", "download_resources"):  # local; run on demand, alone
+            continue
+        m = re.search(r'^    group:\n        "(\w+)"$', block, re.M)
+        want = "family" if "{family}" in block else "run"
+        if not m or m.group(1) != want:
+            wrong.append(f"{name}: {m.group(1) if m else 'no group'}, expected {want}")
+    assert not wrong, wrong
+
+
 def test_slurm_dry_run_plans_one_cohort_filter_and_every_family(
         cohort_config: tuple[Path, dict[str, Any]]) -> None:
     pytest.importorskip("snakemake_executor_plugin_slurm",
                         reason='the SLURM executor plugin is not installed: pip install '
                                '"dualdx[cluster]"')
     wd, cfg = cohort_config
-    proc = run_snakemake(wd, cfg, f"--profile={REPO / 'profiles' / 'slurm'}", "--dry-run")
+    (wd / "config.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
+    # partition and account as the README tells a user to give them
+    proc = subprocess.run(
+        [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "--directory", str(wd),
+         "--configfile", str(wd / "config.yaml"), "--profile", str(REPO / "profiles" / "slurm"),
+         "--dry-run", "--default-resources", "slurm_partition=short", "slurm_account=lab42"],
+        capture_output=True, text=True, cwd=wd)
+    assert proc.returncode == 0, proc.stderr[-4000:]
     log = proc.stdout + proc.stderr
     counts = job_counts(log)
     expected = {"filter_cohort": 1, "distill_knowledge": 1, "index_clinvar": 1, "all": 1}
@@ -113,4 +135,14 @@ def test_slurm_dry_run_plans_one_cohort_filter_and_every_family(
         for line in planned[rule]:
             for key in ("mem_mb", "runtime"):
                 assert f"{key}={declared[key]}" in line.split(", "), (rule, key, line)
-            assert "slurm_partition=normal" in line.split(", "), (rule, line)
+            assert {"slurm_partition=short", "slurm_account=lab42"} <= set(line.split(", ")), line
+    # one SLURM job per family (group "family"), one for the once-per-run rules (group "run")
+    headers = re.findall(r"Group job (\w+) \(jobs in lexicogr\. order\):", log)
+    assert headers.count("family") == FAMILIES and headers.count("run") == 1, headers
+    assert len(headers) == FAMILIES + 1
+
+
+def test_slurm_profile_names_no_partition_or_account() -> None:
+    """A partition or account written into the profile would not exist on most clusters."""
+    profile = yaml.safe_load((REPO / "profiles" / "slurm" / "config.yaml").read_text())
+    assert not re.search(r"slurm_(partition|account)", yaml.safe_dump(profile)), profile

@@ -21,6 +21,8 @@ rule annotate_variants:
         "logs/{family}/annotate_variants.log",
     benchmark:
         "logs/benchmarks/{family}/annotate_variants.tsv"
+    group:
+        "family"
     conda:
         "../envs/dualdx.yaml"
     threads: 1

@@ -15,6 +15,8 @@ rule classify_variants:
         "logs/{family}/classify_variants.log",
     benchmark:
         "logs/benchmarks/{family}/classify_variants.tsv"
+    group:
+        "family"
     conda:
         "../envs/dualdx.yaml"
     threads: 1

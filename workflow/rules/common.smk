@@ -40,9 +40,17 @@ RULESET = CFG["classification"]["ruleset"]
 WANT_PDF = CFG["report"]["pdf"]
 PREVIOUS = CFG["previous_results"]
 # Recorded in provenance: the command as the user typed it, passed to write_provenance through
-# the environment (not a rule parameter, so a rerun with other --cores does no work); a cluster
-# job's own snakemake process keeps the value of the process that submitted it.
-os.environ.setdefault(COMMAND_LINE_ENV, json.dumps(command_line_of(sys.argv)))
+# the environment (not a rule parameter, so a rerun with other --cores does no work). A job's own
+# Snakemake process (local, or a cluster job run with the executor's arguments) reads the value
+# the main process set: envvars passes it to remote jobs.
+if workflow.is_main_process:
+    os.environ[COMMAND_LINE_ENV] = json.dumps(command_line_of(sys.argv))
+else:
+    os.environ.setdefault(COMMAND_LINE_ENV, json.dumps(command_line_of(sys.argv)))
+
+
+envvars:
+    COMMAND_LINE_ENV,
 
 
 wildcard_constraints:

@@ -29,6 +29,8 @@ rule call_diagnoses:
         "logs/{family}/call_diagnoses.log",
     benchmark:
         "logs/benchmarks/{family}/call_diagnoses.tsv"
+    group:
+        "family"
     conda:
         "../envs/dualdx.yaml"
     threads: 1

@@ -15,6 +15,8 @@ rule filter_panel:
         "logs/{family}/filter_panel.log",
     benchmark:
         "logs/benchmarks/{family}/filter_panel.tsv"
+    group:
+        "family"
     conda:
         "../envs/dualdx.yaml"
     threads: 1
@@ -43,6 +45,8 @@ rule filter_cohort:
         "logs/_cohort/{cohort}.filter_panel.log",
     benchmark:
         "logs/benchmarks/_cohort/{cohort}.filter_panel.tsv"
+    group:
+        "run"
     conda:
         "../envs/dualdx.yaml"
     threads: 1

@@ -14,6 +14,8 @@ rule assign_inheritance:
         "logs/{family}/assign_inheritance.log",
     benchmark:
         "logs/benchmarks/{family}/assign_inheritance.tsv"
+    group:
+        "family"
     conda:
         "../envs/dualdx.yaml"
     threads: 1

@@ -13,6 +13,8 @@ rule distill_knowledge:
         "logs/_run/distill_knowledge.log",
     benchmark:
         "logs/benchmarks/_run/distill_knowledge.tsv"
+    group:
+        "run"
     conda:
         "../envs/dualdx.yaml"
     threads: 1
@@ -39,6 +41,8 @@ rule index_clinvar:
         "logs/_run/index_clinvar.log",
     benchmark:
         "logs/benchmarks/_run/index_clinvar.tsv"
+    group:
+        "run"
     conda:
         "../envs/dualdx.yaml"
     threads: 1

@@ -19,6 +19,8 @@ rule write_provenance:
         "logs/{family}/write_provenance.log",
     benchmark:
         "logs/benchmarks/{family}/write_provenance.tsv"
+    group:
+        "family"
     conda:
         "../envs/dualdx.yaml"
     threads: 1
@@ -43,6 +45,8 @@ rule compare_reanalysis:
         "results/{family}/reanalysis.json",
     log:
         "logs/{family}/compare_reanalysis.log",
+    group:
+        "family"
     conda:
         "../envs/dualdx.yaml"
     threads: 1
@@ -72,6 +76,8 @@ rule render_report:
         "logs/{family}/render_report.log",
     benchmark:
         "logs/benchmarks/{family}/render_report.tsv"
+    group:
+        "family"
     conda:
         "../envs/dualdx.yaml"
     threads: 1
@@ -96,6 +102,8 @@ rule render_pdf:
         "logs/{family}/render_pdf.log",
     benchmark:
         "logs/benchmarks/{family}/render_pdf.tsv"
+    group:
+        "family"
     conda:
         "../envs/dualdx.yaml"
     threads: 1
