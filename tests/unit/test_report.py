@@ -363,7 +363,7 @@ def test_not_assessable_headline_and_genes(report: dict[str, Any]) -> None:
     html = render_html(r)
     res = section_text(html, "result")
     assert res.startswith("Result Not assessable.")
-    assert "no VCF contig matches a panel chromosome" in res and "not a negative result" in res
+    assert "No VCF contig matches a panel chromosome" in res and "not a negative result" in res
     for g in r["panel"]["genes"]:
         assert f"{g} (no callable genotype)" in res
     assert "No diagnosis found" not in html

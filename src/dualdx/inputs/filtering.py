@@ -107,6 +107,9 @@ class FilterStats:
     contig_style: str = "unknown"  # "chr" | "no_chr" | "unknown": the panel VCF's spelling
     build: str = ""
     build_note: str = ""
+    #: panel chromosomes that no input VCF declares a contig for (e.g. RefSeq names like
+    #: NC_000011.10): its genes cannot be assessed. Only inputs with ##contig lines are judged.
+    panel_chromosomes_absent: list[str] = field(default_factory=list)
     caveats: list[Caveat] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -417,6 +420,26 @@ def _carry_over(paths: Collection[str], samples: Collection[str], stats: FilterS
 # Entry point
 
 
+def _absent_chromosomes(inputs: list[_Input], panel_chroms: Collection[str],
+                        stats: FilterStats) -> None:
+    """Panel chromosomes no input declares a contig for (inputs without ##contig lines say
+    nothing either way): a caution, and ``panel_chromosomes_absent`` for the assessment."""
+    declared = [{normalize_chrom(c) for c in i.header.contigs} for i in inputs if i.header.contigs]
+    if not declared:
+        return
+    absent = [c for c in sorted(panel_chroms, key=chrom_rank) if not any(c in d for d in declared)]
+    if not absent:
+        return
+    stats.panel_chromosomes_absent = absent
+    names = sorted({c for i in inputs for c in i.header.contigs})
+    shown = ", ".join(names[:4]) + (", ..." if len(names) > 4 else "")
+    stats.note("panel_chromosome_absent",
+               f"the VCF has no contig for panel chromosome(s) {', '.join(absent)} (its contigs are "
+               f"named {shown}): the genes there could not be assessed. Rename the contigs to "
+               "1..22, X, Y (or chr1..chrY), e.g. with 'bcftools annotate --rename-chrs'",
+               "caution")
+
+
 def run_filter_panel(vcfs: list[str], samples: list[str], panel_path: str, build: str,
                      out_vcf: str, log: logging.Logger, *,
                      force_streaming: bool = False,
@@ -525,6 +548,7 @@ def run_filter_panel(vcfs: list[str], samples: list[str], panel_path: str, build
                    "have the count their header's Number= says; they are written as missing "
                    f"('.'), never guessed ({_listing(keys)})", variants=keys)
 
+    _absent_chromosomes(inputs, regions.chroms, stats)
     _carry_over(upstream_stats, samples, stats)
     _write(out_vcf, inputs, list(samples), ordered, spell, regions, build, stats, panel_path)
     stats.records_written = len(ordered)

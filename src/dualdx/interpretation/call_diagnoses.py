@@ -427,6 +427,7 @@ def build_report(
 
     affection = _affection(inheritance, pedigree)
     samples = []
+    sequenced = {str(s) for s in annotations.get("samples") or []}  # the family's VCF samples
     for sid in sorted(pedigree.people):
         person = pedigree.people[sid]
         samples.append({
@@ -437,6 +438,7 @@ def build_report(
             "affected_for": sorted(did for did, a in affection[sid].items()
                                    if a["status"] == "affected"),
             "affection": affection[sid],
+            "sequenced": sid in sequenced,
         })
     databases = [dict(d) for d in annotations.get("databases", []) if d.get("name") != "hpo"]
     databases.append({"name": "hpo", "status": "embedded", "release": knowledge.get("hpo_release"),

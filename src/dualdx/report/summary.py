@@ -206,7 +206,8 @@ def headline(report: Mapping[str, Any], cards: Sequence[Mapping[str, Any]],
     if status == "not_assessable" or assessment.get("status") == "not_assessable":
         why = assessment.get("reason") or str(dual.get("reason") or "")
         return {"status": "not_assessable", "title": STATUS_WORDS["not_assessable"],
-                "sentence": f"The panel genes could not be assessed for this proband: {why}".rstrip(": ")
+                "sentence": (f"{why[:1].upper()}{why[1:]}" if why else
+                             "The panel genes could not be assessed for this proband")
                 + ". This is not a negative result."}
     if not cards:
         return {"status": "none", "title": title,
@@ -276,11 +277,15 @@ def interpretation(report: Mapping[str, Any], cards: Sequence[Mapping[str, Any]]
     dual = report.get("dual_diagnosis") or {}
     test = dual.get("test") if isinstance(dual.get("test"), Mapping) else {}
     paras: list[str] = []
-    if assessment.get("status") in ("not_assessable", "partly_assessable"):
-        genes = "; ".join(f"{g['gene']}: {g['why']}" for g in assessment.get("not_assessed") or [])
-        state = "Not assessable" if assessment["status"] == "not_assessable" else "Partly assessable"
-        paras.append(f"{state}: {assessment.get('reason') or 'see the genes listed'}"
-                     + (f". Genes not assessed: {genes}." if genes else "."))
+    if assessment.get("status") == "not_assessable":
+        paras.append("No panel gene could be assessed (the reason is given with the result), so "
+                     "these data can neither make nor exclude a diagnosis; a new analysis with "
+                     "usable genotypes is needed.")
+    elif assessment.get("status") == "partly_assessable":
+        genes = [str(g["gene"]) for g in assessment.get("not_assessed") or []]
+        paras.append(f"Partly assessable: {join_words(genes) or 'some genes'} could not be "
+                     "assessed (the reason is given with the result); nothing below speaks for "
+                     f"{'it' if len(genes) == 1 else 'them'}.")
     dxs = {str(d.get("disease_id")): d for d in diagnosis_order(report)}
     explained_all: set[str] = set()
     for i, card in enumerate(cards):
@@ -316,7 +321,7 @@ def interpretation(report: Mapping[str, Any], cards: Sequence[Mapping[str, Any]]
             text += (f" For {'one' if len(gaps) == 1 else len(gaps)} of them the reason is an "
                      "annotation gap (listed under the matrix), not a clinical finding.")
         paras.append(text)
-    if not cards and dual.get("reason"):
+    if not cards and dual.get("reason") and dual.get("status") != "not_assessable":
         paras.append(f"{str(dual['reason'])[:1].upper()}{str(dual['reason'])[1:]}.".replace("..", "."))
     panel = [str(g) for g in (report.get("panel") or {}).get("genes") or []]
     paras.append(f"Only the {plural(len(panel), 'panel gene')} ({', '.join(panel)}) were analysed, "
