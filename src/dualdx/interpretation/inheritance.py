@@ -27,6 +27,7 @@ from dualdx.core.errors import InputError
 from dualdx.core.jsonio import read_json_object
 from dualdx.core.model import Affection, Call, VariantRecord, chrom_rank, normalize_chrom
 from dualdx.inputs.pedigree import Pedigree, check_sex_from_genotypes, load_ped
+from dualdx.interpretation import copy_number  # cnv hook: copy number in the inheritance rules
 from dualdx.interpretation.phenotype_match import IC_THRESHOLD
 
 Label = Literal[
@@ -319,6 +320,9 @@ def phase_pair(
 ) -> PairPhase:
     """Phase of two heterozygous variants in the proband: same split site (always trans), else
     parental genotypes, else read-backed phase. Parents and reads disagreeing → unknown."""
+    by_cn = copy_number.phase_by_copy_number(a, b, proband)  # cnv hook: variant in a deletion
+    if by_cn is not None:
+        return PairPhase(by_cn[0], by_cn[1])
     if _phase_from_site(a, b, proband) == "trans":
         return PairPhase("trans", "same site")
     by_parents = _phase_from_parents(a, b, proband, ped, build)
@@ -903,8 +907,13 @@ def run_assign_inheritance(
     out_tsv: str,
     out_json: str,
     log: logging.Logger,
+    structural_json: str | None = None,
 ) -> None:
     """Stage ``assign_inheritance``: read annotations, PED and knowledge; write TSV and JSON.
+
+    ``structural_json``: the family's copy-number events (``structural.json``); they join the
+    variants and small-variant calls inside deletions are read with the copy number
+    (:mod:`dualdx.interpretation.copy_number`).
 
     Comp-het pairs: pairs of heterozygous variants of one gene, among the variants that can
     plausibly cause disease: a protein- or splice-altering consequence
@@ -951,8 +960,14 @@ def run_assign_inheritance(
         raise InputError(ped_path, f"proband {pb} has no genotypes in the VCF "
                          f"(samples: {', '.join(samples)})",
                          "name a proband who is a VCF sample, or correct the sample IDs")
+    cn = None
+    if structural_json:  # cnv hook: CNVs join, SNV calls inside deletions read with copy number
+        cn = copy_number.prepare(structural_json, variants, pairable, ped, build)
+        variants, pairable = cn.variants, cn.pairable
     doc = assign_inheritance(variants, ped, pb, knowledge, phenotypes, thresholds, build,
                              pairable=pairable)
+    if cn is not None:  # cnv hook: explain the copy-number readings in the rows
+        cn.annotate(doc)
     for s in samples:
         if s not in ped.people:
             doc["warnings"].append(f"VCF sample {s} is not in family {family} of the PED: ignored")
