@@ -126,7 +126,7 @@ def test_cnvkit_style_losses_and_gains(tmp_path: Path) -> None:
         "chr11 68047000 . N <DUP> . . IMPRECISE;SVTYPE=DUP;END=68049000;SVLEN=2000;"
         "FOLD_CHANGE_LOG=0.58;PROBES=4 GT:GQ:CN:CNQ 0/1:0:3:4",
     ])
-    events, _, funnel, _ = read_structural([], [p], ["P"], REGIONS, "GRCh38")
+    events, _, _, _ = read_structural([], [p], ["P"], REGIONS, "GRCh38")
     assert [(e.start, e.end, e.svtype) for e in events] == [
         (68041001, 68043300, "DEL"), (68044001, 68044400, "DEL"), (68047001, 68049000, "DUP")]
     assert [e.calls["P"].copies for e in events] == [1, 2, 1]
@@ -276,5 +276,5 @@ def test_malformed_sv_records_fail_with_file_record_problem_fix(tmp_path: Path, 
 
 
 def test_missing_file_names_the_sheet_columns(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="VCF not found.*'sv_vcf' columns"):
+    with pytest.raises(InputError, match=r"VCF not found.*'sv_vcf' columns"):
         read_sv_file(str(tmp_path / "nope.vcf"), ["P"], REGIONS, "GRCh38", True, {}, SvFunnel())

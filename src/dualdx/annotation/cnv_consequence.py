@@ -149,14 +149,15 @@ def _c(tx: Transcript, pos: int) -> str:
 
 def _hgvs_c(tx: Transcript, x1: int, x2: int, op: str, exons: list[int], imprecise: bool
             ) -> str | None:
-    """Exon-level c. description when both breakpoints are outside exons; precise c. otherwise."""
+    """Exon-level c. description when both breakpoints are outside exons; precise c. otherwise
+    (without the transcript prefix, as the small variants' ``hgvs_c``)."""
     ix = tx.index
     s = tx.strand
     _, kind1 = ix.locate(x1)
     _, kind2 = ix.locate(x2)
     if not imprecise:
         a, b = s * x1, s * x2
-        return f"{tx.refseq}:c.{_c(tx, a)}_{_c(tx, b)}{op}"
+        return f"c.{_c(tx, a)}_{_c(tx, b)}{op}"
     if kind1 == 0 or kind2 == 0 or not exons:
         return None  # an imprecise breakpoint inside an exon: no exon-level description
     first, last = exons[0] - 1, exons[-1] - 1  # 0-based exon indices
@@ -168,7 +169,7 @@ def _hgvs_c(tx: Transcript, x1: int, x2: int, op: str, exons: list[int], impreci
         right = f"({_c(tx, s * ix.x_ends[-1])}_?)"
     else:
         right = f"({_c(tx, s * (ix.x_ends[last] + 1))}_{_c(tx, s * (ix.x_starts[last + 1] - 1))})"
-    return f"{tx.refseq}:c.{left}_{right}{op}"
+    return f"c.{left}_{right}{op}"
 
 
 def _mrna(tx: Transcript, genome: GenomeSequence | None,

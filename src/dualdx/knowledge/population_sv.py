@@ -127,10 +127,11 @@ def _records(vf: Any, regions: Sequence[tuple[str, int, int]]) -> Iterator[Any]:
 
 
 def _float(v: Any) -> float | None:
+    """A frequency as written (VCF Float is single precision: 0.04 reads 0.0399999991)."""
     if isinstance(v, tuple):
         vals = [x for x in v if isinstance(x, int | float)]
-        return float(max(vals)) if vals else None
-    return float(v) if isinstance(v, int | float) else None
+        v = max(vals) if vals else None
+    return float(f"{v:.6g}") if isinstance(v, int | float) else None
 
 
 def _record(rec: Any) -> PopulationSv | None:
