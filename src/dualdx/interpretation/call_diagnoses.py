@@ -17,6 +17,7 @@ from dualdx.core.model import chrom_rank, normalize_chrom
 from dualdx.inputs.panel import load_panel
 from dualdx.inputs.pedigree import load_ped
 from dualdx.inputs.phenotypes import PhenotypeTerm, validate_terms
+from dualdx.interpretation import cnv_report  # cnv hook: CNVs in the report
 from dualdx.interpretation.diagnosis import (
     Diagnosis,
     choose_diagnoses,
@@ -241,8 +242,13 @@ def build_report(
     phenotypes: Mapping[str, Sequence[Mapping[str, Any]]],
     ruleset: str,
     paths: Mapping[str, str],
+    structural: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> tuple[dict[str, Any], str]:
-    """Assemble report.json (dict) and variants.tsv (text) from the stage outputs."""
+    """Assemble report.json (dict) and variants.tsv (text) from the stage outputs.
+
+    ``structural``: ``{"structural": structural.json, "classification":
+    cnv_classification.json}`` when the CNV stages ran (:mod:`dualdx.interpretation.cnv_report`).
+    """
     warnings: list[str] = [str(w) for w in inheritance.get("warnings", [])]
     pb = proband or inheritance.get("proband") or pedigree.proband()
     if inheritance.get("proband") and proband and inheritance["proband"] != proband:
@@ -286,6 +292,10 @@ def build_report(
                                   (v.get("consequence") or {}).get("consequence"))
         zyg[key] = _zygosity(v, pb, pb in male)
         variants.append(_report_variant(v, cls, calls_by_variant.get(key, []), tiers[key], male))
+    if structural is not None:  # cnv hook: CNV rows, tiers and copy-number genotypes
+        cnv_report.cnv_variants(structural["structural"], structural["classification"], pedigree,
+                                build, pb, calls_by_variant, variants, tiers, zyg,
+                                _report_variant, variant_tier, _zygosity, male)
     for key in calls_by_variant:
         if key not in tiers:
             raise InputError(paths["inheritance"], f"call for variant {key} which "
@@ -388,6 +398,8 @@ def build_report(
         "databases": sorted(databases, key=lambda d: str(d["name"])),
         "reanalysis": None,
     }
+    if structural is not None:  # cnv hook: structural funnel, not interpreted, not checked
+        cnv_report.finish(report, structural["structural"], structural["classification"])
     members = [s for s in pedigree.people]
     return report, variants_tsv(variants, members)
 
@@ -409,12 +421,15 @@ def run_call_diagnoses(family: str, proband: str | None, build: str, panel_path:
                        phenotypes: dict[str, list[dict[str, Any]]], ruleset: str,
                        schema_path: str, out_report_json: str, out_variants_tsv: str,
                        log: logging.Logger, phenotypes_source: str | None = None,
-                       filter_stats_json: str | None = None) -> None:
+                       filter_stats_json: str | None = None,
+                       structural_json: str | None = None,
+                       cnv_classification_json: str | None = None) -> None:
     """Write report.json (validated against the schema) and variants.tsv for one family.
 
     ``phenotypes_source``: the phenotype file(s) the terms came from, named in error messages.
     ``filter_stats_json``: the panel filter's funnel (``filter_stats.json``); it goes into
     ``methods.filter``, and a genome build the VCF header could not confirm into ``not_checked``.
+    ``structural_json``, ``cnv_classification_json``: the CNV stages' outputs (both or neither).
     """
     panel = load_panel(panel_path)
     peds = load_ped(ped_path)
@@ -431,7 +446,11 @@ def run_call_diagnoses(family: str, proband: str | None, build: str, panel_path:
         read_json_object(inheritance_json, "inheritance.json"),
         read_json_object(classification_json, "classification.json"),
         read_json_object(knowledge_json, "knowledge.json"),
-        phenotypes, ruleset, paths)
+        phenotypes, ruleset, paths,
+        structural={"structural": read_json_object(structural_json, "structural.json"),
+                    "classification": read_json_object(cnv_classification_json,
+                                                       "cnv_classification.json")}
+        if structural_json and cnv_classification_json else None)  # cnv hook
     if filter_stats_json:
         add_filter_stats(report, read_json_object(filter_stats_json, "filter_stats.json"))
     validate_report(report, schema_path)
