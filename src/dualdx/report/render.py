@@ -28,6 +28,7 @@ from markupsafe import Markup
 
 from dualdx.core import atomic
 from dualdx.core.errors import DualdxError, InputError
+from dualdx.report.cnv_view import cnv_display, structural_view
 from dualdx.report.svg import (
     DIAGNOSIS_FILLS,
     MATCH_WORDS,
@@ -447,7 +448,8 @@ def _gt_rows(variant: Mapping[str, Any], sample_ids: Sequence[str]) -> list[dict
     for sid in sample_ids:
         g = gts.get(sid) if isinstance(gts, dict) else None
         if not isinstance(g, dict):
-            rows.append({"sample": sid, "gt": "not tested", "ad": "", "dp": "", "gq": ""})
+            rows.append({"sample": sid, "gt": "not tested", "ad": "", "dp": "", "gq": "",
+                         "called": "", "cn": ""})
             continue
         ad = g.get("ad")
         rows.append(
@@ -457,6 +459,9 @@ def _gt_rows(variant: Mapping[str, Any], sample_ids: Sequence[str]) -> list[dict
                 "ad": ",".join(str(a) for a in ad) if isinstance(ad, list) else "n/a",
                 "dp": str(g["dp"]) if g.get("dp") is not None else "n/a",
                 "gq": (f"{g['gq']:g}" if isinstance(g.get("gq"), int | float) else "n/a"),
+                # cnv hook: the caller's GT when the copy number changed its reading; CNV CN
+                "called": str(g.get("called_gt") or ""),
+                "cn": "" if g.get("cn") is None else str(g["cn"]),
             }
         )
     return rows
@@ -514,6 +519,7 @@ def variant_view(
         ],
         "genotypes": _gt_rows(variant, sample_ids),
         "qc_flags": [str(q) for q in _get_list(variant, "qc_flags")],
+        "cnv": cnv_display(variant),  # cnv hook: copy-number variant fields
     }
 
 
@@ -534,7 +540,8 @@ def _affected_for_text(sample: Mapping[str, Any], report: Mapping[str, Any]) -> 
 FUNNEL_ROWS: tuple[tuple[str, str], ...] = (
     ("records_read", "VCF records read near the panel regions"),
     ("split_multiallelic", "multiallelic records split into biallelic ones"),
-    ("skipped_symbolic", "symbolic alleles kept out (<DEL>, <NON_REF>, ...)"),
+    ("skipped_symbolic", "symbolic alleles left to the structural-variant stage (<DEL>, ...) or "
+                         "gVCF blocks (<NON_REF>)"),
     ("skipped_ref_blocks", "gVCF reference blocks kept out"),
     ("skipped_star", "'*' (spanning deletion) alleles kept out"),
     ("records_written", "panel variants written"),
@@ -902,6 +909,7 @@ def build_context(report: Mapping[str, Any], provenance: Mapping[str, Any] | Non
         "ruleset_version": str(ruleset.get("version") or ""),
         "schema_version": str(report.get("schema_version") or ""),
         "funnel": filter_funnel(report),
+        "structural": structural_view(report),  # cnv hook: structural funnel
         "status": status,
         "status_title": title,
         "status_sentence": sentence,
