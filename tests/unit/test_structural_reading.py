@@ -221,6 +221,27 @@ def test_small_variant_vcf_gives_only_symbolic_records(tmp_path: Path) -> None:
     recs = read_sv_file(p, ["P"], REGIONS, "GRCh38", True, {}, SvFunnel())
     assert [(r.svtype, r.start, r.end) for r in recs] == [
         ("DEL", 68041001, 68043000), ("DEL", 68048001, 68048079)]
+    # bgzipped without index: the same byte scan, through the decompressor
+    gz = p + ".gz"
+    pysam.tabix_compress(p, gz)
+    recs = read_sv_file(gz, ["P"], REGIONS, "GRCh38", False, {}, SvFunnel())
+    assert [(r.svtype, r.start) for r in recs] == [("DEL", 68041001)]
+
+
+def test_byte_scan_finds_symbolic_lines_only(tmp_path: Path) -> None:
+    """The scan that spares htslib the whole file: gVCF blocks and header '<' are skipped,
+    a breakend and a symbolic allele after a comma are found."""
+    from dualdx.inputs.structural import _symbolic_lines
+
+    p = vcf(tmp_path, "scan.vcf", SV_INFO, ["P"], [
+        "chr11 100 . G <NON_REF> . . END=200 GT 0/0",
+        "chr11 300 . G A,<NON_REF> . . . GT 0/1",
+        "chr11 400 . G A,<DEL> . . END=500 GT 1/2",
+        "chr11 600 b1 G G]chr3:1000] . . SVTYPE=BND GT 0/1",
+        "chr11 700 . G T . . NOTE=a[b GT 0/1",
+    ])
+    found = [ln.split(b"\t")[1] for ln in _symbolic_lines(p)]
+    assert found == [b"400", b"600"]
 
 
 def test_indexed_file_finds_a_deletion_starting_far_before_the_gene(tmp_path: Path) -> None:
