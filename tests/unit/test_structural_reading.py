@@ -221,6 +221,12 @@ def test_small_variant_vcf_gives_only_symbolic_records(tmp_path: Path) -> None:
     recs = read_sv_file(p, ["P"], REGIONS, "GRCh38", True, {}, SvFunnel())
     assert [(r.svtype, r.start, r.end) for r in recs] == [
         ("DEL", 68041001, 68043000), ("DEL", 68048001, 68048079)]
+    # a sequence-resolved tandem duplication of an SV VCF: the copy repeats the following bases
+    p2 = vcf(tmp_path, "seqdup.vcf", SV_INFO, ["P"], [
+        "chr11 68048000 . A A" + "C" * 60 + " 50 PASS SVTYPE=DUP GT 0/1"])
+    (dup,) = read_sv_file(p2, ["P"], REGIONS, "GRCh38", True, {}, SvFunnel())
+    assert (dup.svtype, dup.start, dup.end, dup.calls["P"].state) == ("DUP", 68048001, 68048060,
+                                                                      "gain")
     # bgzipped without index: the same byte scan, through the decompressor
     gz = p + ".gz"
     pysam.tabix_compress(p, gz)

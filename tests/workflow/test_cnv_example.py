@@ -63,6 +63,7 @@ def test_deletion_in_trans_with_an_snv_is_a_confirmed_compound_heterozygote(cnv_
     # the sister carries the deletion only: a carrier
     assert rep["methods"]["structural"]["events"] == 1
     assert rep["methods"]["structural"]["reference_segments"] == 4
+    assert rep["methods"]["structural"]["caller_styles"] == ["gatk_gcnv", "generic"]
     assert rep["ruleset"]["cnv"]["name"] == "clingen_cnv_2020"
     assert not any("Mendelian" in w for w in rep["warnings"])
     tsv = (cnv_run / "results" / "TCDEL" / "variants.tsv").read_text()

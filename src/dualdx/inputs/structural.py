@@ -62,7 +62,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal, cast
 
 from dualdx.core.errors import InputError
 from dualdx.core.genome import expected_ploidy
@@ -340,11 +340,10 @@ def read_record(rec: Any, path: str, samples: Sequence[str], style: CallerStyle,
     typed = [alt_type(a) for a in alts]
     symbolic = any(t[0] is not None or (a.startswith("<") and a.endswith(">"))
                    for a, t in zip(alts, typed, strict=True))
-    if alts and not symbolic and not (in_sv_file and svtype_info):
-        if not in_sv_file:
-            return None
-        if not alts or max(abs(len(a) - len(rec.ref)) for a in alts) < MIN_SEQUENCE_SV_LENGTH:
-            return None
+    if alts and not symbolic and not (in_sv_file and svtype_info) and (
+            not in_sv_file
+            or max(abs(len(a) - len(rec.ref)) for a in alts) < MIN_SEQUENCE_SV_LENGTH):
+        return None  # a small variant (the panel filter's), or a short one in an SV VCF
     where = f"record {rec.chrom}:{rec.pos}" + (f" ({rec.id})" if rec.id else "")
     kinds = {t[0] for t in typed if t[0] is not None}
     unknown_symbolic = [a for a, t in zip(alts, typed, strict=True)
@@ -397,10 +396,14 @@ def read_record(rec: Any, path: str, samples: Sequence[str], style: CallerStyle,
                              "write END as the last base of the event (END >= POS); if POS and "
                              "END were swapped, swap them back", where=where)
     sequence_resolved = bool(alts) and not symbolic  # no ALT: a copy-neutral segment with END
-    if sequence_resolved:
-        start = rec.pos + 1 if len(rec.ref) > 1 or kind == "INS" else rec.pos
-        end = rec.pos + len(rec.ref) - 1 if kind == "DEL" else rec.pos
-        start = min(start, end) if kind == "DEL" else rec.pos
+    if sequence_resolved:  # REF and ALT share the anchor base at POS
+        gained = max(len(a) for a in alts) - len(rec.ref)
+        if kind == "DEL":
+            start, end = rec.pos + 1, max(rec.pos + 1, rec.pos + len(rec.ref) - 1)
+        elif kind == "DUP":  # the inserted copy repeats the bases after the anchor
+            start, end = rec.pos + 1, rec.pos + max(1, gained)
+        else:
+            start, end = rec.pos, max(rec.pos, rec.pos + len(rec.ref) - 1)
     else:
         start = rec.pos if style == "gatk_gcnv" else rec.pos + 1
         if end is None:
@@ -428,7 +431,8 @@ def read_record(rec: Any, path: str, samples: Sequence[str], style: CallerStyle,
         _genotype_calls(rec, samples, out)
         return out
     fmt = list(rec.format.keys())
-    alt_info = [(t[0], t[2]) for t in typed]
+    # an ALT that names no type itself (sequence, or a caller's own symbol) takes the record's
+    alt_info = [(t[0] or kind, t[2]) for t in typed]
     if not alts:
         alt_info = []
     for s in samples:
@@ -524,8 +528,9 @@ def _symbolic_lines(path: str) -> Iterator[bytes]:
     """Data lines of an unindexed VCF whose ALT is symbolic or a breakend, found by a byte scan
     (one pass; a chunk without ``<``, ``[`` or ``]`` beyond gVCF blocks is skipped at C speed):
     reading every record with htslib costs ~15x the small-variant filter."""
-    opener = gzip.open if _is_gzip(path) else open
-    with opener(path, "rb") as fh:  # type: ignore[operator]
+    fh = cast(IO[bytes], gzip.open(path, "rb") if _is_gzip(path)  # noqa: SIM115
+              else open(path, "rb"))  # noqa: SIM115
+    with fh:
         while True:  # the header (its lines hold '<' everywhere) is skipped line by line
             line = fh.readline()
             if not line or line.startswith(b"#CHROM"):

@@ -121,8 +121,11 @@ def cnv_variants(structural: Mapping[str, Any], classification: Mapping[str, Any
 def finish(report: dict[str, Any], structural: Mapping[str, Any],
            classification: Mapping[str, Any]) -> None:
     """Methods (``methods.structural``), not interpreted SVs, not_checked, warnings, databases."""
+    funnel = dict(structural.get("funnel") or {})
+    files = funnel.pop("files", None) or []  # paths differ between a joint and a per-family run
     report.setdefault("methods", {})["structural"] = {
-        **(structural.get("funnel") or {}), "framework": classification.get("framework"),
+        **funnel, "caller_styles": sorted({str(f.get("style")) for f in files}),
+        "framework": classification.get("framework"),
         "framework_version": classification.get("framework_version")}
     report["structural_not_interpreted"] = list(structural.get("not_interpreted") or [])
     report.setdefault("ruleset", {})["cnv"] = {

@@ -52,6 +52,8 @@ def cnv_display(variant: Mapping[str, Any]) -> dict[str, Any] | None:
     }
 
 
+STYLE_WORDS = {"gatk_gcnv": "GATK-gCNV", "cnvkit": "CNVkit", "manta": "Manta", "dragen": "DRAGEN CNV",
+               "generic": "VCF"}
 FUNNEL_ROWS: tuple[tuple[str, str], ...] = (
     ("records_read", "structural-variant records read near the panel regions"),
     ("outside_panel", "… of them outside the panel genes"),
@@ -69,8 +71,7 @@ def structural_view(report: Mapping[str, Any]) -> dict[str, Any] | None:
     rows = [(label, s.get(key)) for key, label in FUNNEL_ROWS if s.get(key) is not None]
     rows += [(f"{kind} records recognised, not interpreted", n)
              for kind, n in sorted((s.get("not_interpreted") or {}).items())]
-    files = [f"{f.get('path')} ({f.get('style')}{', indexed' if f.get('indexed') else ''})"
-             for f in s.get("files") or []]
-    return {"rows": rows, "files": files,
+    styles = [STYLE_WORDS.get(str(x), str(x)) for x in s.get("caller_styles") or []]
+    return {"rows": rows, "styles": styles,
             "framework": str(s.get("framework_version") or FRAMEWORK_WORDS),
             "not_interpreted": [dict(n) for n in report.get("structural_not_interpreted") or []]}
