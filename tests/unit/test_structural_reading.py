@@ -1,5 +1,6 @@
-"""Reading CNV/SV calls (dualdx.inputs.structural): one test per caller style, the family merge,
-indexed region queries, and the malformed records that must fail with one clear message."""
+"""Reading CNV/SV calls (dualdx.inputs.structural, dualdx.inputs.cnv_events): one test per
+caller style, the family merge, indexed region queries, and the malformed records that must fail
+with one clear message."""
 
 from __future__ import annotations
 
@@ -9,16 +10,9 @@ import pysam
 import pytest
 
 from dualdx.core.errors import InputError
+from dualdx.inputs.cnv_events import family_events, read_structural, reciprocal_overlap
 from dualdx.inputs.panel import Region
-from dualdx.inputs.structural import (
-    SvFunnel,
-    alt_type,
-    caller_style,
-    family_events,
-    read_structural,
-    read_sv_file,
-    reciprocal_overlap,
-)
+from dualdx.inputs.structural import SvFunnel, alt_type, caller_style, read_sv_file
 
 # TCIRG1 (GRCh38, MANE extent 68039025-68050895) padded by 100
 REGIONS = {"11": [Region("11", 68038925, 68050995)], "X": [Region("X", 153_000_000, 153_100_000)]}

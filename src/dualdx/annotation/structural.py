@@ -2,7 +2,7 @@
 genes, with their consequence on the MANE transcript, overlapping ClinVar records and population
 frequencies; writes ``structural.json`` (contract in docs/ARCHITECTURE.md).
 
-Reading and merging: :mod:`dualdx.inputs.structural`; consequence:
+Reading and merging: :mod:`dualdx.inputs.structural`, :mod:`dualdx.inputs.cnv_events`; consequence:
 :mod:`dualdx.annotation.cnv_consequence`; population data: :mod:`dualdx.knowledge.population_sv`.
 The classification (ClinGen/ACMG CNV points) runs after the inheritance stage
 (:mod:`dualdx.interpretation.cnv_classify`), because its section 5 needs de novo and
@@ -32,15 +32,15 @@ from dualdx.annotation.cnv_consequence import (
 from dualdx.core.atomic import write_text
 from dualdx.core.caveats import Caveat
 from dualdx.core.model import DatabaseStatus, normalize_chrom
-from dualdx.inputs.panel import Panel, Region, load_panel
-from dualdx.inputs.pedigree import load_ped
-from dualdx.inputs.structural import (
+from dualdx.inputs.cnv_events import (
     MIN_RECIPROCAL_OVERLAP,
     CnvEvent,
-    SvRecord,
     read_structural,
     reciprocal_overlap,
 )
+from dualdx.inputs.panel import Panel, Region, load_panel
+from dualdx.inputs.pedigree import load_ped
+from dualdx.inputs.structural import SvRecord
 from dualdx.knowledge.transcripts import Transcript
 
 STAGE = "interpret_structural"
