@@ -71,6 +71,11 @@ def family_source_vcfs(wildcards):
     return FAMILIES[wildcards.family].vcfs
 
 
+def family_sv_vcfs(wildcards):
+    """The family's structural-variant VCFs (sample sheet column sv_vcf), possibly none."""
+    return FAMILIES[wildcards.family].sv_vcfs
+
+
 def cohort_vcf(wildcards):
     return next(v for v, cid in SHARED_VCFS.items() if cid == wildcards.cohort)
 
