@@ -228,6 +228,25 @@ def test_small_variant_vcf_gives_only_symbolic_records(tmp_path: Path) -> None:
     assert [(r.svtype, r.start) for r in recs] == [("DEL", 68041001)]
 
 
+def test_indexed_gvcf_alleles_beside_a_called_alt_are_not_structural(tmp_path: Path) -> None:
+    """An indexed gVCF is read by region, every record through read_record: ``A,<NON_REF>`` is a
+    small variant with the gVCF placeholder, not an insertion (it was read as one)."""
+    meta = SV_INFO + '##ALT=<ID=NON_REF,Description="Any other allele">\n'
+    p = vcf(tmp_path, "g.vcf", meta, ["P"], [
+        "chr11 68039500 . G <NON_REF> . . END=68039599 GT 0/0",
+        "chr11 68039600 . G A,<NON_REF> 50 PASS . GT 0/1",
+        "chr11 68041000 . G <DEL>,<NON_REF> 50 PASS END=68043000 GT 0/1",
+    ])
+    gz = p + ".gz"
+    pysam.tabix_compress(p, gz)
+    pysam.tabix_index(gz, preset="vcf")
+    funnel = SvFunnel()
+    recs = read_sv_file(gz, ["P"], REGIONS, "GRCh38", False, {}, funnel)
+    assert funnel.files[0]["indexed"]
+    assert [(r.svtype, r.start, r.end) for r in recs] == [("DEL", 68041001, 68043000)]
+    assert funnel.not_interpreted == {}
+
+
 def test_byte_scan_finds_symbolic_lines_only(tmp_path: Path) -> None:
     """The scan that spares htslib the whole file: gVCF blocks and header '<' are skipped,
     a breakend and a symbolic allele after a comma are found."""

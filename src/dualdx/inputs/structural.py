@@ -61,6 +61,7 @@ from dualdx.core.errors import InputError
 from dualdx.core.genome import ploidy as expected_copies
 from dualdx.core.model import normalize_chrom
 from dualdx.inputs.panel import Region
+from dualdx.inputs.vcf import GVCF_ALTS
 
 CallerStyle = Literal["gatk_gcnv", "cnvkit", "manta", "dragen", "generic"]
 State = Literal["loss", "gain", "neutral", "unknown"]
@@ -69,7 +70,7 @@ Status = Literal["carrier", "non_carrier", "unknown"]
 #: Types interpreted as copy-number changes; recognised and reported as not interpreted.
 COPY_NUMBER_TYPES = ("DEL", "DUP", "CNV")
 RECOGNISED_TYPES = ("INV", "INS", "BND", "CPX", "CTX", "TRA")
-REFERENCE_BLOCK_ALTS = frozenset({"<NON_REF>", "<*>", "<X>"})
+REFERENCE_BLOCK_ALTS = GVCF_ALTS
 #: A sequence-resolved record in an SV VCF without SVTYPE counts as an SV from this length on.
 MIN_SEQUENCE_SV_LENGTH = 50
 
@@ -266,7 +267,9 @@ def read_record(rec: Any, path: str, samples: Sequence[str], style: CallerStyle,
     if alts and all(a in REFERENCE_BLOCK_ALTS for a in alts):
         return None
     typed = [alt_type(a) for a in alts]
-    symbolic = any(t[0] is not None or (a.startswith("<") and a.endswith(">"))
+    # a gVCF placeholder beside a real ALT (``A,<NON_REF>``) does not make a record structural
+    symbolic = any(t[0] is not None or (a.startswith("<") and a.endswith(">")
+                                        and a not in REFERENCE_BLOCK_ALTS)
                    for a, t in zip(alts, typed, strict=True))
     if alts and not symbolic and not (in_sv_file and svtype_info) and (
             not in_sv_file

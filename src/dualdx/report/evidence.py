@@ -260,7 +260,9 @@ def not_checked_view(report: Mapping[str, Any]) -> dict[str, Any]:
 FUNNEL_ROWS: tuple[tuple[str, str], ...] = (
     ("records_read", "VCF records read near the panel regions"),
     ("split_multiallelic", "multiallelic records split into biallelic ones"),
-    ("skipped_symbolic", "symbolic alleles left out (<DEL>, <NON_REF>, …)"),
+    ("skipped_symbolic", "symbolic alleles and breakends passed to the copy-number and "
+                         "structural-variant stage (<DEL>, <DUP>, …; below)"),
+    ("skipped_gvcf_alleles", "gVCF <NON_REF> alleles beside a called ALT, not needed"),
     ("skipped_ref_blocks", "gVCF reference blocks left out"),
     ("skipped_star", "'*' (spanning deletion) alleles left out"),
     ("records_written", "panel variants kept"),
