@@ -90,11 +90,21 @@ def test_clinvar_structural_records() -> None:
     from dualdx.core.model import ClinVarAssertion
 
     a = ClinVarAssertion.from_dict(assertion("9", "Pathogenic", 1))
-    recs = clinvar_structural({("11", 68041000, "G" + "A" * 60, "G"): a,
-                               ("11", 68045000, "C", "C" + "T" * 80): a,
-                               ("11", 68046000, "C", "T"): a})
+
+    def rec(pos: int, ref: str, alt: str, end: int | None = None) -> dict[str, Any]:
+        return {"chrom": "11", "pos": pos, "ref": ref, "alt": alt, "end": end,
+                "clinvar": a.to_dict()}
+
+    recs = clinvar_structural([rec(68041000, "G" + "A" * 60, "G"),
+                               rec(68045000, "C", "C" + "T" * 80),
+                               rec(68046000, "C", "T"),
+                               # symbolic copy-number records: matched by their END
+                               rec(68036000, "N", "<DEL>", 68043000),
+                               rec(68036000, "N", "<CN3>", 68043000),
+                               rec(68036000, "N", "<CNV>", 68043000)])
     assert [(r["start"], r["end"], r["direction"]) for r in recs] == [
-        (68041001, 68041060, "loss"), (68044921, 68045000, "gain")]
+        (68041001, 68041060, "loss"), (68044921, 68045000, "gain"),
+        (68036001, 68043000, "loss"), (68036001, 68043000, "gain")]
 
 
 def test_interpret_structural_on_the_tcdel_family(tmp_path: Path, pop_file: str) -> None:
@@ -165,3 +175,47 @@ def test_interpret_structural_unknown_genotypes_are_a_caution(tmp_path: Path) ->
     assert cav["severity"] == "caution"
     assert cav["samples"] == ["TCDEL-I-1", "TCDEL-II-1", "TCDEL-II-2"]
     assert "not taken as absent" in cav["message"]
+
+
+CLINVAR_CNV_VCF = """##fileformat=VCFv4.1
+##fileDate=20990101
+##reference=GRCh38
+##ALT=<ID=DEL,Description="Deletion">
+##INFO=<ID=END,Number=1,Type=Integer,Description="End">
+##INFO=<ID=CLNSIG,Number=.,Type=String,Description="Clinical significance">
+##INFO=<ID=CLNREVSTAT,Number=.,Type=String,Description="Review status">
+##INFO=<ID=CLNVC,Number=1,Type=String,Description="Variant type">
+##contig=<ID=11,length=135086622>
+#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO
+11\t68030000\t900001\tN\t<DEL>\t.\t.\tEND=68043300;CLNSIG=Pathogenic;CLNREVSTAT=criteria_provided,_single_submitter;CLNVC=copy_number_loss
+11\t68049080\t189246\tG\tA\t.\t.\tCLNSIG=Pathogenic;CLNREVSTAT=criteria_provided,_single_submitter;CLNVC=single_nucleotide_variant
+"""
+
+
+@pytest.mark.parametrize("indexed", [False, True])
+def test_symbolic_clinvar_deletion_keeps_its_end_and_matches_the_cnv(tmp_path: Path,
+                                                                     indexed: bool) -> None:
+    """A ClinVar <DEL> starting 9 kb before TCIRG1 reaches the panel index with its END (streamed
+    or by region query) and is matched to the TCDEL deletion by reciprocal overlap (54%)."""
+    from dualdx.annotation.clinvar_index import run_index_clinvar
+
+    src = tmp_path / "clinvar.vcf"
+    src.write_text(CLINVAR_CNV_VCF)
+    path = str(src)
+    if indexed:
+        path = str(src) + ".gz"
+        pysam.tabix_compress(str(src), path)
+        pysam.tabix_index(path, preset="vcf")
+    index = tmp_path / "clinvar_panel.json"
+    run_index_clinvar(path, PANEL, "GRCh38", TX, None, None, str(index), LOG)
+    recs = {r["clinvar"]["variation_id"]: r for r in json.loads(index.read_text())["records"]}
+    assert (recs["900001"]["alt"], recs["900001"]["end"], recs["900001"]["gene"]) == (
+        "<DEL>", 68043300, "TCIRG1")
+    assert recs["189246"]["end"] == 68049080
+    sv = [str(EX / f"{s}.gcnv.segments.vcf") for s in TCDEL]
+    doc = run_interpret_structural("TCDEL", [str(EX / "family_TCDEL.vcf")], sv, TCDEL, PANEL,
+                                   str(EX / "pedigree.ped"), "GRCh38", TX, str(index),
+                                   str(tmp_path / "structural.json"), LOG)
+    (ev,) = doc["events"]
+    assert ev["clinvar"]["variation_id"] == "900001"
+    assert ev["clinvar"]["match"]["reciprocal_overlap"] == 0.54

@@ -9,10 +9,12 @@ The classification (ClinGen/ACMG CNV points) runs after the inheritance stage
 segregation facts.
 
 ClinVar records taken as structural: sequence-resolved deletions and duplications of at least
-50 bp in the configured ClinVar file (the NCBI VCF writes copy-number records it has no sequence
-for without an extent, and those cannot be matched). A record *matches* a CNV when it is of the
-same direction and overlaps it reciprocally by at least 50%, or removes or repeats the same
-exons of the MANE transcript; every overlapping one is listed.
+50 bp in the configured ClinVar file (NCBI's ClinVar VCF holds variants up to 10 kb with their
+sequence), and symbolic copy-number records (``<DEL>``, ``<DUP>``, ``<CN0>``…) with their
+``END`` or ``SVLEN`` (``clinvar_panel.json`` keeps each record's ``end``; a ``<CNV>`` without a
+direction is not matched). A record *matches* a CNV when it is of the same direction and
+overlaps it reciprocally by at least 50%, or removes or repeats the same exons of the MANE
+transcript; every overlapping one is listed.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ from dualdx.annotation.cnv_consequence import (
 )
 from dualdx.core.atomic import write_text
 from dualdx.core.caveats import Caveat
-from dualdx.core.model import DatabaseStatus, normalize_chrom
+from dualdx.core.jsonio import read_json_object
+from dualdx.core.model import ClinVarAssertion, DatabaseStatus, normalize_chrom
 from dualdx.inputs.cnv_events import (
     MIN_RECIPROCAL_OVERLAP,
     CnvEvent,
@@ -40,7 +43,7 @@ from dualdx.inputs.cnv_events import (
 )
 from dualdx.inputs.panel import Panel, Region, load_panel
 from dualdx.inputs.pedigree import load_ped
-from dualdx.inputs.structural import SvRecord
+from dualdx.inputs.structural import SvRecord, alt_type
 from dualdx.knowledge.transcripts import Transcript
 
 STAGE = "interpret_structural"
@@ -53,25 +56,45 @@ def _genes_for(panel: Panel, build: str, chrom: str, start: int, end: int) -> li
             if r.chrom == c and r.start <= end and start <= r.end]
 
 
-def clinvar_structural(records: Mapping[tuple[str, int, str, str], Any]
-                       ) -> list[dict[str, Any]]:
-    """ClinVar deletions/duplications of ≥ 50 bp from the panel index (module doc)."""
+def _symbolic_direction(alt: str) -> str | None:
+    kind, _tandem, copies = alt_type(alt)
+    if kind == "DEL" or (copies is not None and copies < 2):
+        return "loss"
+    if kind == "DUP" or (copies is not None and copies > 2):
+        return "gain"
+    return None  # <CNV>, <INV>, <INS>, breakends: no copy-number direction
+
+
+def clinvar_structural(records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """ClinVar deletions/duplications of ≥ 50 bp from the panel index's records
+    (``clinvar_panel.json`` ``records``), with their extent and direction (module doc)."""
     out = []
-    for (chrom, pos, ref, alt), a in records.items():
-        if alt.startswith("<") or alt in (".", "*"):
+    for rec in records:
+        chrom, pos, ref, alt = str(rec["chrom"]), int(rec["pos"]), str(rec["ref"]), \
+            str(rec["alt"])
+        if alt in (".", "*", ""):
             continue
-        diff = len(ref) - len(alt)
-        if abs(diff) < MIN_CLINVAR_SV:
-            continue
-        if diff > 0:
-            start, end, direction = pos + len(alt), pos + len(ref) - 1, "loss"
+        if alt.startswith("<"):
+            direction = _symbolic_direction(alt)
+            end = int(rec.get("end") or pos)
+            if direction is None or end - pos < MIN_CLINVAR_SV:
+                continue
+            start = pos + 1  # the VCF padding base
         else:
-            size = len(alt) - len(ref)
-            start, end, direction = pos - size + 1, pos, "gain"
-        out.append({"chrom": chrom, "start": start, "end": end, "direction": direction,
-                    "variation_id": a.variation_id, "significance": a.significance,
-                    "stars": a.stars, "review_status": a.review_status,
-                    "conditions": list(a.conditions), "assertion": a.to_dict()})
+            diff = len(ref) - len(alt)
+            if abs(diff) < MIN_CLINVAR_SV:
+                continue
+            if diff > 0:
+                start, end, direction = pos + len(alt), pos + len(ref) - 1, "loss"
+            else:
+                size = len(alt) - len(ref)
+                start, end, direction = pos - size + 1, pos, "gain"
+        a = ClinVarAssertion.from_dict(dict(rec["clinvar"]))
+        out.append({"chrom": normalize_chrom(chrom), "start": start, "end": end,
+                    "direction": direction, "variation_id": a.variation_id,
+                    "significance": a.significance, "stars": a.stars,
+                    "review_status": a.review_status, "conditions": list(a.conditions),
+                    "assertion": a.to_dict()})
     return out
 
 
@@ -187,7 +210,8 @@ def run_interpret_structural(family: str, vcfs: Sequence[str], sv_vcfs: Sequence
     genome = GenomeSequence(reference_fasta) if reference_fasta else None
     tx_seqs = TranscriptSequences(transcript_fasta) if transcript_fasta else None
     cv_status, cv_records, _ = load_clinvar_index(clinvar_index)
-    cv_sv = clinvar_structural(dict(cv_records.items()))
+    cv_sv = clinvar_structural(read_json_object(clinvar_index, "ClinVar panel index",
+                                                "re-run index_clinvar").get("records") or [])
     population = None
     databases: list[DatabaseStatus] = [cv_status]
     not_checked: list[dict[str, str]] = []
