@@ -135,8 +135,16 @@ def facts(**kw: Any) -> FamilyFacts:
 
 
 @pytest.mark.parametrize(("kw", "code", "points"), [
-    ({"de_novo": True, "origin": "de_novo"}, "5A", 0.30),
-    ({"de_novo": True, "origin": "de_novo", "phenotype": "consistent"}, "5A", 0.10),
+    ({"de_novo": True, "origin": "de_novo"}, "5A", 0.30),  # 4A assumed
+    ({"de_novo": True, "origin": "de_novo", "phenotype": "consistent"}, "5A", 0.10),  # 4C
+    ({"de_novo": True, "origin": "de_novo", "de_novo_confirmed": True}, "5A", 0.45),  # 4A
+    ({"de_novo": True, "origin": "de_novo", "de_novo_confirmed": True,
+      "phenotype": "consistent"}, "5A", 0.15),  # 4C confirmed
+    ({"de_novo": True, "origin": "de_novo", "phenotype": "inconsistent"}, "5A", 0.0),  # 4D
+    ({"origin": "unknown", "parent_affected": None, "unaffected_carriers": ("SIB",)}, "5E",
+     -0.30),  # 4J
+    ({"origin": "unknown", "parent_affected": None, "unaffected_carriers": ("SIB",),
+      "phenotype": "consistent"}, "5E", -0.15),  # 4K
     ({}, "5B", -0.30),
     ({"phenotype": "consistent"}, "5C", -0.15),
     ({"parent_affected": True, "informative_meioses": 5}, "5D", 0.30),
@@ -164,7 +172,14 @@ def test_family_facts_from_inheritance_rows() -> None:
     assert (f.carried, f.origin, f.parent_affected, f.informative_meioses) == (
         True, "maternal", True, 3)
     assert f.phenotype == "unknown"
+    assert not f.de_novo_confirmed and f.unaffected_carriers == ()
     assert family_facts("other", "G", inh, {}, {}, [], {}) is None
+    # both parents genotyped without it: confirmed; an unaffected carrier sister is listed, the
+    # proband's parents are not (5B/5C speak about them)
+    inh["calls"][0].update(label="de_novo", origin="de_novo",
+                           relatives={"unaffected_carriers": ["M", "SIS"]})
+    f = family_facts("k", "G", inh, {"P": ("F", "M")}, {"genes": {"G": []}}, [], {})
+    assert f is not None and f.de_novo_confirmed and f.unaffected_carriers == ("SIS",)
 
 
 def test_clinvar_disagreement_is_flagged(tx: Transcript) -> None:

@@ -25,15 +25,22 @@ Points per section are summed: Pathogenic ≥ 0.99, Likely pathogenic 0.90 to 0.
   reciprocally by ≥ 50%. Reported cases (4A–4K) and case-control data (4L–4N) need literature
   review and are listed as not evaluated; overlapping ClinVar records are shown beside the class,
   never scored (as for small variants, ClinVar is not a criterion).
-* **Section 5** (this family), from the inheritance stage: for genes with a dominant-type disease
-  5A de novo (scored as assumed de novo, since parentage is not confirmed: 0.30 when the
-  proband's phenotype is highly specific for the gene, 0.10 when consistent, 0 otherwise), 5B/5C
-  inherited from an unaffected parent (−0.30 specific / −0.15 non-specific phenotype), 5D
-  segregation with the disease (informative meioses 3–4: 0.15, 5–6: 0.30, ≥7: 0.45), 5E an
-  affected relative without it (−0.45), 5G/5H inheritance unknown (0.10 consistent / 0.30
-  highly specific phenotype), 5F otherwise. For genes whose diseases are all recessive,
-  inheritance from an unaffected parent is expected (carrier) and 5A–5C do not apply; 5D/5E use
-  the recessive segregation counts.
+* **Section 5** (this family), from the inheritance stage; one category, the first that applies
+  in this order: 5F when the proband does not carry the CNV; 5E (4I, −0.45) when a relative
+  affected for the gene's disease lacks the genotype; 5D (4F–4H) when it segregates with the
+  disease (informative meioses counted as the framework's "observed segregations": 3–4 0.15,
+  5–6 0.30, ≥7 0.45); 5F for genes whose diseases are all recessive (inheritance from an
+  unaffected carrier parent is expected, so 5A–5C do not apply); 5A de novo, scored with the de
+  novo categories 4A–4D: a phenotype highly specific for the gene (4A) 0.45 confirmed / 0.30
+  assumed, consistent but not highly specific (4C) 0.15 / 0.10, not consistent (4D) 0 —
+  "confirmed" as PS2 counts it here: both parents genotyped without it (the inheritance stage's
+  origin ``de_novo``), else assumed; 5B/5C inherited from an apparently unaffected parent (−0.30
+  highly specific / −0.15 non-specific phenotype); 5E (4J/4K, −0.30 / −0.15) when another
+  relative unaffected for the disease carries it; 5G/5H inheritance unknown (0.10 consistent /
+  0.30 highly specific phenotype); 5F otherwise. Point values are the framework's suggested
+  points (Riggs et al. 2020 Tables 1 and 2, as transcribed in ClinGen's CNV calculator and in
+  bihealth/reev ``frontend/src/lib/acmgCNV.ts``); where a range is allowed the suggested value
+  is used and 4B (highly specific, "not necessarily unique") is not told apart from 4A.
 
 "Highly specific" is the project's PP4 rule (:func:`phenotype_specificity`); "consistent" means
 one of the gene's diseases explains at least one of the proband's terms.
@@ -124,6 +131,9 @@ class FamilyFacts:
     affected_noncarriers: int
     phenotype: str  # "specific", "consistent", "inconsistent", "unknown"
     phenotype_note: str
+    de_novo_confirmed: bool = False  # both parents genotyped without it (as PS2 counts it)
+    #: relatives unaffected for the disease who carry the genotype, the proband's parents excepted
+    unaffected_carriers: tuple[str, ...] = ()
 
 
 def _pvs1_deletion(c: Mapping[str, Any]) -> tuple[str | None, str]:
@@ -320,7 +330,13 @@ def _section4(event: Mapping[str, Any], out: list[CnvCriterion], ne: list[dict[s
                                 "lower frequency or overlap)"))
 
 
+#: Section 5A through the de novo categories 4A (highly specific), 4C (consistent), 4D (not
+#: consistent): (confirmed, assumed) points.
+DE_NOVO_POINTS = {"specific": (0.45, 0.30), "consistent": (0.15, 0.10)}
+
+
 def _section5(facts: FamilyFacts | None, out: list[CnvCriterion], ne: list[dict[str, str]]) -> None:
+    """One section-5 category, the first that applies (module doc)."""
     if facts is None:
         ne.append({"code": "5", "why": "no inheritance assessment for this CNV (the gene has no "
                    "disease in the knowledge file)"})
@@ -345,23 +361,35 @@ def _section5(facts: FamilyFacts | None, out: list[CnvCriterion], ne: list[dict[
                                 "inherited status neither supports nor weighs against the "
                                 f"allele (origin: {facts.origin or 'not determined'})"))
         return
+    specific = facts.phenotype == "specific"
     if facts.de_novo:
-        pts = {"specific": 0.30, "consistent": 0.10}.get(facts.phenotype, 0.0)
-        out.append(CnvCriterion("5A", pts, "de novo in the proband (assumed: parentage not "
-                                f"confirmed); phenotype {facts.phenotype}: {facts.phenotype_note}"))
+        confirmed, assumed = DE_NOVO_POINTS.get(facts.phenotype, (0.0, 0.0))
+        pts = confirmed if facts.de_novo_confirmed else assumed
+        cat = {"specific": "4A", "consistent": "4C"}.get(facts.phenotype, "4D")
+        how = ("confirmed: both parents genotyped without it" if facts.de_novo_confirmed
+               else "assumed: the parents are not both genotyped")
+        out.append(CnvCriterion("5A", pts, f"de novo in the proband ({how}); phenotype "
+                                f"{facts.phenotype} ({cat}): {facts.phenotype_note}"))
         return
     if facts.origin in ("maternal", "paternal") and facts.parent_affected is False:
-        if facts.phenotype == "specific":
+        parent = "mother" if facts.origin == "maternal" else "father"
+        if specific:
             out.append(CnvCriterion("5B", -0.30, f"inherited from the apparently unaffected "
-                                    f"{'mother' if facts.origin == 'maternal' else 'father'}; the "
-                                    f"proband's phenotype is highly specific ({facts.phenotype_note})"))
+                                    f"{parent}; the proband's phenotype is highly specific "
+                                    f"({facts.phenotype_note})"))
         else:
             out.append(CnvCriterion("5C", -0.15, f"inherited from the apparently unaffected "
-                                    f"{'mother' if facts.origin == 'maternal' else 'father'}; the "
-                                    "proband's phenotype is not highly specific"))
+                                    f"{parent}; the proband's phenotype is not highly specific"))
+        return
+    if facts.unaffected_carriers:
+        who = ", ".join(facts.unaffected_carriers)
+        cat = ("4J: the proband's phenotype is highly specific" if specific
+               else "4K: the proband's phenotype is not highly specific")
+        out.append(CnvCriterion("5E", -0.30 if specific else -0.15,
+                                f"carried by {who}, unaffected for the gene's disease ({cat})"))
         return
     if facts.origin in (None, "unknown"):
-        if facts.phenotype == "specific":
+        if specific:
             out.append(CnvCriterion("5H", 0.30, "inheritance not determined; the proband's "
                                     f"phenotype is highly specific ({facts.phenotype_note})"))
         elif facts.phenotype == "consistent":
@@ -419,6 +447,10 @@ def family_facts(key: str, gene: str | None, inheritance: Mapping[str, Any],
     noncarriers = max((int(s.get("affected_noncarriers") or 0) for s in seg), default=0)
     parent_affected: bool | None = None
     proband = str(inheritance.get("proband"))
+    own_parents = set(parents.get(proband, (None, None))) - {None}
+    unaffected = sorted({str(s) for r in rows if r.get("qualifies")
+                         for s in (r.get("relatives") or {}).get("unaffected_carriers") or []
+                         if s != proband and s not in own_parents})
     affected_by = inheritance.get("affected_by_disease") or {}
     if origin in ("maternal", "paternal"):
         father, mother = parents.get(proband, (None, None))
@@ -438,8 +470,10 @@ def family_facts(key: str, gene: str | None, inheritance: Mapping[str, Any],
                 explained.append(f"{did} explains {len(m.explained)} term(s)")
         phen, note = ("consistent", "; ".join(explained)) if explained else (
             "inconsistent", f"no disease of {gene} explains the proband's terms")
+    # the inheritance stage gives origin "de_novo" only when both parents are genotyped
     return FamilyFacts(carried, modes, de_novo, origin, parent_affected, meioses, noncarriers,
-                       phen, note)
+                       phen, note, de_novo_confirmed=origin == "de_novo",
+                       unaffected_carriers=tuple(unaffected))
 
 
 def run_classify_structural(structural_json: str, inheritance_json: str, knowledge_json: str,
