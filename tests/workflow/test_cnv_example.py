@@ -66,6 +66,13 @@ def test_deletion_in_trans_with_an_snv_is_a_confirmed_compound_heterozygote(cnv_
     assert rep["methods"]["structural"]["caller_styles"] == ["gatk_gcnv", "generic"]
     assert rep["ruleset"]["cnv"]["name"] == "clingen_cnv_2020"
     assert not any("Mendelian" in w["message"] for w in rep["warnings"])
+    # the SNV's PM3 counts the deletion's CNV class; the read-depth CNV needs confirmation
+    snv = variant(rep, TCDEL_SNV)
+    pm3 = next(c for c in snv["acmg_criteria"] if c["code"] == "PM3")
+    assert "by the ClinGen/ACMG CNV points" in pm3["evidence"]
+    assert snv["acmg_class"] == "Pathogenic"
+    (caution,) = dx["cautions"]
+    assert caution["code"] == "cnv_needs_confirmation" and "GATK-gCNV" in caution["message"]
     tsv = (cnv_run / "results" / "TCDEL" / "variants.tsv").read_text()
     assert TCDEL_DEL.split("-")[1] in tsv and "c.(?_-99)_(503+1_504-1)del" in tsv
 
@@ -88,6 +95,10 @@ def test_apparent_homozygosity_over_a_deletion_is_explained(cnv_run: Path) -> No
     assert "apparent homozygosity" in detail["explanation"]
     assert "the variant lies inside the deletion" in detail["explanation"]
     assert not any("Mendelian" in w["message"] for w in rep["warnings"])
+    # nothing said twice: the filter no longer calls the <DEL> "not assessed"
+    assert not any("symbolic" in w["code"] for w in rep["warnings"])
+    assert {c["code"] for c in dx["cautions"]} == {"cnv_needs_confirmation",
+                                                   "read_with_copy_number"}
     assert variant(rep, OSAPH_DEL)["cnv"]["hgvs_g"] == \
         "NC_000006.12:g.(108059236_108059536)_(108079591_108079891)del"
     html = (cnv_run / "results" / "OSAPH" / "report.html").read_text()

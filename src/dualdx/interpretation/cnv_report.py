@@ -22,11 +22,28 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from dualdx.annotation.cnv_consequence import exon_text
+from dualdx.core.caveats import Caveat, unique
 from dualdx.core.model import Call, chrom_rank
 from dualdx.inputs.pedigree import Pedigree
 from dualdx.interpretation.copy_number import event_calls
 from dualdx.interpretation.diagnosis import variant_tier
 from dualdx.interpretation.zygosity import describe, ploidy
+
+
+def short_name(cnv: Mapping[str, Any]) -> str:
+    """What a copy-number variant removes or repeats, in a few words: "deletion of exons 1–5",
+    "whole-gene duplication" (the report's ``cnv`` object)."""
+    word = "deletion" if cnv.get("svtype") == "DEL" else "duplication"
+    cons = (cnv.get("consequences") or [None])[0]
+    if not isinstance(cons, Mapping):
+        return word
+    if cons.get("extent") == "whole_gene":
+        return f"whole-gene {word}"
+    exons = sorted(set(cons.get("exons") or []) | set(cons.get("partial_exons") or []))
+    if not exons:
+        return f"intronic {word}"
+    return f"{word} of {exon_text(exons)}"
 
 
 def _gt(alleles: Sequence[int | None]) -> str:
@@ -131,11 +148,60 @@ def _sex(pedigree: Pedigree, sid: str) -> str:
     return p.sex if p is not None else "unknown"
 
 
+#: Callers that find CNVs from read depth (segment boundaries are bins, not breakpoints).
+READ_DEPTH_CALLERS = {"gatk_gcnv": "GATK-gCNV", "cnvkit": "CNVkit", "dragen": "DRAGEN CNV"}
+STAGE = "call_diagnoses"
+
+
+def diagnosis_cautions(dx: Mapping[str, Any], rows: Mapping[str, Mapping[str, Any]],
+                       proband: str) -> list[Caveat]:
+    """Cautions of one diagnosis that rest on copy number: a CNV in it must be confirmed by an
+    orthogonal method before the result is reported (read-depth calls and imprecise breakpoints),
+    and a small variant of it read beside a deletion (apparent homozygosity) depends on that
+    deletion call. ``rows``: the report's variant rows by key."""
+    out: list[Caveat] = []
+    genes = (str(dx["gene"]),) if dx.get("gene") else ()
+    for key in dx.get("variants") or []:
+        row = rows.get(str(key)) or {}
+        cnv = row.get("cnv")
+        if isinstance(cnv, Mapping):
+            caller = str(cnv.get("caller") or "")
+            how = (f"called from read depth ({READ_DEPTH_CALLERS[caller]}), so its ends are "
+                   "segment boundaries, not breakpoints" if caller in READ_DEPTH_CALLERS else
+                   "called with imprecise breakpoints" if cnv.get("imprecise") else
+                   "called from sequencing reads")
+            what = str(cnv.get("description") or key).rstrip(".")
+            unknown = sorted(s for s, g in (row.get("genotypes") or {}).items()
+                             if isinstance(g, Mapping) and g.get("status") == "unknown")
+            tail = (f"; whether {', '.join(unknown)} carry it is unknown (no copy-number call "
+                    "covers it for them)" if unknown else "")
+            out.append(Caveat(
+                "cnv_needs_confirmation",
+                f"this diagnosis rests on the copy-number variant {key} ({what}), {how}: confirm "
+                "it by an independent method (MLPA, qPCR or a chromosomal microarray) before the "
+                f"result is reported{tail}", "caution", STAGE, (str(key),), (proband,), genes))
+        g = (row.get("genotypes") or {}).get(proband) or {}
+        if g.get("called_gt") and g.get("copy_number_note"):
+            out.append(Caveat(
+                "read_with_copy_number",
+                f"the proband's call at {key} ({g['called_gt']}) is read with the copy number "
+                f"as {g.get('gt')}: {g['copy_number_note']} The diagnosis depends on that "
+                "deletion call as well", "caution", STAGE, (str(key),), (proband,), genes))
+    return unique(out)
+
+
 def finish(report: dict[str, Any], structural: Mapping[str, Any],
            classification: Mapping[str, Any]) -> None:
-    """Methods (``methods.structural``), not interpreted SVs, not_checked, databases. (The two
-    stage files' ``caveats`` reach ``warnings`` with every other stage's, through
+    """Methods (``methods.structural``), not interpreted SVs, not_checked, databases, and the
+    CNV cautions of each diagnosis (:func:`diagnosis_cautions`). (The two stage files'
+    ``caveats`` reach ``warnings`` with every other stage's, through
     :func:`dualdx.interpretation.cautions.stage_caveats`.)"""
+    rows = {str(v.get("key")): v for v in report.get("variants") or []}
+    for dx in [*(report.get("diagnoses") or []), *(report.get("molecular_findings") or [])]:
+        extra = diagnosis_cautions(dx, rows, str(report.get("proband")))
+        if extra:
+            dx["cautions"] = [c.to_dict() for c in unique(
+                [*map(Caveat.from_dict, dx.get("cautions") or []), *extra])]
     funnel = dict(structural.get("funnel") or {})
     files = funnel.pop("files", None) or []  # paths differ between a joint and a per-family run
     report.setdefault("methods", {})["structural"] = {
