@@ -318,3 +318,21 @@ def test_malformed_sv_records_fail_with_file_record_problem_fix(tmp_path: Path, 
 def test_missing_file_names_the_sheet_columns(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"VCF not found.*'sv_vcf' columns"):
         read_sv_file(str(tmp_path / "nope.vcf"), ["P"], REGIONS, "GRCh38", True, {}, SvFunnel())
+
+
+def test_each_person_is_read_from_the_files_on_their_row(tmp_path: Path) -> None:
+    """As for the small variants: a family file that also holds a person is not read for them
+    when their row of the sample sheet names another file (here P's sv_vcf says 0/0)."""
+    trio = vcf(tmp_path, "trio.vcf", SV_INFO, ["P", "M"], [
+        "chr11 68041000 d1 G <DEL> 50 PASS END=68043000;SVTYPE=DEL GT 0/1 0/1"])
+    own = vcf(tmp_path, "P.sv.vcf", SV_INFO, ["P"], [
+        "chr11 68041000 d1 G <DEL> 50 PASS END=68043000;SVTYPE=DEL GT 0/0"])
+    events, _, funnel, notes = read_structural(
+        [trio], [own], ["P", "M"], REGIONS, "GRCh38",
+        sample_files={"P": [own], "M": [trio]})
+    (ev,) = events
+    assert {s: c.status for s, c in ev.calls.items()} == {"M": "carrier", "P": "non_carrier"}
+    assert [f["samples"] for f in funnel.files] == [["M"], ["P"]] and notes == []
+    # without the rows: both files for everyone, P's two calls disagree (the first is used)
+    events, _, _, notes = read_structural([trio], [own], ["P", "M"], REGIONS, "GRCh38")
+    assert events[0].calls["P"].status == "carrier"

@@ -32,6 +32,7 @@ rule interpret_structural:
     params:
         family="{family}",
         samples=family_samples,
+        sample_files=family_sample_sv_files,
         build=BUILD,
         gnomad_sv=ANN["gnomad_sv"],
         # functions, not strings: a local file is also an input (the bundled sequence by default)

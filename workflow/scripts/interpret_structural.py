@@ -23,6 +23,7 @@ def main(smk: Any) -> None:
             gnomad_sv=smk.params.gnomad_sv,
             reference_fasta=smk.params.reference_fasta,
             transcript_fasta=smk.params.transcript_fasta,
+            sample_files={s: list(fs) for s, fs in dict(smk.params.sample_files).items()},
         )
 
     run_stage("interpret_structural", smk.log[0], body)

@@ -191,8 +191,13 @@ def run_interpret_structural(family: str, vcfs: Sequence[str], sv_vcfs: Sequence
                              transcripts_path: str, clinvar_index: str, out_json: str,
                              log: logging.Logger, gnomad_sv: str | None = None,
                              reference_fasta: str | None = None,
-                             transcript_fasta: str | None = None) -> dict[str, Any]:
-    """Read, merge and annotate the family's structural variants; write ``structural.json``."""
+                             transcript_fasta: str | None = None,
+                             sample_files: Mapping[str, Sequence[str]] | None = None
+                             ) -> dict[str, Any]:
+    """Read, merge and annotate the family's structural variants; write ``structural.json``.
+
+    ``sample_files``: person -> the files on their row of the sample sheet (``vcf``,
+    ``sv_vcf``): each person is read from those only (:func:`dualdx.inputs.cnv_events.read_structural`)."""
     from dualdx.knowledge.clinvar import load_clinvar_index
     from dualdx.knowledge.sequence import GenomeSequence, TranscriptSequences
     from dualdx.knowledge.transcripts import load_transcript_models
@@ -205,7 +210,7 @@ def run_interpret_structural(family: str, vcfs: Sequence[str], sv_vcfs: Sequence
     peds = load_ped(ped_path)
     sex_of = {s: p.sex for s, p in peds[family].people.items()} if family in peds else {}
     events, others, funnel, notes = read_structural(vcfs, sv_vcfs, samples, regions, build,
-                                                    sex_of, log.info)
+                                                    sex_of, log.info, sample_files)
     models = load_transcript_models(transcripts_path, build)
     genome = GenomeSequence(reference_fasta) if reference_fasta else None
     tx_seqs = TranscriptSequences(transcript_fasta) if transcript_fasta else None

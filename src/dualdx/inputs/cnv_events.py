@@ -227,16 +227,23 @@ def read_structural(vcfs: Sequence[str], sv_vcfs: Sequence[str], samples: Sequen
                     regions: Mapping[str, list[Region]], build: str,
                     sex_of: Mapping[str, str] | None = None,
                     progress: Callable[[str], None] | None = None,
+                    sample_files: Mapping[str, Sequence[str]] | None = None,
                     ) -> tuple[list[CnvEvent], list[SvRecord], SvFunnel, list[str]]:
     """Read every file of the family; return the copy-number events, the SV records that are
-    not interpreted (inversions, insertions, breakends), the funnel and notes."""
+    not interpreted (inversions, insertions, breakends), the funnel and notes.
+
+    ``sample_files``: person -> the files on their row of the sample sheet (``vcf``, ``sv_vcf``);
+    a person's calls are read from those files only, as the small variants are (another file
+    of the family that also holds the person is not read for them). None: every file for every
+    person."""
     funnel = SvFunnel()
     records: list[SvRecord] = []
     order = [(v, False) for v in vcfs] + [(v, True) for v in sv_vcfs if v not in vcfs]
     for path, is_sv in order:
         if progress:
             progress(f"reading {path} for structural variants")
-        records += read_sv_file(str(path), samples, regions, build, is_sv, sex_of or {}, funnel)
+        who = [s for s in samples if sample_files is None or path in (sample_files.get(s) or ())]
+        records += read_sv_file(str(path), who, regions, build, is_sv, sex_of or {}, funnel)
     cn_records = [r for r in records if r.svtype in COPY_NUMBER_TYPES]
     funnel.copy_number_records = sum(
         1 for r in cn_records if any(c.state in ("loss", "gain", "unknown")
