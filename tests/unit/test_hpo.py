@@ -91,7 +91,11 @@ def test_mini_store_facts() -> None:
     assert d1.onset == ["HP:0003593"]
     # the largest frequency of the rows given; none given -> None
     assert d1.terms == {"HP:0011001": None, "HP:0011002": pytest.approx(0.895)}
-    assert d1.not_terms == ["HP:0002748"] and d1.genes == ["GENEA"]
+    assert d1.not_terms == ["HP:0002748"] and d1.genes == ["GENEA"] and d1.qualifiers == []
+    # an inheritance qualifier (HP:0034335 and below) is not a mode of inheritance
+    d2 = s.disease("OMIM:900002")
+    assert d2 is not None and d2.modes == ["autosomal_recessive"]
+    assert d2.qualifiers == ["HP:0003829"]
     orpha = s.disease("ORPHA:900004")
     assert orpha is not None and orpha.terms == {"HP:0002748": 0.17, "HP:0004349": 0.25}
     assert s.disease("DECIPHER:5") is not None and s.gene_diseases("GENEC") == ["DECIPHER:5"]
@@ -199,6 +203,9 @@ def test_distill_from_mini_store() -> None:
     assert d1["frequencies"] == {"HP:0011001": None, "HP:0011002": pytest.approx(0.895)}
     assert d1["not_terms"] == ["HP:0002748"] and d1["onset"] == ["HP:0003593"]
     assert k["diseases"]["ORPHA:900004"]["modes"] == ["unknown"]
+    assert d1["incomplete_penetrance"] is False
+    d2 = hpo.distill_knowledge(s, ["GENEB"], [])["diseases"]["OMIM:900002"]
+    assert d2["modes"] == ["autosomal_recessive"] and d2["incomplete_penetrance"] is True
     assert k["unknown_terms"] == ["HP:1234567"]
     alt = k["terms"]["HP:0001111"]
     assert alt["obsolete"] and alt["replaced_by"] == "HP:0011002"

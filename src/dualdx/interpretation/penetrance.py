@@ -30,6 +30,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from dualdx.knowledge.hpo_store import INCOMPLETE_PENETRANCE
+
 #: Onset terms entirely before adulthood (HPO: Antenatal, Congenital, Neonatal, Pediatric onset).
 EARLY_ONSET: dict[str, str] = {
     "HP:0030674": "Antenatal onset", "HP:0011460": "Embryonal onset",
@@ -47,7 +49,6 @@ ADULT_ONSET: dict[str, str] = {
     "HP:0003584": "Late onset", "HP:4000040": "Puerpural onset",
     "HP:6000314": "Perimenopausal onset", "HP:6000315": "Postmenopausal onset",
 }
-INCOMPLETE_PENETRANCE = "HP:0003829"
 
 
 @dataclass(frozen=True)

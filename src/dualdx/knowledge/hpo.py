@@ -8,7 +8,9 @@ owns the rule. knowledge.json holds:
 * ``genes``: every panel gene -> the diseases HPO links to it (OMIM, ORPHA and DECIPHER IDs of
   ``genes_to_phenotype.txt``).
 * ``diseases``: name, all genes HPO links to the disease, modes of inheritance (aspect ``I`` rows
-  of ``phenotype.hpoa``; ``unknown`` when none), onset (aspect ``C``), annotated phenotypic
+  of ``phenotype.hpoa``; ``unknown`` when none), ``incomplete_penetrance`` (HPO annotates the
+  qualifier HP:0003829; null when the disease has no annotation rows), onset (aspect ``C``),
+  annotated phenotypic
   abnormality terms (aspect ``P``, no ``NOT`` qualifier, descendants of HP:0000118) with their
   ``frequencies`` (share 0..1, or null when HPO gives none), and ``not_terms`` (the ``NOT`` rows).
 * ``terms``: every term in use (patient terms, disease terms, their replacements) and all their
@@ -26,6 +28,7 @@ from typing import Any
 
 from dualdx.knowledge.hpo_store import (
     BUILDER_VERSION,
+    INCOMPLETE_PENETRANCE,
     PHENOTYPIC_ABNORMALITY,
     UNKNOWN_MODE,
     HpoStore,
@@ -75,7 +78,8 @@ def distill_knowledge(
             d = store.disease(did)
             if d is None:  # linked in genes_to_phenotype.txt but without annotation rows
                 diseases[did] = {"name": did, "genes": [sym], "modes": [UNKNOWN_MODE],
-                                 "onset": [], "terms": [], "frequencies": {}, "not_terms": []}
+                                 "onset": [], "incomplete_penetrance": None, "terms": [],
+                                 "frequencies": {}, "not_terms": []}
                 continue
             dterms = sorted(t for t in d.terms if _is_phenotypic(store, t))
             diseases[did] = {
@@ -83,6 +87,7 @@ def distill_knowledge(
                 "genes": list(d.genes),
                 "modes": list(d.modes) or [UNKNOWN_MODE],
                 "onset": list(d.onset),
+                "incomplete_penetrance": INCOMPLETE_PENETRANCE in d.qualifiers,
                 "terms": dterms,
                 "frequencies": {t: d.terms[t] for t in dterms},
                 "not_terms": sorted(t for t in d.not_terms if _is_phenotypic(store, t)),

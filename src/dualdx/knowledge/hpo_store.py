@@ -13,7 +13,9 @@ What it holds (neutral facts; no matching rule of :mod:`dualdx.interpretation` i
 * every disease of ``phenotype.hpoa`` (OMIM, ORPHA, DECIPHER): name, phenotype annotations (aspect
   P) with their frequency (the ``frequency`` column: HPO frequency terms and ``n/m`` fractions, as
   a share; the largest when several rows give one), ``NOT`` annotations, modes of inheritance
-  (aspect I), onset (aspect C terms under HP:0003674);
+  (aspect I terms outside the *Inheritance qualifier* subtree HP:0034335), inheritance qualifiers
+  (aspect I terms under HP:0034335: incomplete penetrance, anticipation, mosaicism, ...), onset
+  (aspect C terms under HP:0003674);
 * the gene -> disease links of ``genes_to_phenotype.txt``.
 
 File: ``hpo-<release>-<sizes>-b<builder>.store`` (``<sizes>`` a short hash of the three files'
@@ -48,11 +50,13 @@ from dualdx.core.atomic import atomic_path
 from dualdx.core.caveats import Caveat
 from dualdx.knowledge import hpo_files as files
 
-BUILDER_VERSION = 1
+BUILDER_VERSION = 2  # 2: inheritance qualifiers apart from the modes
 MAGIC = "dualdx-hpo-store"
 ROOT = "HP:0000001"
 PHENOTYPIC_ABNORMALITY = "HP:0000118"
 ONSET_ROOT = "HP:0003674"
+INHERITANCE_QUALIFIER_ROOT = "HP:0034335"
+INCOMPLETE_PENETRANCE = "HP:0003829"  # Typified by incomplete penetrance
 MODE_TERMS: dict[str, str] = {
     "HP:0000006": "autosomal_dominant",
     "HP:0000007": "autosomal_recessive",
@@ -79,6 +83,8 @@ class Disease:
     modes: list[str]  # MODE_TERMS values ('unknown' for other inheritance terms); [] when none
     onset: list[str]
     genes: list[str] = field(default_factory=list)
+    #: aspect I terms under HP:0034335 (e.g. HP:0003829 Typified by incomplete penetrance)
+    qualifiers: list[str] = field(default_factory=list)
 
 
 #: The store's sections: decoded on first use only (a family stage never needs all of them).
@@ -233,11 +239,11 @@ class HpoStore:
                 return None
             if isinstance(row, str):  # read from disk: each disease decoded on first use
                 row = json.loads(row)
-            name, terms, nots, modes, onset, genes = row
+            name, terms, nots, modes, onset, genes, qualifiers = row
             ids = self.ids
             got = Disease(disease_id, name, {ids[t]: f for t, f in terms},
                           [ids[t] for t in nots], list(modes), [ids[t] for t in onset],
-                          list(genes))
+                          list(genes), [ids[t] for t in qualifiers])
             self._diseases[disease_id] = got
         return got
 
@@ -277,6 +283,7 @@ def _build(data_dir: Path, log: logging.Logger | None) -> HpoStore:
                                     "replaced_by": {}}})
     anc = [probe._anc_of(i) for i in range(len(ids))]
     onset_root = index.get(ONSET_ROOT, -1)
+    qualifier_root = index.get(INHERITANCE_QUALIFIER_ROOT, -1)
     lookup = {**{a: index[p] for a, p in alt.items()}, **index}
 
     hpoa = files.read_phenotype_hpoa(data_dir / files.HPOA)
@@ -290,6 +297,7 @@ def _build(data_dir: Path, log: logging.Logger | None) -> HpoStore:
         not_terms: set[int] = set()
         modes: set[str] = set()
         onset: set[int] = set()
+        qualifiers: set[int] = set()
         positive: set[int] = set()
         for hpo_raw, qual, aspect, freq, _onset in hd.rows:
             ti = lookup.get(hpo_raw)
@@ -310,12 +318,14 @@ def _build(data_dir: Path, log: logging.Logger | None) -> HpoStore:
                 prev = terms.get(ti)
                 terms[ti] = value if prev is None else (prev if value is None
                                                         else max(prev, value))
+            elif aspect == "I" and not negated and qualifier_root in anc[ti]:
+                qualifiers.add(ti)
             elif aspect == "I" and not negated:
                 modes.add(MODE_TERMS.get(ids[ti], UNKNOWN_MODE))
             elif aspect == "C" and not negated and onset_root in anc[ti]:
                 onset.add(ti)
         diseases[did] = [hd.name, [[t, f] for t, f in sorted(terms.items())], sorted(not_terms),
-                         sorted(modes), sorted(onset), []]
+                         sorted(modes), sorted(onset), [], sorted(qualifiers)]
         if did.startswith("OMIM:"):
             omim_positive.append(positive)
             for t in terms:
