@@ -34,6 +34,20 @@ from dualdx.inputs.splitting import SplitRecord
 from dualdx.inputs.vcf import quiet_htslib
 
 
+def open_indexed_fasta(path: Path, fix_missing: str) -> pysam.FastaFile:
+    """``path`` opened with htslib (local, bgzip or plain, with its ``.fai``); InputError naming
+    the file when it does not exist (``fix_missing`` says how to fix it) or cannot be opened."""
+    if not path.is_file():
+        raise InputError(path, "reference FASTA not found", fix_missing)
+    try:
+        with quiet_htslib():
+            return pysam.FastaFile(str(path))
+    except (OSError, ValueError) as e:
+        raise InputError(path, f"cannot open as an indexed FASTA ({e})",
+                         "index it with 'samtools faidx' (bgzip, not gzip, if compressed)"
+                         ) from None
+
+
 @dataclass
 class NormResult:
     """What left-alignment did to a list of records (the records are changed in place)."""
@@ -48,17 +62,8 @@ class Reference:
 
     def __init__(self, path: str) -> None:
         p = Path(path)
-        if not p.is_file():
-            raise InputError(p, "reference FASTA not found",
-                             "set 'annotation.reference_fasta' to an existing indexed FASTA, or "
-                             "to null")
-        try:
-            with quiet_htslib():
-                self._fa = pysam.FastaFile(str(p))
-        except (OSError, ValueError) as e:
-            raise InputError(p, f"cannot open as an indexed FASTA ({e})",
-                             "index it with 'samtools faidx' (bgzip, not gzip, if compressed)"
-                             ) from None
+        self._fa = open_indexed_fasta(p, "set 'annotation.reference_fasta' to an existing indexed "
+                                         "FASTA, or to null")
         self.path = str(p)
         self.lengths = dict(zip(self._fa.references, self._fa.lengths, strict=True))
         parsed = {name: parse_slice_name(name) for name in self._fa.references}

@@ -7,11 +7,10 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-import pysam
-
 from dualdx.core.errors import InputError
 from dualdx.core.genome import parse_slice_name
 from dualdx.core.model import normalize_chrom
+from dualdx.inputs.normalize import open_indexed_fasta
 from dualdx.knowledge.transcripts import Transcript
 
 _COMPLEMENT = str.maketrans("ACGTNacgtn", "TGCANtgcan")
@@ -35,15 +34,7 @@ class GenomeSequence:
 
     def __init__(self, fasta_path: str | Path) -> None:
         p = Path(fasta_path)
-        if not p.is_file():
-            raise InputError(p, "reference FASTA not found",
-                             "set 'reference_fasta' to an existing FASTA file")
-        try:
-            self._fa = pysam.FastaFile(str(p))
-        except (OSError, ValueError) as e:
-            raise InputError(p, f"cannot open as an indexed FASTA ({e})",
-                             "index it with 'samtools faidx' (bgzip, not gzip, if compressed)"
-                             ) from None
+        self._fa = open_indexed_fasta(p, "set 'reference_fasta' to an existing FASTA file")
         self.path = str(p)
         self._names: dict[str, str] = {}
         for name in self._fa.references:
