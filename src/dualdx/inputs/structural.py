@@ -47,7 +47,6 @@ that contradicts the ALT.
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import os
 import re
@@ -61,7 +60,7 @@ from dualdx.core.errors import InputError
 from dualdx.core.genome import ploidy as expected_copies
 from dualdx.core.model import normalize_chrom
 from dualdx.inputs.panel import Region
-from dualdx.inputs.vcf import GVCF_ALTS
+from dualdx.inputs.vcf import GVCF_ALTS, quiet_htslib
 
 CallerStyle = Literal["gatk_gcnv", "cnvkit", "manta", "dragen", "generic"]
 State = Literal["loss", "gain", "neutral", "unknown"]
@@ -415,18 +414,6 @@ def _overlaps(chrom: str, start: int, end: int, regions: Mapping[str, list[Regio
     return any(r.start <= end and start <= r.end for r in regions.get(normalize_chrom(chrom), []))
 
 
-@contextlib.contextmanager
-def _quiet_htslib() -> Iterator[None]:
-    """htslib warns on stderr about records the reader reports itself (END before POS)."""
-    import pysam
-
-    old = pysam.set_verbosity(0)
-    try:
-        yield
-    finally:
-        pysam.set_verbosity(old)
-
-
 def _is_bgzf(path: str) -> bool:
     with open(path, "rb") as fh:
         head = fh.read(18)
@@ -521,7 +508,7 @@ def read_sv_file(path: str, samples: Sequence[str], regions: Mapping[str, list[R
     if not os.path.isfile(path):
         raise InputError(path, "VCF not found",
                          "check the 'vcf' and 'sv_vcf' columns of the samples sheet")
-    with _quiet_htslib():
+    with quiet_htslib():
         try:
             vf = pysam.VariantFile(path)
         except (OSError, ValueError) as e:
@@ -559,7 +546,7 @@ def read_sv_file(path: str, samples: Sequence[str], regions: Mapping[str, list[R
                         except ValueError:
                             continue
 
-        with _quiet_htslib():
+        with quiet_htslib():
             try:
                 for rec in records():
                     ident = (rec.chrom, rec.pos, rec.id or "", ",".join(rec.alts or ()))
