@@ -234,6 +234,7 @@ def failed_filter(variant: Mapping[str, Any]) -> str | None:
 
 
 _PROBLEM_TEXT = {
+    "missing_gt": "without a genotype in the VCF ('./.' or no GT): unknown there, never reference",
     "low_depth": "below the QC thresholds: treated as not called, never as reference",
     "low_gq": "below the QC thresholds: treated as not called, never as reference",
     "allele_balance": ("heterozygous with an allele balance outside {ab}: treated as not "
@@ -258,7 +259,8 @@ _PROBLEM_TEXT = {
 def problem_caveats(checks: Iterable[tuple[str, Mapping[str, CallCheck]]], t: TrustThresholds,
                     stage: str = STAGE) -> list[Caveat]:
     """One caveat per (sample, problem) over ``(variant key, checks by sample)`` pairs, naming the
-    variants (``missing_gt`` is not a caveat: an uncalled genotype is shown as such)."""
+    variants. Uncalled genotypes (``missing_gt``) are a note: nothing was distrusted, but the
+    report must not read as if every call of the panel were known."""
     by: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     for key, per_sample in checks:
         for sid, ch in per_sample.items():
@@ -269,12 +271,13 @@ def problem_caveats(checks: Iterable[tuple[str, Mapping[str, CallCheck]]], t: Tr
     ab = f"{t.het_ab_min:g}-{t.het_ab_max:g}"
     for (sid, code), items in sorted(by.items()):
         items = sorted(set(items))
-        shown = "; ".join(f"{k} ({d})" for k, d in items[:5])
+        shown = "; ".join(k if code == "missing_gt" else f"{k} ({d})" for k, d in items[:5])
         more = f" and {len(items) - 5} more" if len(items) > 5 else ""
         text = _PROBLEM_TEXT[code].format(ab=ab)
         n = len(items)
         message = (f"{sid}: {n} call{'s' if n != 1 else ''} {text}: {shown}{more}.")
-        out.append(Caveat(code=f"call_{code}", message=message, severity="caution", stage=stage,
+        out.append(Caveat(code=f"call_{code}", message=message,
+                          severity="note" if code == "missing_gt" else "caution", stage=stage,
                           variants=tuple(k for k, _ in items), samples=(sid,)))
     return out
 
