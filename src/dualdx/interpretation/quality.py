@@ -37,7 +37,7 @@ DP/GQ test only: their reads cannot be split into REF and this ALT.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -257,15 +257,16 @@ _PROBLEM_TEXT = {
 
 
 def problem_caveats(checks: Iterable[tuple[str, Mapping[str, CallCheck]]], t: TrustThresholds,
-                    stage: str = STAGE) -> list[Caveat]:
+                    stage: str = STAGE, only: Collection[str] | None = None) -> list[Caveat]:
     """One caveat per (sample, problem) over ``(variant key, checks by sample)`` pairs, naming the
     variants. Uncalled genotypes (``missing_gt``) are a note: nothing was distrusted, but the
-    report must not read as if every call of the panel were known."""
+    report must not read as if every call of the panel were known. ``only``: these problem codes
+    alone."""
     by: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     for key, per_sample in checks:
         for sid, ch in per_sample.items():
             for p in ch.problems:
-                if p.code in _PROBLEM_TEXT:
+                if p.code in _PROBLEM_TEXT and (only is None or p.code in only):
                     by[(sid, p.code)].append((key, p.detail))
     out: list[Caveat] = []
     ab = f"{t.het_ab_min:g}-{t.het_ab_max:g}"
