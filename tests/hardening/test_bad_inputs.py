@@ -537,6 +537,148 @@ def test_http_database_url_refused(tmp_path: Path) -> None:
 
 
 # ============================================================================================
+# Inputs that cannot support a conclusion, or that the run did not use: the report says so
+# (issue 14 items 1 and 2). The per-family stages run in-process on the bundled example
+# (tests/hardening/family_run.py); the page is rendered from the report.json they write.
+
+
+@pytest.fixture(scope="module")
+def knowledge(hpo_store_shared: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from family_run import knowledge_file
+
+    return knowledge_file(hpo_store_shared, tmp_path_factory.mktemp("kn") / "knowledge.json")
+
+
+EX_SAMPLES = ["MIOP-I-1", "MIOP-I-2", "MIOP-II-1", "MIOP-II-2"]
+EX_PROBAND = 11  # VCF column of MIOP-II-1
+
+
+def _example_family(d: Path, vcf: str | None = None, *, samples: list[str] | None = None,
+                    pheno_extra: str = "") -> Any:
+    from family_run import Family
+
+    d.mkdir(parents=True, exist_ok=True)
+    write(d / "in.vcf", vcf if vcf is not None else (EXAMPLE / "family_MIOP.vcf").read_text())
+    write(d / "ph.tsv", (EXAMPLE / "phenotypes.tsv").read_text() + pheno_extra)
+    samples = samples or EX_SAMPLES
+    return Family("MIOP", samples, dict.fromkeys(samples, str(d / "in.vcf")),
+                  str(EXAMPLE / "pedigree.ped"), str(d / "ph.tsv"))
+
+
+def _example_lines() -> tuple[list[str], list[list[str]]]:
+    lines = (EXAMPLE / "family_MIOP.vcf").read_text().splitlines()
+    return ([ln for ln in lines if ln.startswith("#")],
+            [ln.split("\t") for ln in lines if ln and not ln.startswith("#")])
+
+
+def _page(report: dict[str, Any]) -> str:
+    import html as html_lib
+    import re
+
+    from dualdx.report.render import render_html
+
+    text = html_lib.unescape(re.sub(r"<[^>]+>", " ", render_html(report, None, None)))
+    return " ".join(text.split())
+
+
+def _proband_calls(fields: Any) -> str:
+    head, recs = _example_lines()
+    for r in recs:
+        r[EX_PROBAND] = fields(r)
+    return "\n".join(head + ["\t".join(r) for r in recs]) + "\n"
+
+
+def _no_gt() -> str:
+    head, recs = _example_lines()
+    out = [r[:8] + ["AD:DP:GQ"] + [c.split(":", 1)[1] for c in r[9:]] for r in recs]
+    return "\n".join(head + ["\t".join(r) for r in out]) + "\n"
+
+
+def _refseq(keep_contig_lines: bool) -> str:
+    refseq = {"chr1": "NC_000001.11", "chr6": "NC_000006.12", "chr11": "NC_000011.10",
+              "chr16": "NC_000016.10"}
+    head, recs = _example_lines()
+    meta = []
+    for ln in head:
+        if ln.startswith("##contig=<ID="):
+            if not keep_contig_lines:
+                continue
+            name = ln[len("##contig=<ID="):].split(",", 1)[0]
+            ln = ln.replace(f"ID={name},", f"ID={refseq.get(name, name)},")
+        meta.append(ln)
+    return "\n".join(meta + ["\t".join([refseq[r[0]], *r[1:]]) for r in recs]) + "\n"
+
+
+NOT_ASSESSABLE = {
+    "proband_gt_missing": (lambda: _proband_calls(lambda r: "./." + r[EX_PROBAND][3:]),
+                           "call_missing_gt", "not called"),
+    "proband_below_qc": (lambda: _proband_calls(lambda r: r[EX_PROBAND].rsplit(":", 2)[0]
+                                                + ":5:99"),
+                         "call_low_depth", "below the QC thresholds"),
+    "no_gt_field": (_no_gt, "no_genotype_field", "not called"),
+    "refseq_contigs": (lambda: _refseq(True), "panel_chromosome_absent", "has no contig"),
+    "refseq_contigs_no_contig_lines": (lambda: _refseq(False), "panel_chromosome_absent",
+                                       "has no contig"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NOT_ASSESSABLE))
+def test_proband_without_usable_genotype_is_not_assessable(tmp_path: Path, knowledge: Path,
+                                                           case: str) -> None:
+    from family_run import run_family
+
+    make, code, why = NOT_ASSESSABLE[case]
+    report = run_family(_example_family(tmp_path, make()), knowledge, tmp_path / "out")
+    assert report["assessment"]["status"] == "not_assessable"
+    assert report["dual_diagnosis"]["status"] == "not_assessable" and report["diagnoses"] == []
+    assert all(not g["assessed"] and why in g["why"] for g in report["assessment"]["genes"]
+               if g["gene"] in ("TCIRG1", "ALPL"))
+    warning = next(w for w in report["warnings"] if w["code"] == code)
+    page = _page(report)
+    assert "Result Not assessable." in page and "not a negative result" in page
+    assert warning["message"] in page and "Warnings: none" not in page
+    assert "No diagnosis found" not in page
+
+
+def test_unused_records_calls_samples_and_phenotype_rows_reach_the_report(
+        tmp_path: Path, knowledge: Path) -> None:
+    from family_run import run_family
+
+    head, recs = _example_lines()
+    head[-1] += "\tMIOP-II-3\tNA12878"  # one listed in the sample sheet (not the PED), one not
+    for r in recs:
+        r += ["0/1:10,10:20:99"] * 2 if "," not in r[4] else ["0/1:10,10,0:20:99"] * 2
+    out = []
+    for r in recs:
+        out.append(r)
+        if r[1] == "68049080":  # TCIRG1 (the example's pair): the caller's filter failed
+            r[6] = "LowQual"
+        if r[1] == "21564139":  # ALPL: the same record twice
+            out.append(list(r))
+        if r[1] == "68047733":  # TCIRG1: again, MIOP-I-1 0/1 instead of 0/0 (a conflict)
+            out.append([*r[:9], "0/1:11,11:22:99", *r[10:]])
+    vcf = "\n".join(head + ["\t".join(r) for r in out]) + "\n"
+    fam = _example_family(tmp_path, vcf, samples=[*EX_SAMPLES, "MIOP-II-3"],
+                          pheno_extra="MIOP-II-1x\tHP:0011002\n")
+    report = run_family(fam, knowledge, tmp_path / "out")
+    w = {x["code"]: x for x in report["warnings"]}
+    assert w["duplicate_record"]["variants"] == ["chr1-21564139-G-A"]
+    assert w["conflicting_duplicate_record"]["variants"] == ["chr11-68047733-C-A"]
+    assert w["conflicting_duplicate_record"]["samples"] == ["MIOP-I-1"]
+    assert "MIOP-I-1" in w["call_missing_gt"]["samples"]  # the unresolved call is unknown
+    assert w["samples_not_in_sample_sheet"]["samples"] == ["NA12878"]
+    assert w["vcf_sample_not_in_pedigree"]["samples"] == ["MIOP-II-3"]
+    assert w["phenotypes_for_unknown_sample"]["samples"] == ["MIOP-II-1x"]
+    assert "did you mean MIOP-II-1?" in w["phenotypes_for_unknown_sample"]["message"]
+    assert w["failed_filter_used"]["variants"] == ["chr11-68049080-G-A"]
+    card = next(d for d in report["diagnoses"] if "chr11-68049080-G-A" in d["variants"])
+    caution = next(c for c in card["cautions"] if c["code"] == "failed_filter")
+    assert "failed the variant caller's filter (FILTER LowQual)" in caution["message"]
+    page = _page(report)
+    assert all(x["message"] in page for x in report["warnings"]) and caution["message"] in page
+
+
+# ============================================================================================
 # End to end: what the user sees
 
 def _example(wd: Path) -> dict[str, Any]:
@@ -711,7 +853,12 @@ def test_catalogue_matches_tests() -> None:
             and n not in ("test_catalogue_matches_tests", "test_readme_shows_the_same_catalogue")}
     assert named >= here, f"not in docs/bad_inputs.md: {sorted(here - named)}"
     others = {m for f in ("test_fuzz.py", "test_faults.py", "../workflow/test_giab_trio.py",
-                          "test_bad_sv_inputs.py")  # structural-variant rows 48-54
+                          "test_bad_sv_inputs.py",  # structural-variant rows 48-54
+                          "test_unused_accounted.py",  # row 68, the property
+                          # rows 55-67: the unit tests of the modules owning the rules
+                          *(f"../unit/test_{m}.py" for m in ("quality", "inheritance", "phasing",
+                                                             "family_scenarios", "report",
+                                                             "diagnosis")))
               for m in re.findall(r"^def (test_[a-z0-9_]+)", (Path(__file__).parent / f)
                                   .read_text(encoding="utf-8"), re.M)}
     assert named <= here | others, f"documented but missing: {sorted(named - here - others)}"

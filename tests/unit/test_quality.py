@@ -97,7 +97,11 @@ def test_apply_trust_qc_flags_and_caveats() -> None:
                      "not_mane_transcript", "ref_with_alt_reads:dad"]
     assert failed_filter(rec.to_dict()) == "LowQual" and failed_filter({"filter": "PASS"}) is None
     cav = problem_caveats([(rec.key, checks)], T)
-    assert [(c.code, c.samples) for c in cav] == [("call_ref_with_alt_reads", ("dad",)),
-                                                  ("call_het_in_haploid_region", ("kid",))]
+    assert [(c.code, c.samples, c.severity) for c in cav] == [
+        ("call_ref_with_alt_reads", ("dad",), "caution"),
+        ("call_het_in_haploid_region", ("kid",), "caution"),
+        ("call_missing_gt", ("sib",), "note")]  # uncalled: not distrusted, but not known either
+    assert cav[2].message == (f"sib: 1 call without a genotype in the VCF ('./.' or no GT): "
+                              f"unknown there, never reference: {rec.key}.")
     assert "possible mosaicism or a missed heterozygote" in cav[0].message
     assert f"{rec.key} (AD 22,11)" in cav[0].message and cav[0].variants == (rec.key,)

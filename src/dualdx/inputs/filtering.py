@@ -43,6 +43,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import pysam
+
 from dualdx.core.atomic import write_text
 from dualdx.core.caveats import Caveat
 from dualdx.core.errors import InputError
@@ -419,18 +421,40 @@ def _carry_over(paths: Collection[str], samples: Collection[str], stats: FilterS
 # Entry point
 
 
+_CHROMOSOMES = frozenset([*(str(n) for n in range(1, 23)), "X", "Y", "MT"])
+
+
+def _contigs_of(inp: _Input, n_kept: int) -> list[str]:
+    """The contig names :func:`_absent_chromosomes` judges an input by (its docstring)."""
+    if inp.header.contigs:
+        return list(inp.header.contigs)
+    if inp.index is not None:
+        try:
+            with pysam.TabixFile(inp.path, index=inp.index) as tbx:
+                return list(tbx.contigs)
+        except (OSError, ValueError):
+            return []
+    first = first_contig(inp.path) if n_kept == 0 else None
+    return [first] if first and normalize_chrom(first) not in _CHROMOSOMES else []
+
+
 def _absent_chromosomes(inputs: list[_Input], panel_chroms: Collection[str],
-                        stats: FilterStats) -> None:
-    """Panel chromosomes no input declares a contig for (inputs without ##contig lines say
-    nothing either way): a caution, and ``panel_chromosomes_absent`` for the assessment."""
-    declared = [{normalize_chrom(c) for c in i.header.contigs} for i in inputs if i.header.contigs]
+                        stats: FilterStats, read_from: Mapping[str, int]) -> None:
+    """Panel chromosomes no input has a contig for: a caution, and ``panel_chromosomes_absent``
+    for the assessment. The contigs of an input are its ##contig lines; without them, those its
+    index lists, or else, when none of its records fell in a panel region, the contig of its
+    first record if that names no chromosome (e.g. RefSeq ``NC_000011.10``: a sorted VCF starts
+    with a chromosome). An input without ##contig lines that did give panel records, or whose
+    first contig is a chromosome, says nothing either way."""
+    named = {i.path: _contigs_of(i, read_from.get(i.path, 0)) for i in inputs}
+    declared = [{normalize_chrom(c) for c in cs} for cs in named.values() if cs]
     if not declared:
         return
     absent = [c for c in sorted(panel_chroms, key=chrom_rank) if not any(c in d for d in declared)]
     if not absent:
         return
     stats.panel_chromosomes_absent = absent
-    names = sorted({c for i in inputs for c in i.header.contigs})
+    names = sorted({c for cs in named.values() for c in cs})
     shown = ", ".join(names[:4]) + (", ..." if len(names) > 4 else "")
     stats.note("panel_chromosome_absent",
                f"the VCF has no contig for panel chromosome(s) {', '.join(absent)} (its contigs are "
@@ -515,9 +539,18 @@ def run_filter_panel(vcfs: list[str], samples: list[str], panel_path: str, build
 
     records: list[SplitRecord] = []
     dropped: list[Dropped] = []
+    read_from: dict[str, int] = {}
     for inp in inputs:
         log.info("reading %s (%s)", inp.path, "indexed" if inp.index else "streaming")
-        records.extend(_read_input(inp, windows, regions, stats, dropped))
+        got = list(_read_input(inp, windows, regions, stats, dropped))
+        read_from[inp.path] = len(got)
+        records.extend(got)
+        if got and not any("GT" in r.format for r in got):
+            stats.note("no_genotype_field",
+                       f"{Path(inp.path).name} has no GT (genotype) FORMAT field at any of its "
+                       f"{len(got)} panel record(s): the genotypes of {', '.join(inp.samples)} "
+                       "there are unknown (not reference). Fix: give the VCF with its genotypes "
+                       "(the caller's GT field)", "caution", samples=inp.samples)
     for r in records:
         stats.values_miscounted += len(r.miscounted)
 
@@ -547,7 +580,7 @@ def run_filter_panel(vcfs: list[str], samples: list[str], panel_path: str, build
                    "have the count their header's Number= says; they are written as missing "
                    f"('.'), never guessed ({_listing(keys)})", variants=keys)
 
-    _absent_chromosomes(inputs, regions.chroms, stats)
+    _absent_chromosomes(inputs, regions.chroms, stats, read_from)
     _carry_over(upstream_stats, samples, stats)
     _write(out_vcf, inputs, list(samples), ordered, spell, regions, build, stats, panel_path)
     stats.records_written = len(ordered)

@@ -23,7 +23,7 @@ The hooks are marked lines: the stage entry of :mod:`dualdx.interpretation.inher
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -31,6 +31,7 @@ from dualdx.core.caveats import Caveat, unique
 from dualdx.core.jsonio import read_json_object
 from dualdx.core.model import Call, VariantRecord, normalize_chrom
 from dualdx.inputs.pedigree import Pedigree
+from dualdx.interpretation.quality import CallCheck, Problem, TrustThresholds, problem_caveats
 from dualdx.interpretation.zygosity import (
     describe_beside_deletion,
     describe_event,
@@ -169,7 +170,23 @@ class CopyNumberContext:
             if readings:
                 row["copy_number"] = readings
         doc["caveats"] = [c.to_dict() for c in unique(
-            [*map(Caveat.from_dict, doc.get("caveats") or []), *self.caveats])]
+            [*self._uncalled_in_the_vcf(map(Caveat.from_dict, doc.get("caveats") or [])),
+             *self.caveats])]
+
+    def _uncalled_in_the_vcf(self, caveats: Iterable[Caveat]) -> list[Caveat]:
+        """``call_missing_gt`` without the calls read as unknown here: the VCF called them (their
+        caveat is ``genotype_conflicts_with_deletion``)."""
+        out: list[Caveat] = []
+        for c in caveats:
+            if c.code != "call_missing_gt" or not any((v, s) in self.called for v in c.variants
+                                                      for s in c.samples):
+                out.append(c)
+                continue
+            left = [(v, s) for v in c.variants for s in c.samples if (v, s) not in self.called]
+            uncalled = CallCheck(Call((None, None)), (Problem("missing_gt", "not called"),))
+            out += problem_caveats(((v, {s: uncalled}) for v, s in left), TrustThresholds(),
+                                   c.stage or STAGE, only=("missing_gt",))
+        return out
 
 
 def _capital(text: str) -> str:

@@ -37,7 +37,7 @@ DP/GQ test only: their reads cannot be split into REF and this ALT.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -234,6 +234,7 @@ def failed_filter(variant: Mapping[str, Any]) -> str | None:
 
 
 _PROBLEM_TEXT = {
+    "missing_gt": "without a genotype in the VCF ('./.' or no GT): unknown there, never reference",
     "low_depth": "below the QC thresholds: treated as not called, never as reference",
     "low_gq": "below the QC thresholds: treated as not called, never as reference",
     "allele_balance": ("heterozygous with an allele balance outside {ab}: treated as not "
@@ -256,25 +257,28 @@ _PROBLEM_TEXT = {
 
 
 def problem_caveats(checks: Iterable[tuple[str, Mapping[str, CallCheck]]], t: TrustThresholds,
-                    stage: str = STAGE) -> list[Caveat]:
+                    stage: str = STAGE, only: Collection[str] | None = None) -> list[Caveat]:
     """One caveat per (sample, problem) over ``(variant key, checks by sample)`` pairs, naming the
-    variants (``missing_gt`` is not a caveat: an uncalled genotype is shown as such)."""
+    variants. Uncalled genotypes (``missing_gt``) are a note: nothing was distrusted, but the
+    report must not read as if every call of the panel were known. ``only``: these problem codes
+    alone."""
     by: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     for key, per_sample in checks:
         for sid, ch in per_sample.items():
             for p in ch.problems:
-                if p.code in _PROBLEM_TEXT:
+                if p.code in _PROBLEM_TEXT and (only is None or p.code in only):
                     by[(sid, p.code)].append((key, p.detail))
     out: list[Caveat] = []
     ab = f"{t.het_ab_min:g}-{t.het_ab_max:g}"
     for (sid, code), items in sorted(by.items()):
         items = sorted(set(items))
-        shown = "; ".join(f"{k} ({d})" for k, d in items[:5])
+        shown = "; ".join(k if code == "missing_gt" else f"{k} ({d})" for k, d in items[:5])
         more = f" and {len(items) - 5} more" if len(items) > 5 else ""
         text = _PROBLEM_TEXT[code].format(ab=ab)
         n = len(items)
         message = (f"{sid}: {n} call{'s' if n != 1 else ''} {text}: {shown}{more}.")
-        out.append(Caveat(code=f"call_{code}", message=message, severity="caution", stage=stage,
+        out.append(Caveat(code=f"call_{code}", message=message,
+                          severity="note" if code == "missing_gt" else "caution", stage=stage,
                           variants=tuple(k for k, _ in items), samples=(sid,)))
     return out
 
