@@ -7,8 +7,6 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-import pysam
-
 from dualdx.core.errors import InputError
 from dualdx.core.genome import parse_slice_name
 from dualdx.core.model import normalize_chrom
@@ -34,6 +32,8 @@ class GenomeSequence:
     """
 
     def __init__(self, fasta_path: str | Path) -> None:
+        import pysam  # here, not at module level: the report stages import this module's helpers
+
         p = Path(fasta_path)
         if not p.is_file():
             raise InputError(p, "reference FASTA not found",
