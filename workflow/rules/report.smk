@@ -1,8 +1,6 @@
 # Stage 6: the counselor's report, provenance and reanalysis.
 
 
-# Provenance records the inputs, databases and software, not the result: it needs no report.json
-# and runs beside the interpretation, off the family's critical path.
 rule write_provenance:
     input:
         vcfs=family_source_vcfs,
@@ -16,6 +14,7 @@ rule write_provenance:
         knowledge="results/_run/knowledge.json",
         clinvar="results/_run/clinvar_panel.json",
         structural="results/{family}/structural.json",
+        report="results/{family}/report.json",
     output:
         "results/{family}/provenance.json",
     log:
