@@ -71,16 +71,21 @@ EXPECTED_DIAGNOSES = {"OMIM:259700", "OMIM:146300"}  # TCIRG1 osteopetrosis + AL
 
 @dataclass
 class Run:
-    """One timed command: wall seconds, peak RSS (MB) of the tree and of its largest process."""
+    """One timed command: wall seconds, peak RSS (MB) of the tree and of its largest process, and
+    the CPU seconds (user + system) of the command and every descendant it waited for."""
 
     wall: float
     tree_peak_mb: float
     single_peak_mb: float
     returncode: int
     stderr: str = field(repr=False)
+    cpu: float = 0.0
 
 
-def _tree_rss(proc: psutil.Process) -> int:
+def _tree_rss(proc: psutil.Process, pss: bool = False) -> int:
+    """Summed RSS of ``proc`` and its descendants; with ``pss`` their proportional set size
+    (shared pages divided among the processes sharing them: Chromium's processes share most of
+    their memory, which a sum of RSS counts once per process)."""
     total = 0
     try:
         procs = [proc, *proc.children(recursive=True)]
@@ -88,14 +93,14 @@ def _tree_rss(proc: psutil.Process) -> int:
         return 0
     for p in procs:
         with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-            total += p.memory_info().rss
+            total += p.memory_full_info().pss if pss else p.memory_info().rss
     return total
 
 
 def measure(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None,
-            log: Path | None = None) -> Run:
-    """Run ``cmd``; sample the summed RSS of its process tree every 50 ms; rusage of the child
-    (Linux: its own peak or that of its largest waited-for descendant) via wait4."""
+            log: Path | None = None, pss: bool = False) -> Run:
+    """Run ``cmd``; sample the summed RSS (``pss``: PSS) of its process tree every 50 ms; rusage
+    of the child (Linux: its own peak or that of its largest waited-for descendant) via wait4."""
     err_path = log or Path(tempfile.mkstemp(suffix=".log")[1])
     with err_path.open("w") as err:
         t0 = time.perf_counter()
@@ -106,7 +111,7 @@ def measure(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None 
         def sample() -> None:
             ps = psutil.Process(popen.pid)
             while not done.is_set():
-                peak[0] = max(peak[0], _tree_rss(ps))
+                peak[0] = max(peak[0], _tree_rss(ps, pss))
                 done.wait(0.05)
 
         th = threading.Thread(target=sample, daemon=True)
@@ -119,7 +124,8 @@ def measure(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None 
     text = err_path.read_text(errors="replace")
     if log is None:
         err_path.unlink()
-    return Run(wall, peak[0] / 1e6, usage.ru_maxrss / 1e3, popen.returncode, text)
+    return Run(wall, peak[0] / 1e6, usage.ru_maxrss / 1e3, popen.returncode, text,
+               usage.ru_utime + usage.ru_stime)
 
 
 def snakemake_cmd(run_dir: Path, cores: int, *extra: str) -> list[str]:

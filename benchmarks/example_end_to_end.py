@@ -1,36 +1,54 @@
-"""The bundled example end to end: cold (empty cache) and warm (HPO store built, new terms).
+"""The bundled example end to end: cold (empty cache), warm (HPO store built, new terms), WGS trio.
 
-    python benchmarks/example_end_to_end.py [--cores 2] [--no-pdf] [--wgs RECORDS] [--workdir DIR]
+    python benchmarks/example_end_to_end.py [--cores 2] [--no-pdf] [--wgs RECORDS] [--repeats N]
+                                            [--workdir DIR]
 
 In a fresh directory outside the repository (default ``$TMPDIR/dualdx_benchmarks/example``), with
 the example's inputs and config and ``annotation.cache_dir`` inside that directory:
 
 1. **cold**: ``snakemake --cores N`` with an empty cache: the HPO store is built, then every rule;
 2. **warm, new phenotype set**: ``results/`` and ``logs/`` removed, the proband given two HPO
-   terms no run has seen, the same command: the store is loaded, knowledge.json distilled anew,
-   every rule re-run;
-3. **warm, same terms**: ``results/`` removed again, the same command (what one more family with
-   known terms costs);
+   terms no earlier run has seen (two other terms on each repeat), the same command: the store is
+   loaded, knowledge.json distilled anew, every rule re-run;
+3. **warm, same terms**: ``results/`` removed again, the same command (one more family with
+   known terms);
 4. with ``--wgs RECORDS``: the same warm run on the seeded synthetic WGS trio of
    ``benchmarks/end_to_end.py`` (the example's variants planted into ``RECORDS`` records).
 
-Prints wall time, each rule's time (``logs/benchmarks/*.tsv`` where the rule declares one, else
-the Snakemake log's timestamps), the ratios warm/cold, the targets of issue 20 (warm < 8 s, cold
-< 15 s, WGS trio warm < 12 s on 2 cores) and the load average. Checks that the two example
-diagnoses are found (exit 1 otherwise). PDF rendering is the report's (``--no-pdf`` leaves it
-out).
+The same-run baselines, measured between those runs:
+
+* **Snakemake floor**: a throw-away workflow with as many no-op ``script:`` jobs as the example
+  runs, arranged as deep as the example's longest chain of dependent jobs (from ``snakemake
+  --dag``), at the same ``--cores``: what Snakemake and Python cost with no work at all;
+* **Snakemake start-up**: ``snakemake --version`` (the CLI and every installed plugin), and, when
+  the SLURM client is installed, ``scontrol show config``: the SLURM executor plugin runs it when
+  Snakemake starts and waits up to 10 s for it when no ``slurmctld`` answers (issue 20).
+
+For each run: wall time, CPU seconds of the whole process tree (user + system; less sensitive to
+other work on the machine than the wall time), peak memory of the tree (summed PSS, sampled every
+50 ms: Chromium's processes share most of their pages, which a sum of RSS would count once per
+process), each rule's time and
+share of the wall (``logs/benchmarks/*.tsv`` where the rule declares one, else the Snakemake
+log's timestamps), the ratio to the floor and the targets of issue 20 (warm < 8 s, cold < 15 s,
+WGS trio warm < 12 s on 2 cores, < 1 GB), with the load average. ``--repeats N`` runs the whole
+sequence N times and reports the fastest of each run (and its floor from the same round). Checks
+that the two example diagnoses are found (exit 1 otherwise). PDF rendering is the report's
+(``--no-pdf`` leaves it out).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +56,22 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
-NEW_TERMS = ["HP:0000501", "HP:0001382"]  # glaucoma, joint hypermobility: in no run before
+
+from end_to_end import Run, measure, per_rule_table  # noqa: E402  (benchmarks/ on sys.path)
+
+# terms of no earlier run: two more on each repeat (glaucoma, joint hypermobility, strabismus,
+# scoliosis, hearing impairment, seizure, microcephaly, myopia)
+NEW_TERMS = ["HP:0000501", "HP:0001382", "HP:0000486", "HP:0002650", "HP:0000365", "HP:0001250",
+             "HP:0000252", "HP:0000545"]
 TARGETS = {"cold": 15.0, "warm_new_terms": 8.0, "wgs_warm": 12.0}
+MEMORY_TARGET_MB = 1000.0
+
+
+@dataclass
+class Result:
+    run: Run
+    rules: dict[str, float]
+    floor: Run
 
 
 def prepare(work: Path, pdf: bool) -> Path:
@@ -58,22 +90,80 @@ def prepare(work: Path, pdf: bool) -> Path:
     return path
 
 
-def run(work: Path, cfg: Path, cores: int) -> tuple[float, str]:
-    cmd = [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "--directory",
-           str(work), "--configfile", str(cfg), "--cores", str(cores)]
+def snakemake(work: Path, cfg: Path, cores: int, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "--directory",
+            str(work), "--configfile", str(cfg), "--cores", str(cores), *extra]
+
+
+def run(work: Path, cfg: Path, cores: int) -> tuple[Run, dict[str, float]]:
+    result = measure(snakemake(work, cfg, cores), cwd=work, pss=True)
+    if result.returncode != 0:
+        sys.exit(f"snakemake failed:\n{result.stderr[-4000:]}")
+    rules = {rule: secs for rule, _n, secs, _rss, _src in per_rule_table(work, result.stderr)}
+    return result, rules
+
+
+def dag_shape(work: Path, cfg: Path, cores: int) -> tuple[int, int]:
+    """(jobs, longest chain of dependent jobs) of the run about to happen, from ``--dag``."""
+    dot = subprocess.run(snakemake(work, cfg, cores, "--dag", "--quiet", "all"), cwd=work,
+                         capture_output=True, text=True, check=True).stdout
+    labels = dict(re.findall(r"^\s*(\d+)\[label = \"(\w+)", dot, re.M))
+    edges = re.findall(r"^\s*(\d+) -> (\d+)", dot, re.M)
+    nodes = [n for n, rule in labels.items() if rule != "all"]
+    parents: dict[str, list[str]] = {n: [] for n in nodes}
+    for a, b in edges:
+        if a in parents and b in parents:
+            parents[b].append(a)
+    depth: dict[str, int] = {}
+
+    def d(n: str) -> int:
+        if n not in depth:
+            depth[n] = 1 + max((d(p) for p in parents[n]), default=0)
+        return depth[n]
+
+    return len(nodes), max(d(n) for n in nodes)
+
+
+def floor(work: Path, jobs: int, chain: int, cores: int) -> Run:
+    """A no-op workflow of ``jobs`` script jobs, ``chain`` of them in a row, the rest beside."""
+    d = work / "floor"
+    shutil.rmtree(d, ignore_errors=True)
+    d.mkdir(parents=True)
+    (d / "noop.py").write_text("from pathlib import Path\n"
+                               "Path(snakemake.output[0]).write_text('')\n")
+    rules = ["rule all:\n    input:\n"
+             f"        [f'out/chain{chain - 1}.txt'] + [f'out/side{{i}}.txt' "
+             f"for i in range({jobs - chain})],\n\n"]
+    rules += [f"rule chain{i}:\n"
+              + (f"    input:\n        'out/chain{i - 1}.txt',\n" if i else "")
+              + f"    output:\n        'out/chain{i}.txt',\n    script:\n        'noop.py'\n\n"
+              for i in range(chain)]
+    rules.append("rule side:\n    input:\n        'out/chain0.txt',\n    output:\n"
+                 "        'out/side{i}.txt',\n    script:\n        'noop.py'\n")
+    (d / "Snakefile").write_text("".join(rules))
+    # the scheduler the workflow's default profile sets, so that only the work differs
+    default = REPO / "profiles" / "default" / "config.yaml"
+    profile = yaml.safe_load(default.read_text("utf-8")) if default.is_file() else {}
+    result = measure([sys.executable, "-m", "snakemake", "-s", str(d / "Snakefile"),
+                      "--directory", str(d), "--cores", str(cores),
+                      "--scheduler", str(profile.get("scheduler", "ilp"))], cwd=d)
+    if result.returncode != 0:
+        sys.exit(f"the floor workflow failed:\n{result.stderr[-4000:]}")
+    return result
+
+
+def startup() -> tuple[float, float | None]:
+    """(``snakemake --version`` s, ``scontrol show config`` s or None without SLURM's client)."""
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=work)
-    wall = time.perf_counter() - t0
-    if proc.returncode != 0:
-        sys.exit(f"snakemake failed:\n{proc.stderr[-4000:]}")
-    return wall, proc.stderr + proc.stdout
-
-
-def rule_times(work: Path, log: str) -> dict[str, float]:
-    """Seconds per rule (benchmark TSVs where declared, else the log's job timestamps)."""
-    from end_to_end import per_rule_table
-
-    return {rule: secs for rule, _n, secs, _rss, _src in per_rule_table(work, log)}
+    subprocess.run([sys.executable, "-m", "snakemake", "--version"], capture_output=True,
+                   check=True)
+    version = time.perf_counter() - t0
+    if shutil.which("sinfo") is None or shutil.which("scontrol") is None:
+        return version, None
+    t0 = time.perf_counter()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        subprocess.run(["scontrol", "show", "config"], capture_output=True, timeout=10)
+    return version, time.perf_counter() - t0
 
 
 def check(work: Path) -> str:
@@ -84,10 +174,32 @@ def check(work: Path) -> str:
     return str(report["dual_diagnosis"]["status"])
 
 
-def add_terms(work: Path) -> None:
+def set_new_terms(work: Path, original: str, repeat: int) -> None:
     pheno = work / "config" / "example" / "phenotypes.tsv"
-    pheno.write_text(pheno.read_text("utf-8") + "".join(f"MIOP-II-1\t{t}\n" for t in NEW_TERMS),
-                     encoding="utf-8")
+    terms = NEW_TERMS[2 * repeat % len(NEW_TERMS):][:2]
+    pheno.write_text(original + "".join(f"MIOP-II-1\t{t}\n" for t in terms), encoding="utf-8")
+
+
+def wgs_dir(work: Path, records: int, pdf: bool) -> Path:
+    from _common import cached_wgs
+    from end_to_end import plant_example, write_run_inputs  # the same planted WGS trio
+
+    base = cached_wgs(work.parent, records, 1)
+    vcf = work.parent / f"wgs_trio_{records}_seed1_MIOP.vcf.gz"
+    if not (vcf.exists() and Path(str(vcf) + ".tbi").exists()):
+        plant_example(base, vcf)
+    out = work.parent / "example_wgs"
+    shutil.rmtree(out, ignore_errors=True)
+    write_run_inputs(out, vcf, pdf=pdf)
+    wcfg = yaml.safe_load((out / "config.yaml").read_text("utf-8"))
+    wcfg["annotation"]["cache_dir"] = str(work / "cache")  # the store built by the cold run: warm
+    (out / "config.yaml").write_text(yaml.safe_dump(wcfg, sort_keys=False), "utf-8")
+    return out
+
+
+def clear(run_dir: Path) -> None:
+    for sub in ("results", "logs"):
+        shutil.rmtree(run_dir / sub, ignore_errors=True)
 
 
 def main() -> None:
@@ -95,56 +207,81 @@ def main() -> None:
     ap.add_argument("--cores", type=int, default=2)
     ap.add_argument("--no-pdf", action="store_true")
     ap.add_argument("--wgs", type=int, default=0, help="also the WGS trio with this many records")
+    ap.add_argument("--repeats", type=int, default=1, help="rounds; the fastest of each is shown")
     ap.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(), "dualdx_benchmarks",
                                                       "example"))
     args = ap.parse_args()
     work = Path(args.workdir)
+    pdf = not args.no_pdf
     load0 = os.getloadavg()
-    cfg = prepare(work, not args.no_pdf)
-    results: dict[str, tuple[float, dict[str, float]]] = {}
-    wall, log = run(work, cfg, args.cores)
-    results["cold"] = (wall, rule_times(work, log))
-    status = check(work)
-    for step in ("warm_new_terms", "warm_same_terms"):
-        shutil.rmtree(work / "results")
-        shutil.rmtree(work / "logs")
-        if step == "warm_new_terms":
-            add_terms(work)
-        wall, log = run(work, cfg, args.cores)
-        results[step] = (wall, rule_times(work, log))
-        check(work)
-    if args.wgs:
-        from _common import cached_wgs
-        from end_to_end import plant_example, write_run_inputs  # the same planted WGS trio
-
-        base = cached_wgs(work.parent, args.wgs, 1)
-        vcf = work.parent / f"wgs_trio_{args.wgs}_seed1_MIOP.vcf.gz"
-        if not (vcf.exists() and Path(str(vcf) + ".tbi").exists()):
-            plant_example(base, vcf)
-        wgs_dir = work.parent / "example_wgs"
-        shutil.rmtree(wgs_dir, ignore_errors=True)
-        write_run_inputs(wgs_dir, vcf, pdf=not args.no_pdf)
-        wcfg = yaml.safe_load((wgs_dir / "config.yaml").read_text("utf-8"))
-        wcfg["annotation"]["cache_dir"] = str(work / "cache")  # the store built above: warm
-        (wgs_dir / "config.yaml").write_text(yaml.safe_dump(wcfg, sort_keys=False), "utf-8")
-        wall, log = run(wgs_dir, wgs_dir / "config.yaml", args.cores)
-        results["wgs_warm"] = (wall, rule_times(wgs_dir, log))
+    version_s, scontrol_s = startup()
+    cfg = prepare(work, pdf)
+    original_terms = (work / "config" / "example" / "phenotypes.tsv").read_text("utf-8")
+    jobs, chain = dag_shape(work, cfg, args.cores)
+    wgs = wgs_dir(work, args.wgs, pdf) if args.wgs else None
+    if wgs is not None:
+        wgs_jobs, wgs_chain = dag_shape(wgs, wgs / "config.yaml", args.cores)
+    rounds: list[dict[str, Result]] = []
+    status = ""
+    for rep in range(args.repeats):
+        res: dict[str, Result] = {}
+        if rep:  # a cold run again: empty cache and results
+            shutil.rmtree(work / "cache", ignore_errors=True)
+            clear(work)
+        (work / "config" / "example" / "phenotypes.tsv").write_text(original_terms, "utf-8")
+        base = floor(work, jobs, chain, args.cores)
+        r, rules = run(work, cfg, args.cores)
+        res["cold"] = Result(r, rules, base)
+        status = check(work)
+        for step in ("warm_new_terms", "warm_same_terms"):
+            clear(work)
+            if step == "warm_new_terms":
+                set_new_terms(work, original_terms, rep)
+            base = floor(work, jobs, chain, args.cores)
+            r, rules = run(work, cfg, args.cores)
+            res[step] = Result(r, rules, base)
+            check(work)
+        if wgs is not None:
+            clear(wgs)
+            base = floor(work, wgs_jobs, wgs_chain, args.cores)
+            r, rules = run(wgs, wgs / "config.yaml", args.cores)
+            res["wgs_warm"] = Result(r, rules, base)
+        rounds.append(res)
     load1 = os.getloadavg()
+    best = {step: min((rd[step] for rd in rounds), key=lambda x: x.run.wall) for step in rounds[0]}
 
-    print(f"example end to end, --cores {args.cores}, PDF {'off' if args.no_pdf else 'on'}; "
-          f"dual status {status}")
-    print(f"{'run':18s} {'wall s':>7s} {'target':>7s}  slowest rules (s)")
-    for step, (wall, rules) in results.items():
+    print(f"example end to end, --cores {args.cores}, PDF {'on' if pdf else 'off'}, "
+          f"{args.repeats} round(s), fastest shown; dual status {status}")
+    print(f"DAG: example {jobs} jobs, longest chain {chain}"
+          + (f"; WGS trio {wgs_jobs} jobs, longest chain {wgs_chain}" if wgs else ""))
+    print(f"snakemake --version {version_s:.2f} s"
+          + ("" if scontrol_s is None else
+             f"; scontrol show config {scontrol_s:.2f} s (the SLURM executor plugin runs it at "
+             "every Snakemake start" + ("; no slurmctld answers: every run waits for it"
+                                        if scontrol_s > 2 else "") + ")"))
+    print(f"{'run':16s} {'wall s':>7s} {'CPU s':>6s} {'peak MB':>8s} {'floor s':>8s} "
+          f"{'/floor':>6s} {'target':>7s}   (peak: summed PSS of the tree)")
+    for step, b in best.items():
         target = TARGETS.get(step)
-        met = "" if target is None else ("met" if wall < target else "NOT met")
-        top = ", ".join(f"{r} {s:.1f}" for r, s in sorted(rules.items(), key=lambda x: -x[1])[:4])
-        print(f"{step:18s} {wall:7.1f} {('< ' + str(int(target))) if target else '':>7s} {met:7s}"
-              f" {top}")
-    cold = results["cold"][0]
-    print("ratios: " + ", ".join(f"{s} / cold {w / cold:.2f}" for s, (w, _) in results.items()
+        met = "" if target is None else ("met" if b.run.wall < target else "NOT met")
+        print(f"{step:16s} {b.run.wall:7.1f} {b.run.cpu:6.1f} {b.run.tree_peak_mb:8.0f} "
+              f"{b.floor.wall:8.1f} {b.run.wall / b.floor.wall:6.2f} "
+              f"{('< ' + str(int(target))) if target else '':>7s} {met}")
+    print("floor CPU s: " + ", ".join(f"{s} {b.floor.cpu:.1f}" for s, b in best.items()))
+    for step, b in best.items():
+        top = sorted(b.rules.items(), key=lambda x: -x[1])
+        print(f"{step} rules (s, share of wall): " + ", ".join(
+            f"{r} {s:.1f} ({s / b.run.wall:.0%})" for r, s in top))
+    cold = best["cold"].run.wall
+    print("ratios: " + ", ".join(f"{s} / cold {b.run.wall / cold:.2f}" for s, b in best.items()
                                   if s != "cold"))
-    print("distill_knowledge: " + ", ".join(
-        f"{s} {r.get('distill_knowledge', float('nan')):.2f} s" for s, (_, r) in results.items()))
+    peak = max(b.run.tree_peak_mb for b in best.values())
+    print(f"peak memory of the process tree {peak:.0f} MB (target < {MEMORY_TARGET_MB:.0f}: "
+          f"{'met' if peak < MEMORY_TARGET_MB else 'NOT met'})")
+    if args.repeats > 1:
+        for step in best:
+            walls = ", ".join(f"{rd[step].run.wall:.1f}/{rd[step].floor.wall:.1f}" for rd in rounds)
+            print(f"{step} every round (run/floor s): {walls}")
     print(f"load average before {load0[0]:.2f} {load0[1]:.2f}, after {load1[0]:.2f} "
           f"{load1[1]:.2f} ({os.cpu_count()} cores)")
 

@@ -14,6 +14,8 @@ rule write_provenance:
         knowledge="results/_run/knowledge.json",
         clinvar="results/_run/clinvar_panel.json",
         structural="results/{family}/structural.json",
+        # not read: provenance.json is the record of the run that wrote this report.json, so it is
+        # rewritten with it, and a failed interpretation leaves none (tests/hardening/test_faults.py)
         report="results/{family}/report.json",
     output:
         "results/{family}/provenance.json",

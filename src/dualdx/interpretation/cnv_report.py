@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from dualdx.annotation.cnv_consequence import exon_text
 from dualdx.core.caveats import Caveat, unique
 from dualdx.core.model import Call, chrom_rank
 from dualdx.inputs.pedigree import Pedigree
@@ -43,6 +42,10 @@ def short_name(cnv: Mapping[str, Any]) -> str:
     exons = sorted(set(cons.get("exons") or []) | set(cons.get("partial_exons") or []))
     if not exons:
         return f"intronic {word}"
+    # imported here: the CNV consequence model (and the sequence and consequence modules under it)
+    # is not needed by the report stages that import this module for a family without CNVs
+    from dualdx.annotation.cnv_consequence import exon_text
+
     return f"{word} of {exon_text(exons)}"
 
 

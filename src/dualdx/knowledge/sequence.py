@@ -33,6 +33,8 @@ class GenomeSequence:
     """
 
     def __init__(self, fasta_path: str | Path) -> None:
+        import pysam  # here, not at module level: the report stages import this module's helpers
+
         p = Path(fasta_path)
         self._fa = open_indexed_fasta(p, "set 'reference_fasta' to an existing FASTA file")
         self.path = str(p)
