@@ -10,7 +10,6 @@ from pathlib import Path
 from dualdx.core.errors import InputError
 from dualdx.core.genome import parse_slice_name
 from dualdx.core.model import normalize_chrom
-from dualdx.inputs.normalize import open_indexed_fasta
 from dualdx.knowledge.transcripts import Transcript
 
 _COMPLEMENT = str.maketrans("ACGTNacgtn", "TGCANtgcan")
@@ -33,7 +32,9 @@ class GenomeSequence:
     """
 
     def __init__(self, fasta_path: str | Path) -> None:
-        import pysam  # here, not at module level: the report stages import this module's helpers
+        # here, not at module level (it imports pysam): the report stages import this
+        # module's helpers
+        from dualdx.inputs.normalize import open_indexed_fasta
 
         p = Path(fasta_path)
         self._fa = open_indexed_fasta(p, "set 'reference_fasta' to an existing FASTA file")
