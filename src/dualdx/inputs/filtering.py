@@ -31,6 +31,9 @@ Build check
 Contig names
     ``chr11`` and ``11`` are the same contig. The panel VCF uses one spelling: the inputs' own
     (the first input's, with a caveat, when per-person VCFs disagree).
+
+Size: about 600 lines because it is the stage's orchestration (build check, contig style, caveats,
+the cohort carry-over); each step above is already its own module.
 """
 
 from __future__ import annotations
