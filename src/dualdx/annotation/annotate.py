@@ -6,7 +6,6 @@ and the variant's field stays empty (``None``), never invented.
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import pysam
 
-from dualdx.core.atomic import atomic_path, write_text
+from dualdx.core.atomic import atomic_path
+from dualdx.core.contracts import write_stage_file
 from dualdx.core.model import (
     DatabaseStatus,
     PopulationFrequency,
@@ -275,7 +275,7 @@ def run_annotate_variants(
         "variants": out,
     }
     write_annotated_vcf(panel_vcf, out_vcf, out)
-    write_text(out_json, json.dumps(doc, indent=2, sort_keys=True) + "\n")
+    write_stage_file("annotations", out_json, doc, indent=2)
     log.info("annotated %d variants; not checked: %s", len(out), "; ".join(n["what"] for n in not_checked))
     return doc
 

@@ -7,7 +7,6 @@ The ClinVar reader is :mod:`dualdx.knowledge.clinvar`; protein positions come fr
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -28,13 +27,13 @@ def run_index_clinvar(clinvar_path: str | None, panel_path: str, build: str,
                       transcripts_path: str, tx_fasta: str | None, genome_fasta: str | None,
                       out_json: str, log: logging.Logger) -> None:
     """Write ``clinvar_panel.json``: the ClinVar records in the panel regions + protein fields."""
-    from dualdx.core import atomic
+    from dualdx.core.contracts import write_stage_file
     from dualdx.inputs.panel import load_panel
     from dualdx.knowledge.download import sha256_file
 
     if not clinvar_path:
         log.info("no ClinVar configured; writing an empty index marked not_configured")
-        atomic.write_text(out_json, json.dumps(_not_configured(), indent=1) + "\n")
+        write_stage_file("clinvar_panel", out_json, _not_configured(), sort_keys=False)
         return
     panel = load_panel(panel_path)
     gene_regions = panel.regions(build)
@@ -64,8 +63,8 @@ def run_index_clinvar(clinvar_path: str | None, panel_path: str, build: str,
     status = DatabaseStatus(name="clinvar", status="embedded" if db.is_snapshot else "used",
                             release=db.release, path=str(clinvar_path),
                             sha256=sha256_file(Path(clinvar_path)), detail=detail)
-    atomic.write_text(out_json, json.dumps({"source": status.to_dict(), "records": out_records},
-                                           indent=1) + "\n")
+    write_stage_file("clinvar_panel", out_json, {"source": status.to_dict(), "records": out_records},
+                     sort_keys=False)
 
 
 def _protein_annotator(panel: Any, build: str, transcripts_path: str, tx_fasta: str | None,

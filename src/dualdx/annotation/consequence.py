@@ -1,6 +1,8 @@
 """Variant consequence on a transcript: SO terms, the predicted protein change, NMD.
 
-The prediction lives here; writing it down as HGVS c./p. is :mod:`dualdx.annotation.nomenclature`.
+The prediction lives here; writing it down as HGVS c./p. is :mod:`dualdx.annotation.nomenclature`,
+positions and the 3' shift in transcript coordinates are :mod:`dualdx.annotation.transcript_position`,
+the protein a coding change predicts is :mod:`dualdx.annotation.protein_effect`.
 :func:`annotate_transcript` does both and returns one ``TranscriptConsequence``.
 
 Conventions (HGVS Nomenclature, varnomen):
@@ -29,21 +31,31 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
-from dualdx.annotation.nomenclature import (
-    ProteinChange,
-    aa3,
-    aas3,
-    format_c,
-    format_p,
-    hgvs_position,
+from dualdx.annotation.nomenclature import format_c, genomic_to_c, hgvs_position
+from dualdx.annotation.protein_effect import (
+    START_LOST,
+    ProteinEffect,
+    protein_effect,
+    reference_protein,
+    translate,
 )
-from dualdx.annotation.nomenclature import genomic_to_c as genomic_to_c  # re-exported
+from dualdx.annotation.transcript_position import (
+    OrientedSequence,
+    OrientedVariant,
+    clean_allele,
+    region_of,
+    shift_3prime,
+    trim_alleles,
+)
 from dualdx.core.errors import InputError
 from dualdx.core.model import TranscriptConsequence
 from dualdx.knowledge.sequence import GenomeSequence, TranscriptSequences, revcomp
 from dualdx.knowledge.transcripts import Transcript, TranscriptIndex
+
+__all__ = ["SEVERITY_ORDER", "SEVERITY_RANK", "annotate_transcript", "genomic_to_c", "has_sequence",
+           "join_consequences", "most_severe_consequence", "region_of", "translate",
+           "trim_alleles"]
 
 # Severity order of Ensembl VEP (most severe first), restricted to terms this module can emit
 # plus the common others so that terms from elsewhere can be ranked too.
@@ -95,33 +107,6 @@ _UNKNOWN_RANK = len(SEVERITY_ORDER)
 
 UP_DOWN_DISTANCE = 5000  # bp, VEP default for upstream/downstream_gene_variant
 
-def _codon_table() -> dict[str, str]:
-    bases = "TCAG"
-    aas = "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG"
-    table: dict[str, str] = {}
-    i = 0
-    for a in bases:
-        for b in bases:
-            for c in bases:
-                table[a + b + c] = aas[i]
-                i += 1
-    return table
-
-
-CODONS: dict[str, str] = _codon_table()
-
-
-def translate(seq: str, to_stop: bool = False) -> str:
-    """Standard-code translation of whole codons; unknown codons give 'X'."""
-    out: list[str] = []
-    get = CODONS.get
-    for i in range(0, len(seq) - 2, 3):
-        aa = get(seq[i:i + 3], "X")
-        out.append(aa)
-        if to_stop and aa == "*":
-            break
-    return "".join(out)
-
 
 def most_severe_consequence(terms: Iterable[str]) -> str:
     """The most severe SO term (VEP order); terms may be '&'-joined. '' for no terms."""
@@ -135,335 +120,6 @@ def join_consequences(terms: Iterable[str]) -> str:
     """Unique terms, most severe first, joined with '&'."""
     uniq = set(terms)
     return "&".join(sorted(uniq, key=lambda t: (SEVERITY_RANK.get(t, _UNKNOWN_RANK), t)))
-
-
-# ---------------------------------------------------------------------------------------------
-# Positions
-
-
-def region_of(tx: Transcript, pos: int) -> str:
-    """Region of one genomic position: 'upstream', 'downstream', 'intron', '5_prime_UTR',
-    'CDS', '3_prime_UTR' or 'non_coding_exon'."""
-    ix = tx.index
-    k, kind = ix.locate(tx.strand * pos)
-    if kind == 2:
-        return "upstream"
-    if kind == 3:
-        return "downstream"
-    if kind == 1:
-        return "intron"
-    n = ix.n_of(tx.strand * pos, k)
-    if ix.cds_n_start is None or ix.cds_n_end is None:
-        return "non_coding_exon"
-    if n < ix.cds_n_start:
-        return "5_prime_UTR"
-    if n > ix.cds_n_end:
-        return "3_prime_UTR"
-    return "CDS"
-
-
-# ---------------------------------------------------------------------------------------------
-# Alleles
-
-
-_EMPTY = ("", "-", ".")
-
-
-def _clean_allele(a: str, chrom: str, pos: int) -> str:
-    a = a.strip().upper()
-    if a in _EMPTY:
-        return ""
-    if not all(c in "ACGTN" for c in a):
-        raise InputError(None, f"allele {a!r} at {chrom}:{pos} is not a nucleotide sequence",
-                         "split multiallelic records and drop symbolic/'*' alleles before "
-                         "annotating", where=f"{chrom}:{pos}")
-    return a
-
-
-def trim_alleles(pos: int, ref: str, alt: str) -> tuple[int, str, str]:
-    """Drop the shared suffix, then the shared prefix (VCF anchor); return (pos, ref, alt)."""
-    while ref and alt and ref[-1] == alt[-1]:
-        ref, alt = ref[:-1], alt[:-1]
-    i = 0
-    while i < len(ref) and i < len(alt) and ref[i] == alt[i]:
-        i += 1
-    return pos + i, ref[i:], alt[i:]
-
-
-@dataclass
-class _Var:
-    """Variant in oriented transcript coordinates: deleted [x1, x2] (x2 = x1-1: insertion
-    between x1-1 and x1), bases in transcript sense."""
-
-    x1: int
-    x2: int
-    ref: str
-    alt: str
-
-    @property
-    def is_ins(self) -> bool:
-        return not self.ref
-
-
-@dataclass
-class _Seq:
-    """Reference sequence access in oriented coordinates for one transcript."""
-
-    tx: Transcript
-    genome: GenomeSequence | None
-    mrna: str | None  # validated against the model (length), or None
-    notes: list[str] = field(default_factory=list)
-
-    def get(self, x1: int, x2: int) -> str | None:
-        """Transcript-sense bases at oriented x1..x2 (the genome's when it holds them, else the
-        transcript's), or None when not known."""
-        if x2 < x1:
-            return ""
-        g = self.from_genome(x1, x2)
-        return g if g is not None else self.from_mrna(x1, x2)
-
-    def from_genome(self, x1: int, x2: int) -> str | None:
-        """Transcript-sense genome bases at x1..x2; None when the genome does not hold them (no
-        genome, another contig, or outside the panel slices of a slice FASTA)."""
-        tx = self.tx
-        if self.genome is None or not self.genome.has_contig(tx.chrom):
-            return None
-        try:
-            if tx.strand == 1:
-                s = self.genome.fetch(tx.chrom, x1, x2)
-            else:
-                s = revcomp(self.genome.fetch(tx.chrom, -x2, -x1))
-        except InputError:  # a slice FASTA that does not cover this interval
-            return None
-        return s if len(s) == x2 - x1 + 1 else None
-
-    def from_mrna(self, x1: int, x2: int) -> str | None:
-        """Transcript bases at x1..x2 when they lie in one exon and the mRNA is known."""
-        if self.mrna is None:
-            return None
-        ix = self.tx.index
-        k1, kind1 = ix.locate(x1)
-        k2, kind2 = ix.locate(x2)
-        if kind1 == 0 and kind2 == 0 and k1 == k2:
-            n1 = ix.n_of(x1, k1)
-            return self.mrna[n1 - 1:n1 - 1 + x2 - x1 + 1]
-        return None
-
-
-def _region_bounds(ix: TranscriptIndex, x: int) -> tuple[int, int]:
-    k, kind = ix.locate(x)
-    if kind == 0:
-        return ix.x_starts[k], ix.x_ends[k]
-    if kind == 1:
-        return ix.x_ends[k] + 1, ix.x_starts[k + 1] - 1
-    if kind == 2:
-        return x - 10**9, ix.x_starts[0] - 1
-    return ix.x_ends[-1] + 1, x + 10**9
-
-
-def _shift_3prime(v: _Var, seq: _Seq) -> tuple[_Var, bool]:
-    """Move a pure deletion/insertion to its most 3' position within its exon/intron.
-    Returns (variant, shifted_or_checked); False when the sequence was not known."""
-    ix = seq.tx.index
-    left = v.x1 if not v.is_ins else v.x1 - 1
-    lo, hi = _region_bounds(ix, left)
-    if not (lo <= v.x2 <= hi) or (v.is_ins and not lo <= v.x1 <= hi):
-        return v, True  # spans a boundary (or insertion at a boundary): no shift by rule
-    unit = v.ref if v.ref else v.alt
-    x1, x2 = v.x1, v.x2
-    window = 64
-    while True:
-        nxt_hi = min(hi, x2 + window)
-        if nxt_hi <= x2:
-            break
-        nxt = seq.get(x2 + 1, nxt_hi)
-        if nxt is None:
-            return v, False
-        moved = 0
-        for b in nxt:
-            if b != unit[0]:
-                break
-            unit = unit[1:] + b
-            moved += 1
-        x1 += moved
-        x2 += moved
-        if moved < len(nxt):
-            break
-    if v.is_ins:
-        return _Var(x1, x2, "", unit), True
-    return _Var(x1, x2, unit, ""), True
-
-
-# ---------------------------------------------------------------------------------------------
-# Reference protein cache
-
-
-@dataclass(frozen=True)
-class _RefProtein:
-    protein: str  # one-letter, ending with '*'
-    ok: bool
-    problem: str | None
-
-
-_PROTEIN_CACHE: dict[tuple[str, int, int, int], _RefProtein] = {}
-
-
-def _reference_protein(tx: Transcript, mrna: str) -> _RefProtein:
-    ix = tx.index
-    cs, ce = ix.cds_n_start, ix.cds_n_end
-    assert cs is not None and ce is not None
-    key = (tx.refseq, cs, ce, hash(mrna))
-    hit = _PROTEIN_CACHE.get(key)
-    if hit is not None:
-        return hit
-    cds = mrna[cs - 1:ce]
-    prot = translate(cds)
-    problem: str | None = None
-    if len(cds) % 3:
-        problem = f"CDS of {tx.refseq} from the sequence is not a multiple of 3"
-    elif not prot.endswith("*"):
-        problem = f"CDS of {tx.refseq} from the sequence does not end in a stop codon"
-    elif "*" in prot[:-1]:
-        problem = f"CDS of {tx.refseq} from the sequence has an internal stop codon"
-    elif cds[:3] != "ATG":
-        problem = f"CDS of {tx.refseq} from the sequence does not start with ATG"
-    res = _RefProtein(prot, problem is None, problem)
-    if len(_PROTEIN_CACHE) > 256:
-        _PROTEIN_CACHE.clear()
-    _PROTEIN_CACHE[key] = res
-    return res
-
-
-# ---------------------------------------------------------------------------------------------
-# Protein effect
-
-
-@dataclass
-class _Protein:
-    terms: list[str]
-    change: ProteinChange
-    protein_pos: int | None
-    ref_aa: str | None  # three-letter code(s)
-    alt_aa: str | None
-    length_change: int | None
-    ptc_cds_index: int | None  # 0-based CDS index of the first base of a premature stop
-
-    @property
-    def hgvs_p(self) -> str:
-        return format_p(self.change)
-
-
-_START_LOST = ProteinChange("start_lost")
-
-
-def _protein_effect(ref_prot: str, mrna: str, cs: int, d1: int, d2: int,
-                    ins: str) -> _Protein:
-    """Effect of replacing CDS bases d1..d2 (0-based CDS coordinates; d2 = d1-1 for an
-    insertion) with ``ins``, on a CDS starting at n. position ``cs`` of ``mrna``."""
-    ext = mrna[cs - 1:]
-    alt_ext = ext[:d1] + ins + ext[d2 + 1:]
-    delta = len(ins) - (d2 - d1 + 1)
-    frameshift = delta % 3 != 0
-    ref_len = len(ref_prot)  # includes '*'
-    stop_index = ref_len - 1
-    touches_start = d1 <= 2
-    # start codon
-    if touches_start and alt_ext[:3] != "ATG":
-        terms = ["start_lost"]
-        if frameshift:
-            terms.append("frameshift_variant")
-        elif delta < 0:
-            terms.append("inframe_deletion")
-        elif delta > 0:
-            terms.append("inframe_insertion")
-        return _Protein(terms, _START_LOST, 1, "Met", None, None, None)
-    k0 = d1 // 3
-    if frameshift:
-        tail = translate(alt_ext[k0 * 3:], to_stop=True)
-        alt_prot = ref_prot[:k0] + tail
-    else:
-        kr_end = -(-(d2 + 1) // 3)
-        ka_end = kr_end + delta // 3
-        mid = translate(alt_ext[k0 * 3:ka_end * 3])
-        if "*" in mid:
-            alt_prot = ref_prot[:k0] + mid[:mid.index("*") + 1]
-        elif kr_end <= stop_index:
-            alt_prot = ref_prot[:k0] + mid + ref_prot[kr_end:]
-        else:  # the reference stop codon was inside the changed block: read on
-            alt_prot = ref_prot[:k0] + mid + translate(alt_ext[ka_end * 3:], to_stop=True)
-    # first difference
-    i = k0
-    n_alt = len(alt_prot)
-    while i < ref_len and i < n_alt and ref_prot[i] == alt_prot[i]:
-        i += 1
-    has_stop = alt_prot.endswith("*")
-    if i >= ref_len and i >= n_alt:
-        touches_stop = d2 >= stop_index * 3 and d1 <= stop_index * 3 + 2
-        term = "stop_retained_variant" if touches_stop else "synonymous_variant"
-        codon = min(d1 // 3, stop_index)
-        res = ref_prot[codon]
-        return _Protein([term], ProteinChange("unchanged", codon + 1, res, res), codon + 1,
-                        aa3(res), aa3(res), 0, None)
-    if i >= n_alt:  # alt ran out of sequence without a stop before differing
-        return _Protein(["frameshift_variant" if frameshift else "coding_sequence_variant"],
-                        ProteinChange("unknown"), i + 1,
-                        aa3(ref_prot[i]) if i < ref_len else None, None, None, None)
-    r_i = ref_prot[i] if i < ref_len else None
-    a_i = alt_prot[i]
-    pos = i + 1
-    new_stop = alt_prot.index("*") if has_stop else None
-    n_to_stop = new_stop - i + 1 if new_stop is not None else None
-    if r_i == "*":  # the stop codon is changed: extension
-        terms = ["stop_lost"]
-        if frameshift:
-            terms.append("frameshift_variant")
-        change = (new_stop - stop_index) if new_stop is not None else None
-        return _Protein(terms, ProteinChange("extension", pos, "*", a_i, n_to_stop), pos,
-                        aa3("*"), aa3(a_i), change, None)
-    assert r_i is not None
-    if frameshift:
-        if a_i == "*":  # a nonsense change is a substitution, never fsTer1
-            return _Protein(["frameshift_variant"], ProteinChange("substitution", pos, r_i, "*"),
-                            pos, aa3(r_i), aa3("*"), None, i * 3)
-        ptc = new_stop * 3 if new_stop is not None else None
-        return _Protein(["frameshift_variant"],
-                        ProteinChange("frameshift", pos, r_i, a_i, n_to_stop), pos,
-                        aa3(r_i), aa3(a_i), None, ptc)
-    # in frame
-    if new_stop is not None and new_stop < stop_index + delta // 3:
-        change = new_stop - stop_index
-        if a_i == "*":
-            return _Protein(["stop_gained"], ProteinChange("substitution", pos, r_i, "*"), pos,
-                            aa3(r_i), aa3("*"), change, i * 3)
-        rb = ref_prot[i:new_stop + 1]
-        ab = alt_prot[i:new_stop + 1]
-        return _Protein(["stop_gained"], ProteinChange("delins", pos, rb, ab), pos, aa3(r_i),
-                        aa3(a_i), change, new_stop * 3)
-    # strip the common suffix (not into the common prefix)
-    rr, ar = ref_prot[i:], alt_prot[i:]
-    j = 0
-    while j < len(rr) and j < len(ar) and rr[-1 - j] == ar[-1 - j]:
-        j += 1
-    rb, ab = rr[:len(rr) - j], ar[:len(ar) - j]
-    change = len(alt_prot) - len(ref_prot)
-    if len(rb) == 1 and len(ab) == 1:
-        return _Protein(["missense_variant"], ProteinChange("substitution", pos, rb, ab), pos,
-                        aa3(rb), aa3(ab), 0, None)
-    if not ab:
-        return _Protein(["inframe_deletion"], ProteinChange("deletion", pos, rb), pos, aas3(rb),
-                        None, change, None)
-    if not rb:
-        # insertion between residues i (1-based pos-1) and i+1 (pos)
-        m = len(ab)
-        if i - m >= 0 and ref_prot[i - m:i] == ab:
-            ch = ProteinChange("duplication", i - m + 1, ab)
-        else:
-            ch = ProteinChange("insertion", i, ref_prot[i - 1:i + 1], ab)
-        return _Protein(["inframe_insertion"], ch, pos, None, aas3(ab), change, None)
-    term = ("missense_variant" if change == 0 else
-            "inframe_deletion" if change < 0 else "inframe_insertion")
-    return _Protein([term], ProteinChange("delins", pos, rb, ab), pos, aas3(rb), aas3(ab),
-                    change, None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -538,8 +194,8 @@ def annotate_transcript(chrom: str, pos: int, ref: str, alt: str, tx: Transcript
     ('' / '-' / '.'); the shared suffix then prefix are trimmed. ``pos`` is 1-based on the
     forward strand of ``chrom`` (with or without 'chr'), in the transcript's genome build.
     """
-    r = _clean_allele(ref, chrom, pos)
-    a = _clean_allele(alt, chrom, pos)
+    r = clean_allele(ref, chrom, pos)
+    a = clean_allele(alt, chrom, pos)
     gpos, gref, galt = trim_alleles(pos, r, a)
     notes: list[str] = []
     ix = tx.index
@@ -552,17 +208,17 @@ def annotate_transcript(chrom: str, pos: int, ref: str, alt: str, tx: Transcript
             notes=["ref and alt alleles are identical: no change"])
     L = len(gref)
     if s == 1:
-        v = _Var(gpos, gpos + L - 1, gref, galt)
+        v = OrientedVariant(gpos, gpos + L - 1, gref, galt)
     else:
-        v = _Var(-(gpos + L - 1), -gpos, revcomp(gref), revcomp(galt))
+        v = OrientedVariant(-(gpos + L - 1), -gpos, revcomp(gref), revcomp(galt))
 
     have_seq = genome is not None or tx_seqs is not None
-    seq: _Seq | None = None
+    seq: OrientedSequence | None = None
     mrna: str | None = None
     ref_ok = True
     if have_seq:
         mrna = _mrna_for(tx, genome, tx_seqs, notes)
-        seq = _Seq(tx, genome, mrna)
+        seq = OrientedSequence(tx, genome, mrna)
         if v.ref:
             in_genome = seq.from_genome(v.x1, v.x2)
             in_mrna = seq.from_mrna(v.x1, v.x2)
@@ -580,7 +236,7 @@ def annotate_transcript(chrom: str, pos: int, ref: str, alt: str, tx: Transcript
                              f"{in_mrna if s == 1 else revcomp(in_mrna)} "
                              f"(c.{hgvs_position(tx, v.x1)}): c. and p. are described against "
                              "the transcript")
-                v = _Var(v.x1, v.x2, in_mrna, v.alt)
+                v = OrientedVariant(v.x1, v.x2, in_mrna, v.alt)
             elif known is not None and known != v.ref:
                 ref_ok = False
                 notes.append(f"REF {gref} does not match the reference sequence "
@@ -592,7 +248,7 @@ def annotate_transcript(chrom: str, pos: int, ref: str, alt: str, tx: Transcript
     dup = False
     if pure_indel:
         if seq is not None:
-            v, done = _shift_3prime(v, seq)
+            v, done = shift_3prime(v, seq)
             if not done:
                 notes.append("3' shift (HGVS 3' rule) not applied: reference sequence unknown "
                              "at this position; the given position is kept")
@@ -672,17 +328,17 @@ def annotate_transcript(chrom: str, pos: int, ref: str, alt: str, tx: Transcript
                 protein_pos = (cds_pos - 1) // 3 + 1
                 whole_in_one_exon = not in_hit and len(ex_hit) == 1
                 if whole_in_one_exon and mrna is not None and ref_ok:
-                    rp = _reference_protein(tx, mrna)
+                    rp = reference_protein(tx, mrna)
                     if not rp.ok:
                         notes.append(f"{rp.problem}: protein effect not derived")
                     else:
                         d1 = n_a - cs
                         d2 = d1 - 1 if v.is_ins else n_b - cs
                         if d1 < 0:  # deletion from the 5'UTR into the CDS
-                            pe = _Protein(["start_lost"], _START_LOST, 1, "Met", None, None,
+                            pe = ProteinEffect(["start_lost"], START_LOST, 1, "Met", None, None,
                                           None)
                         else:
-                            pe = _protein_effect(rp.protein, mrna, cs, d1, d2, v.alt)
+                            pe = protein_effect(rp.protein, mrna, cs, d1, d2, v.alt)
                         cons.discard("coding_sequence_variant")
                         cons.discard("frameshift_variant")
                         cons.discard("inframe_deletion")
@@ -748,7 +404,7 @@ _SPECIFIC_CODING = frozenset({
 })
 
 
-def _inframe_length_change(v: _Var, d1: int, stop_d: int) -> int | None:
+def _inframe_length_change(v: OrientedVariant, d1: int, stop_d: int) -> int | None:
     """Amino acids gained/lost by a codon-aligned in-frame pure indel, known without the
     reference sequence (None otherwise). ``d1``: 0-based CDS index of the first deleted base
     (insertion: of the base after it); ``stop_d``: 0-based CDS index of the last stop base."""
@@ -772,7 +428,7 @@ def _nmd(ix: TranscriptIndex, ptc_n: int) -> bool:
     return ptc_n <= _last_junction_n(ix) - 50
 
 
-def _n_span(ix: TranscriptIndex, v: _Var, ex_hit: list[int]) -> tuple[int, int]:
+def _n_span(ix: TranscriptIndex, v: OrientedVariant, ex_hit: list[int]) -> tuple[int, int]:
     """n. positions of the first and last exonic base touched (insertion: right flank twice)."""
     if v.is_ins:
         k = ex_hit[0]
@@ -784,7 +440,7 @@ def _n_span(ix: TranscriptIndex, v: _Var, ex_hit: list[int]) -> tuple[int, int]:
     return ix.n_of(a, k1), ix.n_of(b, k2)
 
 
-def _exonic_terms(tx: Transcript, ix: TranscriptIndex, v: _Var, ex_hit: list[int],
+def _exonic_terms(tx: Transcript, ix: TranscriptIndex, v: OrientedVariant, ex_hit: list[int],
                   in_hit: list[int]) -> set[str]:
     """Terms from where the exonic part lies relative to the CDS (no sequence needed)."""
     out: set[str] = set()

@@ -19,7 +19,6 @@ transcript; every overlapping one is listed.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -31,9 +30,8 @@ from dualdx.annotation.cnv_consequence import (
     breakpoint_region,
     exon_text,
 )
-from dualdx.core.atomic import write_text
 from dualdx.core.caveats import Caveat
-from dualdx.core.jsonio import read_json_object
+from dualdx.core.contracts import read_stage_file, write_stage_file
 from dualdx.core.model import ClinVarAssertion, DatabaseStatus, normalize_chrom
 from dualdx.inputs.cnv_events import (
     MIN_RECIPROCAL_OVERLAP,
@@ -215,8 +213,7 @@ def run_interpret_structural(family: str, vcfs: Sequence[str], sv_vcfs: Sequence
     genome = GenomeSequence(reference_fasta) if reference_fasta else None
     tx_seqs = TranscriptSequences(transcript_fasta) if transcript_fasta else None
     cv_status, cv_records, _ = load_clinvar_index(clinvar_index)
-    cv_sv = clinvar_structural(read_json_object(clinvar_index, "ClinVar panel index",
-                                                "re-run index_clinvar").get("records") or [])
+    cv_sv = clinvar_structural(read_stage_file("clinvar_panel", clinvar_index, validate=False)["records"])
     population = None
     databases: list[DatabaseStatus] = [cv_status]
     not_checked: list[dict[str, str]] = []
@@ -288,7 +285,7 @@ def run_interpret_structural(family: str, vcfs: Sequence[str], sv_vcfs: Sequence
         "events": out_events, "not_interpreted": nis,
         "caveats": [c.to_dict() for c in caveats],
     }
-    write_text(out_json, json.dumps(doc_all, indent=1, sort_keys=True) + "\n")
+    write_stage_file("structural", out_json, doc_all)
     log.info("structural: %d record(s) read near the panel, %d copy-number event(s), %d not "
              "interpreted (%s)", funnel.records_read, len(out_events), len(nis),
              ", ".join(f"{k} {v}" for k, v in sorted(funnel.not_interpreted.items())) or "none")

@@ -7,6 +7,7 @@ change them only together with every reader.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -68,7 +69,7 @@ class Call:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Call:
+    def from_dict(cls, d: Mapping[str, Any]) -> Call:
         return cls(
             alleles=tuple(d["alleles"]),
             phased=bool(d.get("phased", False)),
@@ -114,7 +115,7 @@ class VariantRecord:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> VariantRecord:
+    def from_dict(cls, d: Mapping[str, Any]) -> VariantRecord:
         return cls(
             chrom=d["chrom"],
             pos=int(d["pos"]),

@@ -31,11 +31,13 @@ Build check
 Contig names
     ``chr11`` and ``11`` are the same contig. The panel VCF uses one spelling: the inputs' own
     (the first input's, with a caveat, when per-person VCFs disagree).
+
+Size: about 600 lines because it is the stage's orchestration (build check, contig style, caveats,
+the cohort carry-over); each step above is already its own module.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from collections.abc import Collection, Iterator, Mapping
@@ -45,12 +47,11 @@ from typing import Any
 
 import pysam
 
-from dualdx.core.atomic import write_text
 from dualdx.core.caveats import Caveat
+from dualdx.core.contracts import read_stage_file, write_stage_file
 from dualdx.core.errors import InputError
 from dualdx.core.genome import CONTIG_LENGTHS
 from dualdx.core.intervals import IntervalSet
-from dualdx.core.jsonio import read_json_object
 from dualdx.core.model import chrom_rank, normalize_chrom
 from dualdx.inputs.normalize import NormResult, left_align
 from dualdx.inputs.panel import BUILDS, load_panel
@@ -400,8 +401,8 @@ CARRIED_FROM_COHORT = ("conflicting_duplicate_record",
 def _carry_over(paths: Collection[str], samples: Collection[str], stats: FilterStats) -> None:
     mine = set(samples)
     for p in paths:
-        doc = read_json_object(p, "filter_stats.json")
-        for d in doc.get("caveats") or []:
+        doc = read_stage_file("filter_stats", p)
+        for d in doc["caveats"]:
             try:
                 c = Caveat.from_dict(d)
             except (KeyError, TypeError, ValueError) as e:
@@ -633,4 +634,4 @@ def _write(out_vcf: str, inputs: list[_Input], samples: list[str], ordered: list
 
 def write_filter_stats(stats: FilterStats, path: str) -> None:
     """``filter_stats.json`` beside the panel VCF: the filter funnel and its caveats."""
-    write_text(path, json.dumps(stats.to_dict(), indent=2, sort_keys=True) + "\n")
+    write_stage_file("filter_stats", path, stats.to_dict(), indent=2)

@@ -12,8 +12,8 @@ from typing import Any
 
 from dualdx.core.atomic import write_text
 from dualdx.core.caveats import Caveat
+from dualdx.core.contracts import read_stage_file
 from dualdx.core.errors import DualdxError, InputError
-from dualdx.core.jsonio import read_json_object
 from dualdx.core.model import VariantRecord, chrom_rank
 from dualdx.inputs.panel import load_panel
 from dualdx.inputs.pedigree import Pedigree, load_ped
@@ -530,20 +530,19 @@ def run_call_diagnoses(family: str, proband: str | None, build: str, panel_path:
              "classification": classification_json, "knowledge": knowledge_json,
              "ped": ped_path,
              "phenotypes": phenotypes_source or "the phenotype file(s) of config key 'phenotypes'"}
-    stats = read_json_object(filter_stats_json, "filter_stats.json") if filter_stats_json \
-        else None
+    stats = read_stage_file("filter_stats", filter_stats_json, validate=False) if filter_stats_json else None
     report, tsv = build_report(
         family, proband, build, panel.name, panel.symbols, peds[family],
-        read_json_object(annotations_json, "annotations.json"),
-        read_json_object(inheritance_json, "inheritance.json"),
-        read_json_object(classification_json, "classification.json"),
-        read_json_object(knowledge_json, "knowledge.json"),
+        read_stage_file("annotations", annotations_json, validate=False),
+        read_stage_file("inheritance", inheritance_json, validate=False),
+        read_stage_file("classification", classification_json, validate=False),
+        read_stage_file("knowledge", knowledge_json, validate=False),
         phenotypes, ruleset, paths, filter_stats=stats, all_peds=peds,
         gene_chroms={g.symbol: g.regions[build].chrom for g in panel.genes
                      if build in g.regions},
-        structural={"structural": read_json_object(structural_json, "structural.json"),
-                    "classification": read_json_object(cnv_classification_json,
-                                                       "cnv_classification.json")}
+        structural={"structural": read_stage_file("structural", structural_json, validate=False),
+                    "classification": read_stage_file("cnv_classification",
+                                                      cnv_classification_json, validate=False)}
         if structural_json and cnv_classification_json else None)  # cnv hook
     if stats is not None:
         add_filter_stats(report, stats)

@@ -48,15 +48,13 @@ one of the gene's diseases explains at least one of the proband's terms.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from dualdx.core import atomic
 from dualdx.core.caveats import Caveat
-from dualdx.core.jsonio import read_json_object
+from dualdx.core.contracts import read_stage_file, write_stage_file
 from dualdx.core.model import ClinVarAssertion
 from dualdx.inputs.panel import load_panel
 from dualdx.inputs.phenotypes import PhenotypeTerm
@@ -485,9 +483,9 @@ def run_classify_structural(structural_json: str, inheritance_json: str, knowled
     ``phenotypes``: every person's HPO terms (``dualdx.inputs.phenotypes.load_phenotypes``)."""
     from dualdx.inputs.pedigree import load_ped
 
-    sv = read_json_object(structural_json, "structural.json", "re-run interpret_structural")
-    inh = read_json_object(inheritance_json, "inheritance.json", "re-run assign_inheritance")
-    knowledge = read_json_object(knowledge_json, "knowledge.json", "re-run distill_knowledge")
+    sv = read_stage_file("structural", structural_json, validate=False)
+    inh = read_stage_file("inheritance", inheritance_json, validate=False)
+    knowledge = read_stage_file("knowledge", knowledge_json, validate=False)
     panel = load_panel(panel_path)
     lof = {g.symbol: g.lof_mechanism for g in panel.genes}
     proband = str(inh.get("proband") or "")
@@ -516,5 +514,5 @@ def run_classify_structural(structural_json: str, inheritance_json: str, knowled
                 (gene,) if gene else ()))
     doc = {"framework": FRAMEWORK, "framework_version": FRAMEWORK_VERSION, "variants": out,
            "caveats": [c.to_dict() for c in caveats]}
-    atomic.write_text(out_json, json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
+    write_stage_file("cnv_classification", out_json, doc, sort_keys=False, ensure_ascii=False)
     return doc

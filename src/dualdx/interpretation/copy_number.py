@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from dualdx.core.caveats import Caveat, unique
-from dualdx.core.jsonio import read_json_object
+from dualdx.core.contracts import read_stage_file
 from dualdx.core.model import Call, VariantRecord, normalize_chrom
 from dualdx.inputs.pedigree import Pedigree
 from dualdx.interpretation.quality import CallCheck, Problem, TrustThresholds, problem_caveats
@@ -249,7 +249,7 @@ def prepare(structural_json: str, variants: Sequence[tuple[VariantRecord, str | 
             pairable: set[str], ped: Pedigree, build: str) -> CopyNumberContext:
     """Add the family's copy-number events to ``variants`` and read small-variant calls inside
     deletions with the copy number (module doc)."""
-    doc = read_json_object(structural_json, "structural.json", "re-run interpret_structural")
+    doc = read_stage_file("structural", structural_json, validate=False)
     events = [e for e in doc.get("events") or [] if isinstance(e, dict)]
     ctx = CopyNumberContext(events, [], set(pairable))
     recs = structural_records(events, ped, build)

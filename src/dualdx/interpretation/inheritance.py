@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import logging
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
@@ -34,9 +33,9 @@ from typing import Any
 
 from dualdx.core import atomic
 from dualdx.core.caveats import Caveat, unique
+from dualdx.core.contracts import read_stage_file, write_stage_file
 from dualdx.core.errors import InputError
 from dualdx.core.genome import CONTIG_LENGTHS
-from dualdx.core.jsonio import read_json_object
 from dualdx.core.model import Call, VariantRecord, chrom_rank
 from dualdx.inputs.pedigree import Pedigree, check_sex_from_genotypes, load_ped
 from dualdx.interpretation import copy_number, modes  # copy_number: cnv hook
@@ -343,8 +342,8 @@ def run_assign_inheritance(
     pairs count. A disease with several modes gets one row per mode (key: variant, disease_id,
     disease_mode).
     """
-    ann = read_json_object(annotations_json, "annotations.json")
-    knowledge = read_json_object(knowledge_json, "knowledge.json")
+    ann = read_stage_file("annotations", annotations_json, validate=False)
+    knowledge = read_stage_file("knowledge", knowledge_json, validate=False)
     peds = load_ped(ped_path)
     if family not in peds:
         raise InputError(ped_path, f"family {family!r} not in the PED file "
@@ -396,7 +395,7 @@ def run_assign_inheritance(
         log.warning(c["message"])
     log.info("inheritance: %d rows for %d variants, proband %s", len(doc["calls"]),
              len(variants), pb)
-    atomic.write_text(out_json, json.dumps(doc, indent=2, sort_keys=False) + "\n")
+    write_stage_file("inheritance", out_json, doc, indent=2, sort_keys=False)
     atomic.write_text(out_tsv, to_tsv(doc))
 
 

@@ -13,15 +13,14 @@ any family is processed. A store that had to be rebuilt is recorded in knowledge
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from dualdx.core.atomic import write_text
 from dualdx.core.caveats import Caveat
+from dualdx.core.contracts import read_stage_file, write_stage_file
 from dualdx.core.errors import InputError
 from dualdx.inputs.panel import load_panel
 from dualdx.interpretation.phenotype_match import IC_THRESHOLD, background_counts
@@ -71,7 +70,7 @@ def run_distill_knowledge(
         log.warning("terms unknown to HPO %s: %s", knowledge["hpo_release"],
                     ", ".join(knowledge["unknown_terms"]))
     knowledge["caveats"] = [c.to_dict() for c in caveats]
-    write_text(out_json, json.dumps(knowledge, indent=1, sort_keys=True) + "\n")
+    write_stage_file("knowledge", out_json, knowledge)
     return caveats
 
 
@@ -90,7 +89,7 @@ def run_distill_for_phenotypes(
     terms = sorted({t.id for ts in pheno.values() for t in ts})
     caveats = run_distill_knowledge(panel_path, terms, out_json, log, cache_dir=cache_dir,
                                     hpo_dir=hpo_dir)
-    knowledge = json.loads(Path(out_json).read_text(encoding="utf-8"))
+    knowledge = read_stage_file("knowledge", out_json)
     try:
         _, warnings = validate_terms(pheno, knowledge, source=", ".join(phenotype_files))
     except InputError:

@@ -23,7 +23,6 @@ Decisions (documented here because the report relies on them):
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from dualdx.core.contracts import read_stage_file
 from dualdx.core.errors import InputError
 from dualdx.core.model import ClinVarAssertion, DatabaseStatus, normalize_chrom
 from dualdx.knowledge.clinvar_assertion import (
@@ -264,26 +264,18 @@ def load_clinvar_index(
     path: str | Path,
 ) -> tuple[DatabaseStatus, dict[VariantKey, ClinVarAssertion], ResidueIndex]:
     """Read ``clinvar_panel.json``: status, assertions by normalized key, residue index."""
-    p = Path(path)
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-        status = DatabaseStatus.from_dict(data["source"])
-        records = data["records"]
-    except (OSError, ValueError, KeyError, TypeError) as e:
-        raise InputError(p, f"not a readable ClinVar panel index ({e})",
-                         "re-run the index_clinvar rule") from None
+    data = read_stage_file("clinvar_panel", path, validate=False)
+    status = DatabaseStatus.from_dict(dict(data["source"]))
     by_key = NormalizedKeyDict()
     residues = ResidueIndex()
-    for i, rec in enumerate(records):
-        try:
-            assertion = ClinVarAssertion.from_dict(rec["clinvar"])
-            chrom, pos, ref, alt = rec["chrom"], int(rec["pos"]), rec["ref"], rec["alt"]
-        except (KeyError, TypeError, ValueError) as e:
-            raise InputError(p, f"record is incomplete ({e})", "re-run the index_clinvar rule",
-                             where=f"records[{i}]") from None
+    for rec in data["records"]:
+        assertion = ClinVarAssertion.from_dict(dict(rec["clinvar"]))
+        chrom, pos, ref, alt = rec["chrom"], rec["pos"], rec["ref"], rec["alt"]
         if alt not in (".", "*"):
             by_key.setdefault(variant_key(chrom, pos, ref, alt), assertion)
-        if rec.get("gene") and rec.get("protein_pos") and rec.get("ref_aa") and rec.get("alt_aa"):
-            residues.add(rec["gene"], int(rec["protein_pos"]), rec["ref_aa"], rec["alt_aa"],
-                         f"{chrom}-{pos}-{ref}-{alt}", assertion, rec.get("hgvs_p"))
+        gene, protein_pos, ref_aa, alt_aa = (rec.get("gene"), rec.get("protein_pos"),
+                                             rec.get("ref_aa"), rec.get("alt_aa"))
+        if gene and protein_pos and ref_aa and alt_aa:
+            residues.add(gene, protein_pos, ref_aa, alt_aa, f"{chrom}-{pos}-{ref}-{alt}",
+                         assertion, rec.get("hgvs_p"))
     return status, by_key, residues

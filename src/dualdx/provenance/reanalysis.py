@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from dualdx.core.atomic import write_text
+from dualdx.core.contracts import read_stage_file, write_stage_file
 from dualdx.core.errors import InputError
 from dualdx.provenance.causes import (
     CLINVAR_TOPICS,
@@ -120,8 +120,8 @@ def prov_date(prov: Mapping[str, Any] | None) -> str | None:
 def compare_reports(
     old: dict[str, Any],
     new: dict[str, Any],
-    old_prov: dict[str, Any] | None,
-    new_prov: dict[str, Any] | None,
+    old_prov: Mapping[str, Any] | None,
+    new_prov: Mapping[str, Any] | None,
     *,
     previous_history: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
@@ -313,7 +313,8 @@ def summarize(result: Mapping[str, Any]) -> str:
     return f"Since {when}: {', '.join(parts)}{tail}."
 
 
-def no_previous(new: dict[str, Any], new_prov: dict[str, Any] | None, where: str) -> dict[str, Any]:
+def no_previous(new: dict[str, Any], new_prov: Mapping[str, Any] | None, where: str
+                ) -> dict[str, Any]:
     """The reanalysis document when the family has no earlier report: everything is added."""
     new_v = _variants(new)
     order = sorted(new_v, key=genomic_order)
@@ -422,7 +423,7 @@ def run_compare(
         )
     new_path = Path(new_report_json)
     new = check_report(_read_json(new_path, "report"), new_path)
-    new_prov = _read_object(Path(new_provenance_json), "provenance")
+    new_prov = read_stage_file("provenance", new_provenance_json, validate=False)
     fam_dir = prev_root / family
     old_path = fam_dir / "report.json"
     if old_path.exists() and old_path.resolve() == new_path.resolve():
@@ -455,5 +456,5 @@ def run_compare(
             history = hist
         result = compare_reports(old, new, old_prov, new_prov, previous_history=history)
         result["previous_report"] = str(old_path)
-    write_text(out_json, json.dumps(result, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
+    write_stage_file("reanalysis", out_json, result, indent=2, ensure_ascii=False)
     log.info("reanalysis %s: %s -> %s", family, result["summary"], out_json)

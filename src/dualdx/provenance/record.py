@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import dualdx
-from dualdx.core.atomic import write_text
+from dualdx.core.contracts import write_stage_file
 from dualdx.core.errors import InputError
 
 PROVENANCE_SCHEMA_VERSION = "1"
@@ -318,7 +318,7 @@ def run_write_provenance(
         workflow_dir,
         command_line,
     )
-    write_text(out_json, dump_json(doc))
+    write_stage_file("provenance", out_json, doc, indent=2, ensure_ascii=False)
     n_inputs = sum(len(v) for v in doc["inputs"].values())
     log.info(
         "provenance for %s: workflow %s, %d input files hashed, %d database entries, "

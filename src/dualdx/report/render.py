@@ -33,6 +33,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from dualdx.core import atomic
+from dualdx.core.contracts import read_stage_file
 from dualdx.core.errors import InputError
 from dualdx.report.appendix import provenance_rows, reanalysis_view, run_date
 from dualdx.report.cnv_view import structural_view
@@ -286,8 +287,8 @@ def run_render_report(
         raise InputError(report_json, f"missing required field(s) {', '.join(missing)}",
                          "produce report.json with the call_diagnoses stage "
                          "(schema workflow/schemas/report.schema.json)")
-    provenance = _load_json(provenance_json, "provenance JSON")
-    reanalysis = _load_json(reanalysis_json, "reanalysis JSON")
+    provenance = read_stage_file("provenance", provenance_json) if provenance_json else None
+    reanalysis = read_stage_file("reanalysis", reanalysis_json) if reanalysis_json else None
     html = render_html(report, provenance, reanalysis)
     atomic.write_text(out_html, html)
     log.info("wrote %s (%d bytes)", out_html, len(html.encode("utf-8")))

@@ -19,15 +19,13 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import json
 import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from dualdx.core import atomic
+from dualdx.core.contracts import read_stage_file, write_stage_file
 from dualdx.core.errors import InputError
-from dualdx.core.jsonio import read_json_object
 from dualdx.core.model import ClinVarAssertion, PopulationFrequency, TranscriptConsequence
 from dualdx.inputs.panel import PanelGene, load_panel
 from dualdx.inputs.phenotypes import PhenotypeTerm
@@ -161,7 +159,7 @@ def _neighbours(items: Any, path: str, where: str) -> tuple[ClinVarNeighbour, ..
     return tuple(out)
 
 
-def _calls_by_variant(inh: dict[str, Any], path: str) -> dict[str, list[InheritanceCall]]:
+def _calls_by_variant(inh: Mapping[str, Any], path: str) -> dict[str, list[InheritanceCall]]:
     proband = inh.get("proband")
     affected = inh.get("affected_by_disease") or {}
     ancestors = set(inh.get("proband_ancestors") or [])
@@ -190,7 +188,7 @@ def _calls_by_variant(inh: dict[str, Any], path: str) -> dict[str, list[Inherita
     return out
 
 
-def _disease_modes(knowledge: dict[str, Any], gene: str) -> tuple[str, ...]:
+def _disease_modes(knowledge: Mapping[str, Any], gene: str) -> tuple[str, ...]:
     diseases = knowledge.get("diseases") or {}
     modes: list[str] = []
     for d in (knowledge.get("genes") or {}).get(gene, []):
@@ -226,8 +224,8 @@ def _transcript_facts(models: Mapping[str, Any] | None, gene: str,
 
 
 def build_evidence(
-    v: dict[str, Any], where: str, path: str, settings: dict[str, GeneSettings],
-    knowledge: dict[str, Any], calls: list[InheritanceCall],
+    v: Mapping[str, Any], where: str, path: str, settings: dict[str, GeneSettings],
+    knowledge: Mapping[str, Any], calls: list[InheritanceCall],
     scores_cfg: dict[str, str] | None, pp4_specific: Mapping[str, str | None] | None,
     models: Mapping[str, Any] | None,
 ) -> VariantEvidence:
@@ -370,9 +368,9 @@ def run_classify_variants(annotations_json: str, inheritance_json: str, knowledg
     if ruleset not in RULESETS:
         raise InputError(None, f"ACMG rule set {ruleset!r} is unknown",
                          f"set 'ruleset' to one of {', '.join(RULESETS)}")
-    ann = read_json_object(annotations_json, "annotations file", "re-run annotate_variants")
-    inh = read_json_object(inheritance_json, "inheritance file", "re-run assign_inheritance")
-    knowledge = read_json_object(knowledge_json, "knowledge file", "re-run distill_knowledge")
+    ann = read_stage_file("annotations", annotations_json, validate=False)
+    inh = read_stage_file("inheritance", inheritance_json, validate=False)
+    knowledge = read_stage_file("knowledge", knowledge_json, validate=False)
     settings = gene_settings(panel_path)
     scores_cfg = configured_scores(scores)
     models = None
@@ -400,15 +398,15 @@ def run_classify_variants(annotations_json: str, inheritance_json: str, knowledg
                             calls.get(str(v.get("key")), []), scores_cfg, pp4_specific, models)
         evidence.append(ev)
         try:
-            clinvar[ev.key] = ClinVarAssertion.from_dict(v["clinvar"]) if v.get("clinvar") else None
+            cv = v["clinvar"]
+            clinvar[ev.key] = ClinVarAssertion.from_dict(cv) if cv else None
         except TypeError as e:
             raise InputError(annotations_json, f"ClinVar record is malformed ({e})",
                              "re-run annotate_variants", where=f"{where}.clinvar") from None
     cnv = cnv_partners(
-        read_json_object(structural_json, "structural file", "re-run interpret_structural")
-        if structural_json else None,
-        read_json_object(cnv_classification_json, "CNV classification file",
-                         "re-run classify_structural") if cnv_classification_json else None)
+        read_stage_file("structural", structural_json, validate=False) if structural_json else None,
+        read_stage_file("cnv_classification", cnv_classification_json, validate=False)
+        if cnv_classification_json else None)
     result = classify_all(evidence, clinvar, ruleset, cnv)
     for key, r in result.items():
         log.info("%s: %s (%d points; %s)", key, r.acmg_class, r.points,
@@ -416,4 +414,4 @@ def run_classify_variants(annotations_json: str, inheritance_json: str, knowledg
     doc = {"ruleset": ruleset, "ruleset_version": RULESETS[ruleset],
            "caveats": [],  # none of its own today; the contract key every stage file carries
            "variants": {k: r.to_dict() for k, r in result.items()}}
-    atomic.write_text(out_json, json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
+    write_stage_file("classification", out_json, doc, sort_keys=False, ensure_ascii=False)
