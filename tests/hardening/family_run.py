@@ -46,7 +46,7 @@ def knowledge_file(store: Any, dest: Path, extra_terms: list[str] | None = None)
     """knowledge.json for the default panel and the example's terms (plus ``extra_terms``)."""
     genes = ["TCIRG1", "CLCN7", "OSTM1", "ALPL"]
     doc = build_knowledge(store, genes, example_terms() + (extra_terms or []))
-    dest.write_text(json.dumps(doc), encoding="utf-8")
+    dest.write_text(json.dumps({**doc, "caveats": []}), encoding="utf-8")  # the store opened
     return dest
 
 

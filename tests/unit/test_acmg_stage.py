@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import stage_docs
 
 from dualdx.core.errors import InputError
 from dualdx.core.model import ClinVarAssertion
@@ -97,7 +98,7 @@ def run(tmp: Path, variants: list[dict[str, Any]], calls: list[dict[str, Any]],
     inh.write_text(json.dumps({"family": "F1", "proband": "P", "warnings": [],
                                "affected_by_disease": {d: ["P"] for d in diseases},
                                "calls": calls}))
-    kn.write_text(json.dumps(KNOWLEDGE))
+    stage_docs.write("knowledge", kn, KNOWLEDGE)
     run_classify_variants(str(ann), str(inh), str(kn), panel or str(_panel()), ruleset,
                           kw.pop("scores", None), str(out), LOG, **kw)
     data: dict[str, Any] = json.loads(out.read_text())

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import stage_docs
 
 from dualdx.core.errors import InputError
 from dualdx.interpretation.call_diagnoses import TSV_COLUMNS, run_call_diagnoses
@@ -38,7 +39,7 @@ PANEL = ["TCIRG1", "CLCN7", "OSTM1", "ALPL"]
 @pytest.fixture(scope="module")
 def knowledge(hpo_store_shared: Any) -> dict[str, Any]:
     k = build_knowledge(hpo_store_shared, PANEL, SEED_TERMS)
-    return dict(json.loads(json.dumps(k)))  # as knowledge.json is read
+    return stage_docs.complete("knowledge", json.loads(json.dumps(k)))  # as knowledge.json is read
 
 
 # ----------------------------------------------------------------------------- family builder

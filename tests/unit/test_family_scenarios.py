@@ -20,6 +20,7 @@ from typing import Any
 
 import pysam
 import pytest
+import stage_docs
 
 from dualdx.core.model import Call, VariantRecord
 from dualdx.inputs.phenotypes import PhenotypeTerm
@@ -45,7 +46,7 @@ GIAB_SON = ["HP:0003282", "HP:0006480"]  # low alkaline phosphatase, premature l
 def knowledge(hpo_store_shared: Any) -> dict[str, Any]:
     terms = SEED_TERMS + HPP_MOTHER + GIAB_SON
     k = build_knowledge(hpo_store_shared, PANEL, terms)
-    return dict(json.loads(json.dumps(k)))  # as knowledge.json is read
+    return stage_docs.complete("knowledge", json.loads(json.dumps(k)))  # as knowledge.json is read
 
 
 def tc(gene: str, csq: str) -> dict[str, Any]:
@@ -268,7 +269,7 @@ def test_no_usable_proband_genotype_is_not_assessable(tmp_path: Path, knowledge:
 def test_a_chromosome_the_vcf_lacks_is_not_assessed(tmp_path: Path,
                                                     knowledge: dict[str, Any]) -> None:
     run_stages(tmp_path, knowledge, SEED_PED, "P", seed_variants(), {"P": SEED_TERMS})
-    (tmp_path / "filter_stats.json").write_text(json.dumps({
+    stage_docs.write("filter_stats", tmp_path / "filter_stats.json", ({
         "records_read": 3, "records_written": 3, "build_verified": True,
         "panel_chromosomes_absent": ["16"],
         "caveats": [{"code": "contig_names", "message": "contig NC_000016.10 matches no panel "

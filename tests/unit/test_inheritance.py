@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import stage_docs
 
 from dualdx.core.errors import InputError
 from dualdx.core.model import Affection, Call, Sex, VariantRecord
@@ -354,7 +355,7 @@ def test_deep_intronic_variants_do_not_pair(tmp_path: Path) -> None:
     variants[1]["consequence"] = {"consequence": "intron_variant"}  # the maternal TCIRG1 hit
     ann = {"family": "MIOP", "genome_build": "GRCh38", "samples": [P, F, M, S], "variants": variants}
     (tmp_path / "annotations.json").write_text(json.dumps(ann))
-    (tmp_path / "knowledge.json").write_text(json.dumps(KNOWLEDGE))
+    stage_docs.write("knowledge", tmp_path / "knowledge.json", (KNOWLEDGE))
     run_assign_inheritance(str(tmp_path / "annotations.json"), str(DATA / "quartet.ped"), "MIOP", P,
                            str(tmp_path / "knowledge.json"), {}, TrustThresholds(),
                            str(tmp_path / "i.tsv"), str(tmp_path / "i.json"), logging.getLogger("t"))
@@ -379,7 +380,7 @@ def run_miop(tmp_path: Path, proband: str | None = P,
     ann = {"family": "MIOP", "genome_build": "GRCh38", "samples": [P, F, M, S],
            "variants": miop_variants()}
     (tmp_path / "annotations.json").write_text(json.dumps(ann))
-    (tmp_path / "knowledge.json").write_text(json.dumps(KNOWLEDGE))
+    stage_docs.write("knowledge", tmp_path / "knowledge.json", (KNOWLEDGE))
     if pheno is None:
         pheno = {P: ["HP:OPT", "HP:PATHFX", "HP:LOWALP"], M: ["HP:RECFX", "HP:LOSS1"], F: []}
     run_assign_inheritance(
@@ -478,7 +479,7 @@ def test_run_errors(tmp_path: Path) -> None:
         run_assign_inheritance(str(ann), str(DATA / "quartet.ped"), "MIOP", P, str(ann), {},
                                TrustThresholds(), str(tmp_path / "t"), str(tmp_path / "j"),
                                logging.getLogger("t"))
-    (tmp_path / "k.json").write_text(json.dumps(KNOWLEDGE))
+    stage_docs.write("knowledge", tmp_path / "k.json", (KNOWLEDGE))
     (tmp_path / "a.json").write_text(json.dumps({"samples": [P], "variants": []}))
     with pytest.raises(InputError, match="family 'NOPE' not in the PED"):
         run_assign_inheritance(str(tmp_path / "a.json"), str(DATA / "quartet.ped"), "NOPE", P,
@@ -627,7 +628,7 @@ def test_vcf_samples_outside_the_pedigree_are_a_caveat(tmp_path: Path) -> None:
     ann = {"family": "MIOP", "genome_build": "GRCh38", "samples": [P, F, M, S, "MIOP-X"],
            "variants": miop_variants()}
     (tmp_path / "a.json").write_text(json.dumps(ann))
-    (tmp_path / "k.json").write_text(json.dumps(KNOWLEDGE))
+    stage_docs.write("knowledge", tmp_path / "k.json", (KNOWLEDGE))
     run_assign_inheritance(str(tmp_path / "a.json"), str(DATA / "quartet.ped"), "MIOP", P,
                            str(tmp_path / "k.json"), {}, TrustThresholds(), str(tmp_path / "t"),
                            str(tmp_path / "j"), logging.getLogger("t"))

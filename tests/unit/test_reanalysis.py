@@ -10,6 +10,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+import stage_docs
 
 from dualdx.core.errors import InputError
 from dualdx.provenance import reanalysis
@@ -368,7 +369,7 @@ def write_run(root: Path, rep: dict[str, Any], pv: dict[str, Any] | None) -> Pat
     fam.mkdir(parents=True, exist_ok=True)
     (fam / "report.json").write_text(json.dumps(rep), encoding="utf-8")
     if pv is not None:
-        (fam / "provenance.json").write_text(json.dumps(pv), encoding="utf-8")
+        stage_docs.write("provenance", fam / "provenance.json", pv)
     return fam
 
 

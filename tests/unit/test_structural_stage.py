@@ -11,6 +11,7 @@ from typing import Any
 
 import pysam
 import pytest
+import stage_docs
 
 from dualdx.annotation.structural import clinvar_structural, run_interpret_structural
 from dualdx.core.errors import InputError
@@ -48,8 +49,7 @@ def clinvar_index(tmp: Path, records: list[dict[str, Any]]) -> str:
     status = {"name": "clinvar", "status": "used", "release": "2099-01-01", "path": "cv.vcf",
               "sha256": None, "detail": None}
     p = tmp / "clinvar_panel.json"
-    p.write_text(json.dumps({"source": status, "records": records}))
-    return str(p)
+    return str(stage_docs.write("clinvar_panel", p, {"source": status, "records": records}))
 
 
 def assertion(vid: str, sig: str, stars: int) -> dict[str, Any]:

@@ -213,7 +213,7 @@ def run_interpret_structural(family: str, vcfs: Sequence[str], sv_vcfs: Sequence
     genome = GenomeSequence(reference_fasta) if reference_fasta else None
     tx_seqs = TranscriptSequences(transcript_fasta) if transcript_fasta else None
     cv_status, cv_records, _ = load_clinvar_index(clinvar_index)
-    cv_sv = clinvar_structural(read_stage_file("clinvar_panel", clinvar_index, validate=False)["records"])
+    cv_sv = clinvar_structural(read_stage_file("clinvar_panel", clinvar_index)["records"])
     population = None
     databases: list[DatabaseStatus] = [cv_status]
     not_checked: list[dict[str, str]] = []

@@ -179,7 +179,9 @@ def read_stage_file(kind: StageKind, path: str | Path, *, validate: bool = True)
     file, the JSON path and the problem, with the fix (re-run the writing stage) otherwise.
 
     ``validate=False`` (typed, only checked to be a JSON object) is left at the call sites whose
-    unit tests still feed hand-made partial files; it goes once those fixtures are complete."""
+    unit tests still feed hand-made partial files (annotations, inheritance, classification,
+    structural and cnv_classification files); it goes once those fixtures are completed through
+    ``tests/stage_docs.py``."""
     fix = (f"re-run {WRITER[kind]} (delete {Path(path).name} or run snakemake with "
            f"--forcerun {WRITER[kind]}); the file is from another dualdx version or was edited")
     data = read_json_object(path, f"{kind}.json", fix)

@@ -264,7 +264,7 @@ def load_clinvar_index(
     path: str | Path,
 ) -> tuple[DatabaseStatus, dict[VariantKey, ClinVarAssertion], ResidueIndex]:
     """Read ``clinvar_panel.json``: status, assertions by normalized key, residue index."""
-    data = read_stage_file("clinvar_panel", path, validate=False)
+    data = read_stage_file("clinvar_panel", path)
     status = DatabaseStatus.from_dict(dict(data["source"]))
     by_key = NormalizedKeyDict()
     residues = ResidueIndex()

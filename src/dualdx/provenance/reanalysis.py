@@ -423,7 +423,7 @@ def run_compare(
         )
     new_path = Path(new_report_json)
     new = check_report(_read_json(new_path, "report"), new_path)
-    new_prov = read_stage_file("provenance", new_provenance_json, validate=False)
+    new_prov = read_stage_file("provenance", new_provenance_json)
     fam_dir = prev_root / family
     old_path = fam_dir / "report.json"
     if old_path.exists() and old_path.resolve() == new_path.resolve():
