@@ -209,7 +209,10 @@ def test_symbolic_alleles_and_gvcf_blocks_kept_out_and_counted(tmp_path: Path) -
         rec("C", "A,<NON_REF>", calls="GT:AD:DP\t0/1:10,9,0:19\t0/0:20,0,0:20\t0/1:8,8,0:16"),
     ]
     stats, out = filter_(tmp_path, vcf_text(records))
-    assert (stats.skipped_symbolic, stats.skipped_ref_blocks) == (2, 2)
+    # <DEL> to the structural-variant stage, <NON_REF> beside A a gVCF placeholder, 2 blocks
+    assert (stats.skipped_symbolic, stats.skipped_gvcf_alleles,
+            stats.skipped_ref_blocks) == (1, 1, 2)
+    assert {c.code for c in stats.caveats} == {"reference_blocks_not_used"}
     _, kept = read_panel_vcf(out)
     assert [(r.pos, r.ref, r.alt) for r in kept] == [(TCIRG1_POS, "C", "A")]
     assert kept[0].calls["P"].ad == (10, 9)
@@ -707,7 +710,8 @@ def test_catalogue_matches_tests() -> None:
     here = {n for n in globals() if n.startswith("test_")
             and n not in ("test_catalogue_matches_tests", "test_readme_shows_the_same_catalogue")}
     assert named >= here, f"not in docs/bad_inputs.md: {sorted(here - named)}"
-    others = {m for f in ("test_fuzz.py", "test_faults.py", "../workflow/test_giab_trio.py")
+    others = {m for f in ("test_fuzz.py", "test_faults.py", "../workflow/test_giab_trio.py",
+                          "test_bad_sv_inputs.py")  # structural-variant rows 48-54
               for m in re.findall(r"^def (test_[a-z0-9_]+)", (Path(__file__).parent / f)
                                   .read_text(encoding="utf-8"), re.M)}
     assert named <= here | others, f"documented but missing: {sorted(named - here - others)}"

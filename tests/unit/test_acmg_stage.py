@@ -173,6 +173,35 @@ def test_pm3_from_partner_computed_class(tmp_path: Path) -> None:
     assert (b["acmg_class"], b["points"]) == ("Uncertain significance", 2)
 
 
+DEL = "chr11-68036025-68043201-DEL"
+
+
+def cnv_files(tmp: Path, cnv_class: str, cv: dict[str, Any] | None) -> dict[str, str]:
+    """structural.json and cnv_classification.json with one TCIRG1 deletion."""
+    sv, cls = tmp / "structural.json", tmp / "cnv_classification.json"
+    sv.write_text(json.dumps({"events": [{"key": DEL, "clinvar": cv, "genes": ["TCIRG1"]}]}))
+    cls.write_text(json.dumps({"variants": {DEL: {"acmg_class": cnv_class, "points": 0.9}}}))
+    return {"structural_json": str(sv), "cnv_classification_json": str(cls)}
+
+
+def test_pm3_counts_a_copy_number_partner(tmp_path: Path) -> None:
+    """An SNV in trans with a deletion: PM3 from the deletion's ClinGen/ACMG CNV class (LP: 0.5
+    point, Supporting), or from the ClinVar record matched to it (P, 1 star: 1 point)."""
+    snv = variant(B, "TCIRG1", consequence("TCIRG1", "missense_variant"))
+    calls = [icall(B, "TCIRG1", "OMIM:259700", "autosomal_recessive", "compound_het_trans", DEL)]
+    without = run(tmp_path, [snv], calls)["variants"][B]
+    assert "PM3" not in {c["code"] for c in without["criteria"]}
+    lp = run(tmp_path, [snv], calls, **cnv_files(tmp_path, "Likely pathogenic", None))
+    (pm3,) = [c for c in lp["variants"][B]["criteria"] if c["code"] == "PM3"]
+    assert pm3["label"] == "PM3_Supporting"
+    assert f"in trans with {DEL} (computed Likely pathogenic by the ClinGen/ACMG CNV " \
+        "points; 0.5 point)" in pm3["evidence"]
+    p = run(tmp_path, [snv], calls, **cnv_files(tmp_path, "Uncertain significance",
+                                                clinvar("Pathogenic", 1, "99")))
+    (pm3,) = [c for c in p["variants"][B]["criteria"] if c["code"] == "PM3"]
+    assert pm3["label"] == "PM3" and "ClinVar Pathogenic (1★)" in pm3["evidence"]
+
+
 def test_criteria_sorted_pathogenic_first_then_strength(tmp_path: Path) -> None:
     nonsense = consequence("TCIRG1", "stop_gained", nmd_predicted=True)
     v = variant(A, "TCIRG1", nonsense, gnomad={"queried": True, "found": True, "af": 0.003,

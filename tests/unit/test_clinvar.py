@@ -87,7 +87,7 @@ def test_regions_restrict_records_indexed_and_plain(test_data: Path, tmp_path: P
     shutil.copy(src, copy)
     idx_db = ClinVarDB.open(pysam.tabix_index(str(copy), preset="vcf", force=True), regions)
     for db in (plain_db, idx_db):
-        ids = sorted(a.variation_id for *_, a in db.records())
+        ids = sorted(a.variation_id for *_, a, _end in db.records())
         assert ids == sorted(f[2] for f in chrom11)
         assert db.lookup(raw[0][0], int(raw[0][1]), raw[0][3], raw[0][4]) is None  # ALPL
 
@@ -126,7 +126,7 @@ def test_real_2023_ncbi_excerpt_every_record_parses(test_data: Path, tmp_path: P
     recs = list(db.records())
     raw = _raw_records(path)
     assert len(recs) == len(raw) == 341
-    for (chrom, pos, _ref, alt, a), f in zip(recs, raw, strict=True):
+    for (chrom, pos, _ref, alt, a, _end), f in zip(recs, raw, strict=True):
         info = _info(f[7])
         assert (chrom, pos, a.variation_id) == (f[0], int(f[1]), f[2])
         assert a.significance == info["CLNSIG"].replace("_", " ")
@@ -136,7 +136,7 @@ def test_real_2023_ncbi_excerpt_every_record_parses(test_data: Path, tmp_path: P
         else:
             assert alt == "."
     # quirks: conflicting, multi-gene GENEINFO, URL-encoded CLNHGVS, ALT '.', no MC
-    by_id = {a.variation_id: a for *_, a in recs}
+    by_id = {a.variation_id: a for *_, a, _end in recs}
     conflicting = [a for a in by_id.values() if significance_category(a.significance)
                    == "conflicting"]
     assert len(conflicting) == 25 and all(a.stars == 1 for a in conflicting)
@@ -274,11 +274,12 @@ def test_snapshot_matches_its_source(test_data: Path, tmp_path: Path, repo: Path
     snap = ClinVarDB.open(snap_path)
     src = ClinVarDB.open(_clinvar(test_data, "GRCh38"))
     recs = list(snap.records())
-    assert sorted(a.variation_id for *_, a in recs) == ["13670", "189246", "5460"]
+    assert sorted(a.variation_id for *_, a, _end in recs) == ["13670", "189246", "5460"]
     assert snap.is_snapshot and not src.is_snapshot
     assert snap.release == src.release == "2016-09-27" and snap.build == "GRCh38"
-    for chrom, pos, ref, alt, a in recs:
+    for chrom, pos, ref, alt, a, end in recs:
         assert src.lookup(chrom, pos, ref, alt) == a
+        assert end == pos + len(ref) - 1
     out = tmp_path / "cv.json"
     run_index_clinvar(str(snap_path), str(repo / "resources/panels/default.tsv"), "GRCh38",
                       str(repo / "resources/transcripts/mane_select.GRCh38.tsv"), None, None,

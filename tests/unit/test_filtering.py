@@ -283,7 +283,8 @@ def test_symbolic_ref_blocks_and_star_excluded_and_counted(tmp_path: Path) -> No
     out = str(tmp_path / "g.vcf.gz")
     stats = run_filter_panel([str(FIX / "gvcf_like_grch38.vcf")], ["S1"], PANEL, "GRCh38", out,
                              LOG)
-    assert (stats.skipped_ref_blocks, stats.skipped_symbolic, stats.skipped_star) == (3, 2, 1)
+    assert (stats.skipped_ref_blocks, stats.skipped_symbolic, stats.skipped_gvcf_alleles,
+            stats.skipped_star) == (3, 1, 1, 1)
     assert stats.records_written == 3
     recs = records_of(out)
     assert [(r[1], r[3], r[4], r[9]) for r in recs] == [

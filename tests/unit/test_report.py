@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -363,7 +364,7 @@ def test_not_assessable_headline_and_genes(report: dict[str, Any]) -> None:
     html = render_html(r)
     res = section_text(html, "result")
     assert res.startswith("Result Not assessable.")
-    assert "no VCF contig matches a panel chromosome" in res and "not a negative result" in res
+    assert "No VCF contig matches a panel chromosome" in res and "not a negative result" in res
     for g in r["panel"]["genes"]:
         assert f"{g} (no callable genotype)" in res
     assert "No diagnosis found" not in html
@@ -656,6 +657,26 @@ def test_pdf_has_the_sections_of_the_html_in_order(tmp_path: Path, report: dict[
     appendix = next(i for i, p in enumerate(pages) if "Appendix: run record" in (p.extract_text() or ""))
     assert all(load("provenance.json")["config_sha256"] not in (p.extract_text() or "")
                for p in pages[:appendix])
+
+
+@pytest.mark.parametrize("engine", ["weasyprint", "chromium"])
+def test_the_same_report_prints_to_the_same_bytes(tmp_path: Path, report: dict[str, Any],
+                                                  engine: str) -> None:
+    """A rerun (or the cluster run) of the same inputs gives a byte-identical PDF: no print time."""
+    _need_pdf_tools()
+    if engine == "chromium" and find_chromium() is None:
+        _missing_tool("headless Chromium (Debian package chromium) for report.pdf_engine chromium")
+    import pypdf
+
+    html = render_html(report)
+    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    render_pdf(html, str(first), engine)
+    time.sleep(1.1)  # the PDF dates have one-second resolution
+    render_pdf(html, str(second), engine)
+    assert first.read_bytes() == second.read_bytes()
+    assert b"/CreationDate (D:" not in first.read_bytes()
+    reader = pypdf.PdfReader(str(first), strict=True)  # the cross-reference table still holds
+    assert len(reader.pages) >= 1
 
 
 def test_render_pdf_error_when_weasyprint_missing(monkeypatch: pytest.MonkeyPatch,

@@ -8,7 +8,9 @@ other than the owner
   ``interpretation/quality.py``);
 * decides zygosity (owner: ``interpretation/zygosity.py``): writes the words "hemizygous",
   "heterozygous", "homozygous" as values, uses the pseudo-autosomal table, or tests whether a
-  contig is X or Y.
+  contig is X or Y. The PAR table and the ploidy by sex (``ploidy``) live in ``core/genome.py``,
+  below the structural-variant reader of layer 2 that needs them; zygosity builds on them, so
+  those two modules are the only ones allowed to test for X/Y or read the table.
 
 Each check is itself tested on small snippets, so the walk cannot pass by finding nothing.
 """
@@ -25,8 +27,13 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "dualdx"
 CLINVAR_OWNER = "knowledge/clinvar_assertion.py"
 QUALITY_OWNER = "interpretation/quality.py"
 ZYGOSITY_OWNER = "interpretation/zygosity.py"
+# the ploidy rule (PAR table, copies of X/Y by sex) the zygosity owner builds on (module doc)
+ZYGOSITY_GENOME = {"core/genome.py"}
 # synthetic.py writes made-up depths for generated example data; it decides no call's trust
 QUALITY_EXEMPT = {"synthetic.py"}
+# synthetic_cnv.py copies two ClinVar VCF records verbatim into its example's snapshot (data, with
+# their review status as ClinVar wrote it); it reads no assertion
+CLINVAR_EXEMPT = {"synthetic_cnv.py"}
 
 SIG_NAMES = {"significance", "clinvar_significance", "sig", "clnsig"}
 STRING_METHODS = {"lower", "upper", "casefold", "split", "rsplit", "replace", "strip",
@@ -131,10 +138,11 @@ def zygosity_decisions(tree: ast.AST) -> Iterator[int]:
 
 
 CHECKS = (
-    ("parses a ClinVar significance or review status", CLINVAR_OWNER, clinvar_parsing, set()),
+    ("parses a ClinVar significance or review status", CLINVAR_OWNER, clinvar_parsing,
+     CLINVAR_EXEMPT),
     ("compares a depth/GQ/allele-balance threshold", QUALITY_OWNER, quality_thresholds,
      QUALITY_EXEMPT),
-    ("decides zygosity", ZYGOSITY_OWNER, zygosity_decisions, set()),
+    ("decides zygosity", ZYGOSITY_OWNER, zygosity_decisions, ZYGOSITY_GENOME),
 )
 
 
@@ -153,6 +161,18 @@ def test_rules_live_with_their_owner() -> None:
             for line in sorted(set(check(tree))):
                 problems.append(f"src/dualdx/{rel}:{line} {what} (owner: {owner})")
     assert not problems, "\n".join(problems)
+
+
+def test_the_genome_module_holds_only_the_ploidy() -> None:
+    """core/genome.py may read the PAR table and test X/Y (the ploidy), never word zygosity."""
+    for rel in ZYGOSITY_GENOME:
+        tree = ast.parse((SRC / rel).read_text(encoding="utf-8"))
+        docs = _docstrings(tree)
+        words = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Constant)
+                 and isinstance(n.value, str) and n not in docs
+                 and n.value.strip().lower() in ZYGOSITY_WORDS]
+        assert not words, f"src/dualdx/{rel}:{words} words zygosity (owner: {ZYGOSITY_OWNER})"
+        assert list(zygosity_decisions(tree)), rel
 
 
 def test_the_owners_do_hold_their_rules() -> None:

@@ -83,6 +83,7 @@ def test_giab_trio_alpl_calls_are_in_the_report(giab_run: Path) -> None:
         v = by_key[key]
         assert v["gene"] == "ALPL"
         assert {s: g["gt"] for s, g in v["genotypes"].items()} == gts, key
-    y263h = by_key["1-21894735-T-C"]  # ALPL p.Tyr263His; no sequence configured, so no p.
+    # ALPL p.Tyr263His: the protein effect from the bundled NM_000478.6 mRNA (no reference set)
+    y263h = by_key["1-21894735-T-C"]
     assert (y263h["transcript"], y263h["hgvs_c"]) == ("NM_000478.6", "c.787T>C")
-    assert y263h["consequence"] == "coding_sequence_variant"
+    assert (y263h["consequence"], y263h["hgvs_p"]) == ("missense_variant", "p.(Tyr263His)")

@@ -5,6 +5,8 @@ rule classify_variants:
     input:
         annotations="results/{family}/annotations.json",
         inheritance="results/{family}/inheritance.json",
+        structural="results/{family}/structural.json",
+        cnv_classification="results/{family}/cnv_classification.json",
         knowledge="results/_run/knowledge.json",
         panel=CFG["panel"],
         transcripts=ANN["transcripts"],

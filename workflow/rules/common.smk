@@ -71,6 +71,20 @@ def family_source_vcfs(wildcards):
     return FAMILIES[wildcards.family].vcfs
 
 
+def family_sv_vcfs(wildcards):
+    """The family's structural-variant VCFs (sample sheet column sv_vcf), possibly none."""
+    return FAMILIES[wildcards.family].sv_vcfs
+
+
+def family_sample_sv_files(wildcards):
+    """Each person's files for the structural-variant stage: the source VCF on their row (not a
+    cohort's panel extract: it holds no symbolic records) and their sv_vcf."""
+    return {
+        s.sample_id: [s.vcf] + ([s.sv_vcf] if s.sv_vcf else [])
+        for s in FAMILIES[wildcards.family].samples
+    }
+
+
 def cohort_vcf(wildcards):
     return next(v for v, cid in SHARED_VCFS.items() if cid == wildcards.cohort)
 

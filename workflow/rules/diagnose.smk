@@ -7,6 +7,8 @@ rule call_diagnoses:
         inheritance="results/{family}/inheritance.json",
         classification="results/{family}/classification.json",
         filter_stats="results/{family}/filter_stats.json",
+        structural="results/{family}/structural.json",
+        cnv_classification="results/{family}/cnv_classification.json",
         knowledge="results/_run/knowledge.json",
         panel=CFG["panel"],
         pedigree=CFG["pedigree"],

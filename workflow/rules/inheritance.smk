@@ -4,6 +4,7 @@
 rule assign_inheritance:
     input:
         annotations="results/{family}/annotations.json",
+        structural="results/{family}/structural.json",
         knowledge="results/_run/knowledge.json",
         pedigree=CFG["pedigree"],
         phenotypes=PHENOTYPE_FILES,

@@ -4,6 +4,7 @@
 rule write_provenance:
     input:
         vcfs=family_source_vcfs,
+        sv_vcfs=family_sv_vcfs,
         panel=CFG["panel"],
         pedigree=CFG["pedigree"],
         samples=CFG["samples"],
@@ -12,6 +13,7 @@ rule write_provenance:
         annotations="results/{family}/annotations.json",
         knowledge="results/_run/knowledge.json",
         clinvar="results/_run/clinvar_panel.json",
+        structural="results/{family}/structural.json",
         report="results/{family}/report.json",
     output:
         "results/{family}/provenance.json",

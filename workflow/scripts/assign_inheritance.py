@@ -22,6 +22,7 @@ def main(smk: Any) -> None:
             out_tsv=smk.output.tsv,
             out_json=smk.output.json,
             log=log,
+            structural_json=smk.input.structural,
         )
 
     run_stage("assign_inheritance", smk.log[0], body)

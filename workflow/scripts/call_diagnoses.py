@@ -30,6 +30,8 @@ def main(smk: Any) -> None:
             log=log,
             phenotypes_source=", ".join(as_list(smk.input.phenotypes)),
             filter_stats_json=smk.input.filter_stats,
+            structural_json=smk.input.structural,
+            cnv_classification_json=smk.input.cnv_classification,
         )
 
     run_stage("call_diagnoses", smk.log[0], body)

@@ -21,6 +21,8 @@ def main(smk: Any) -> None:
             scores={"path": smk.params.scores} if smk.params.scores else None,
             out_json=smk.output[0],
             transcripts_path=smk.input.transcripts,
+            structural_json=smk.input.structural,
+            cnv_classification_json=smk.input.cnv_classification,
             log=log,
         ),
     )

@@ -10,6 +10,7 @@ def main(smk: Any) -> None:
 
     inputs = {
         "vcfs": as_list(smk.input.vcfs),
+        "sv_vcfs": as_list(smk.input.sv_vcfs),  # cnv hook: structural-variant VCFs
         "panel": [smk.input.panel],
         "pedigree": [smk.input.pedigree],
         "samples": [smk.input.samples],
@@ -24,7 +25,8 @@ def main(smk: Any) -> None:
             config=dict(smk.params.config),
             config_files=list(smk.params.configfiles),
             inputs=inputs,
-            databases_json=[smk.input.annotations, smk.input.knowledge, smk.input.clinvar],
+            databases_json=[smk.input.annotations, smk.input.knowledge, smk.input.clinvar,
+                            smk.input.structural],  # cnv hook: gnomAD-SV status
             ruleset={"name": smk.params.ruleset, "version": RULESETS[smk.params.ruleset]},
             workflow_dir=smk.params.workflow_dir,
             command_line=command_line_from_env(),

@@ -45,11 +45,12 @@ def run_index_clinvar(clinvar_path: str | None, panel_path: str, build: str,
              db.release, len(db), len(regions))
     annotate = _protein_annotator(panel, build, transcripts_path, tx_fasta, genome_fasta, log)
     out_records: list[dict[str, Any]] = []
-    for chrom, pos, ref, alt, assertion in db.records():
-        genes = [sym for sym, r in gene_regions if r.chrom == chrom and r.start <= pos <= r.end]
+    for chrom, pos, ref, alt, assertion, end in db.records():
+        genes = [sym for sym, r in gene_regions if r.chrom == chrom and r.start <= end
+                 and pos <= r.end]
         preferred = [g for g in genes if g in assertion.genes]
         gene = (preferred or genes)[0] if genes else None
-        rec: dict[str, Any] = {"chrom": chrom, "pos": pos, "ref": ref, "alt": alt,
+        rec: dict[str, Any] = {"chrom": chrom, "pos": pos, "ref": ref, "alt": alt, "end": end,
                                "clinvar": assertion.to_dict(), "gene": gene,
                                "protein_pos": None, "ref_aa": None, "alt_aa": None,
                                "hgvs_p": None, "hgvs_c": None}

@@ -1,8 +1,17 @@
-"""Facts about the reference genome builds (shared by the VCF, ClinVar and gnomAD readers)."""
+"""Facts about the reference genome builds (shared by the VCF, ClinVar and gnomAD readers):
+chromosome lengths, RefSeq accessions, the pseudo-autosomal regions and the copy number of each
+chromosome by sex (:func:`ploidy`).
+
+The ploidy rule lives here, below every layer that needs it: the structural-variant reader
+(``dualdx.inputs.structural``, layer 2) reads a copy number against it, and the zygosity owner
+(``dualdx.interpretation.zygosity``) builds every zygosity decision on it; nothing else reads the
+PAR table or tests for X/Y (``tests/unit/test_rule_owners.py``)."""
 
 from __future__ import annotations
 
 import re
+
+from dualdx.core.model import normalize_chrom
 
 #: Chromosome lengths of the primary assemblies, from the NCBI GRC assembly reports
 #: GCF_000001405.25 (GRCh37.p13) and GCF_000001405.40 (GRCh38.p14), "Sequence-Length" column.
@@ -38,3 +47,52 @@ def parse_slice_name(name: str) -> tuple[str, int, int] | None:
     if start < 1 or end < start:
         return None
     return m["chrom"], start, end
+
+
+#: RefSeq accession.version of each primary chromosome, from the same NCBI GRC assembly reports
+#: ("RefSeq-Accn" column): the ``NC_`` reference of genomic HGVS descriptions (``NC_000011.10:g.``).
+REFSEQ_CHROMOSOMES: dict[str, dict[str, str]] = {
+    "GRCh37": {
+        "1": "NC_000001.10", "2": "NC_000002.11", "3": "NC_000003.11", "4": "NC_000004.11",
+        "5": "NC_000005.9", "6": "NC_000006.11", "7": "NC_000007.13", "8": "NC_000008.10",
+        "9": "NC_000009.11", "10": "NC_000010.10", "11": "NC_000011.9", "12": "NC_000012.11",
+        "13": "NC_000013.10", "14": "NC_000014.8", "15": "NC_000015.9", "16": "NC_000016.9",
+        "17": "NC_000017.10", "18": "NC_000018.9", "19": "NC_000019.9", "20": "NC_000020.10",
+        "21": "NC_000021.8", "22": "NC_000022.10", "X": "NC_000023.10", "Y": "NC_000024.9",
+        "MT": "NC_012920.1",
+    },
+    "GRCh38": {
+        "1": "NC_000001.11", "2": "NC_000002.12", "3": "NC_000003.12", "4": "NC_000004.12",
+        "5": "NC_000005.10", "6": "NC_000006.12", "7": "NC_000007.14", "8": "NC_000008.11",
+        "9": "NC_000009.12", "10": "NC_000010.11", "11": "NC_000011.10", "12": "NC_000012.12",
+        "13": "NC_000013.11", "14": "NC_000014.9", "15": "NC_000015.10", "16": "NC_000016.10",
+        "17": "NC_000017.11", "18": "NC_000018.10", "19": "NC_000019.10", "20": "NC_000020.11",
+        "21": "NC_000021.9", "22": "NC_000022.11", "X": "NC_000023.11", "Y": "NC_000024.10",
+        "MT": "NC_012920.1",
+    },
+}
+
+# Pseudo-autosomal regions, 1-based closed. Source: Genome Reference Consortium, "Human genome
+# assembly GRCh38.p14 / GRCh37.p13" region pages (https://www.ncbi.nlm.nih.gov/grc/human).
+# On Y the PARs are the same sequence at other coordinates; panel genes on Y are not expected,
+# so Y records are treated as outside the PARs.
+PAR: dict[str, tuple[tuple[int, int], ...]] = {
+    "GRCh38": ((10001, 2781479), (155701383, 156030895)),
+    "GRCh37": ((60001, 2699520), (154931044, 155260560)),
+}
+
+def in_par(chrom: str, pos: int, build: str) -> bool:
+    """The position lies in a pseudo-autosomal region of X (``build`` GRCh38 or GRCh37)."""
+    return normalize_chrom(chrom) == "X" and any(lo <= pos <= hi for lo, hi in PAR.get(build, ()))
+
+
+def ploidy(chrom: str, pos: int, sex: str, build: str) -> int | None:
+    """Copies of the chromosome at ``chrom:pos`` in a person of ``sex``: 2 on autosomes and in the
+    X pseudo-autosomal regions; on X outside them 1 for a male, 2 for a female; on Y 1 for a male,
+    0 for a female; None when the sex is unknown on X or Y outside the PARs (never assumed)."""
+    c = normalize_chrom(chrom)
+    if c == "X" and not in_par(chrom, pos, build):
+        return {"male": 1, "female": 2}.get(sex)
+    if c == "Y":
+        return {"male": 1, "female": 0}.get(sex)
+    return 2

@@ -104,6 +104,7 @@ class Sample:
     sample_id: str
     vcf: str
     proband: bool = False
+    sv_vcf: str | None = None  # structural-variant / CNV VCF (sample sheet column sv_vcf)
 
 
 @dataclass
@@ -122,6 +123,11 @@ class Family:
             if s.vcf not in out:
                 out.append(s.vcf)
         return out
+
+    @property
+    def sv_vcfs(self) -> list[str]:
+        """Structural-variant VCFs of the family (column ``sv_vcf``), each once, in sheet order."""
+        return list(dict.fromkeys(s.sv_vcf for s in self.samples if s.sv_vcf))
 
     @property
     def proband(self) -> str | None:
@@ -163,7 +169,8 @@ def resolve_config(
     ph = cfg["phenotypes"]
     cfg["phenotypes"] = [_resolve(p, wd) for p in ph] if isinstance(ph, list) else _resolve(ph, wd)
     ann = cfg["annotation"]
-    for key in ("clinvar", "gnomad", "reference_fasta", "transcript_fasta", "scores"):
+    for key in ("clinvar", "gnomad", "gnomad_sv", "reference_fasta", "transcript_fasta",
+                "scores"):
         ann[key] = _resolve(ann[key], wd)
     ann["cache_dir"] = _resolve(ann["cache_dir"], wd)
     ann["hpo_dir"] = _resolve(ann["hpo_dir"], wd)
@@ -297,11 +304,12 @@ def load_sample_sheet(path: str | Path, schema_path: str | Path) -> dict[str, Fa
                              "give every person one row with a unique sample_id", where=f"row {i}")
         seen[sid] = i
         vcf = str(Path(rec["vcf"]).expanduser())
+        sv_vcf = str(Path(rec["sv_vcf"]).expanduser()) if rec.get("sv_vcf") else None
         fam = families.setdefault(rec["family_id"], Family(rec["family_id"]))
         is_proband = rec.get("proband", "") == "yes"
         if is_proband:
             marked.setdefault(fam.family_id, []).append((i, sid))
-        fam.samples.append(Sample(rec["family_id"], sid, vcf, is_proband))
+        fam.samples.append(Sample(rec["family_id"], sid, vcf, is_proband, sv_vcf))
     if not families:
         raise InputError(p, "the sample sheet lists no samples", "add one row per person")
     for fid, rows_marked in marked.items():

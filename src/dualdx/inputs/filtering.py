@@ -10,7 +10,9 @@ Steps, each in its own module:
 2. htslib parses them (``pysam.VariantFile``, :func:`dualdx.inputs.vcf.parse_lines`); what htslib
    accepts silently but dualdx must refuse is checked (:func:`dualdx.inputs.vcf.check_record`).
 3. Multiallelic records are split, fields cut per allele, symbolic and ``*`` alleles and gVCF
-   reference blocks dropped and counted (:mod:`dualdx.inputs.splitting`).
+   reference blocks dropped and counted (:mod:`dualdx.inputs.splitting`). Symbolic ALTs and
+   breakends are the structural-variant stage's (``interpret_structural`` reads them from the
+   same VCF and says which it interprets and which not), so they are counted here, not reported.
 4. With a reference FASTA, indels are left-aligned by ``bcftools norm``
    (:mod:`dualdx.inputs.normalize`); without one, or outside it, they stay as the caller wrote
    them (trimmed) and a caveat says so (ClinVar and gnomAD matching depend on it).
@@ -85,15 +87,17 @@ class FilterStats:
     """What ``filter_panel`` did; counts are summed over the input VCFs.
 
     ``records_read``: data lines read (streaming: every line of the file; indexed: the lines the
-    index returned for the panel windows). ``skipped_*`` count records (or, for symbolic and
-    ``*`` alleles, alleles) overlapping the panel that were kept out. ``caveats``: what a reader
-    of the report should know (``dualdx.core.caveats.Caveat``).
+    index returned for the panel windows). ``skipped_*`` count records (or, for symbolic, gVCF
+    placeholder and ``*`` alleles, alleles) overlapping the panel that were kept out of the
+    small variants; ``skipped_symbolic`` are read by the structural-variant stage instead.
+    ``caveats``: what a reader of the report should know (``dualdx.core.caveats.Caveat``).
     """
 
     records_read: int = 0
     records_written: int = 0
     split_multiallelic: int = 0
     skipped_symbolic: int = 0
+    skipped_gvcf_alleles: int = 0
     skipped_ref_blocks: int = 0
     skipped_star: int = 0
     duplicate_records: int = 0
@@ -107,6 +111,9 @@ class FilterStats:
     contig_style: str = "unknown"  # "chr" | "no_chr" | "unknown": the panel VCF's spelling
     build: str = ""
     build_note: str = ""
+    #: panel chromosomes that no input VCF declares a contig for (e.g. RefSeq names like
+    #: NC_000011.10): its genes cannot be assessed. Only inputs with ##contig lines are judged.
+    panel_chromosomes_absent: list[str] = field(default_factory=list)
     caveats: list[Caveat] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -300,16 +307,11 @@ def _dropped_caveats(dropped: list[Dropped], stats: FilterStats) -> None:
     by: dict[str, list[Dropped]] = {}
     for d in dropped:
         by.setdefault(d.kind, []).append(d)
+    # symbolic ALTs and breakends: counted only; interpret_structural reads and reports them
     stats.skipped_symbolic = len(by.get("symbolic", []))
+    stats.skipped_gvcf_alleles = len(by.get("gvcf_allele", []))
     stats.skipped_star = len(by.get("star", []))
     stats.skipped_ref_blocks = len(by.get("ref_block", []))
-    for d in by.get("symbolic", []):
-        key = f"{d.chrom}-{d.pos}-{d.allele}"
-        stats.note("symbolic_alleles_not_interpreted",
-                   f"the symbolic ALT allele {d.allele} at {d.chrom}:{d.pos} in the panel regions "
-                   "was not interpreted: copy-number and structural variants are not assessed"
-                   + ("" if d.samples else " (no family member's genotype carries it)"),
-                   "caution", variants=[key], samples=d.samples)
     if "star" in by:
         keys = [f"{d.chrom}-{d.pos}-*" for d in by["star"]]
         carriers = sorted({s for d in by["star"] for s in d.samples})
@@ -388,7 +390,7 @@ def _norm_caveats(result: NormResult | None, records: list[SplitRecord], stats: 
 #: Caveats of the cohort filter (a joint VCF filtered once for several families) that a family
 #: reading the cohort's panel VCF cannot find again itself; carried into its filter_stats.json
 #: when they concern one of its people (or no one in particular).
-CARRIED_FROM_COHORT = ("symbolic_alleles_not_interpreted", "conflicting_duplicate_record",
+CARRIED_FROM_COHORT = ("conflicting_duplicate_record",
                        "spanning_deletion_alleles_dropped", "reference_blocks_not_used",
                        "fields_not_in_header")
 
@@ -415,6 +417,26 @@ def _carry_over(paths: Collection[str], samples: Collection[str], stats: FilterS
 
 # --------------------------------------------------------------------------------------------
 # Entry point
+
+
+def _absent_chromosomes(inputs: list[_Input], panel_chroms: Collection[str],
+                        stats: FilterStats) -> None:
+    """Panel chromosomes no input declares a contig for (inputs without ##contig lines say
+    nothing either way): a caution, and ``panel_chromosomes_absent`` for the assessment."""
+    declared = [{normalize_chrom(c) for c in i.header.contigs} for i in inputs if i.header.contigs]
+    if not declared:
+        return
+    absent = [c for c in sorted(panel_chroms, key=chrom_rank) if not any(c in d for d in declared)]
+    if not absent:
+        return
+    stats.panel_chromosomes_absent = absent
+    names = sorted({c for i in inputs for c in i.header.contigs})
+    shown = ", ".join(names[:4]) + (", ..." if len(names) > 4 else "")
+    stats.note("panel_chromosome_absent",
+               f"the VCF has no contig for panel chromosome(s) {', '.join(absent)} (its contigs are "
+               f"named {shown}): the genes there could not be assessed. Rename the contigs to "
+               "1..22, X, Y (or chr1..chrY), e.g. with 'bcftools annotate --rename-chrs'",
+               "caution")
 
 
 def run_filter_panel(vcfs: list[str], samples: list[str], panel_path: str, build: str,
@@ -525,13 +547,15 @@ def run_filter_panel(vcfs: list[str], samples: list[str], panel_path: str, build
                    "have the count their header's Number= says; they are written as missing "
                    f"('.'), never guessed ({_listing(keys)})", variants=keys)
 
+    _absent_chromosomes(inputs, regions.chroms, stats)
     _carry_over(upstream_stats, samples, stats)
     _write(out_vcf, inputs, list(samples), ordered, spell, regions, build, stats, panel_path)
     stats.records_written = len(ordered)
     log.info("filter_panel: %d records read, %d written (%d multiallelic split; skipped: %d "
-             "symbolic alleles, %d reference blocks, %d '*' alleles; %d left-aligned); mode %s; "
-             "contigs %s; build %s %s", stats.records_read, stats.records_written,
-             stats.split_multiallelic, stats.skipped_symbolic, stats.skipped_ref_blocks,
+             "symbolic alleles (read by interpret_structural), %d gVCF alleles, %d reference "
+             "blocks, %d '*' alleles; %d left-aligned); mode %s; contigs %s; build %s %s",
+             stats.records_read, stats.records_written, stats.split_multiallelic,
+             stats.skipped_symbolic, stats.skipped_gvcf_alleles, stats.skipped_ref_blocks,
              stats.skipped_star, stats.left_aligned, stats.mode, stats.contig_style, build,
              "verified" if stats.build_verified else "NOT verified")
     for c in stats.caveats:

@@ -23,10 +23,11 @@ is kept in FORMAT ``SGT``: ``0`` REF, ``1`` this ALT, ``*`` another ALT of the o
 ``.`` missing. :func:`dualdx.inputs.vcf.read_panel_vcf` reads SGT back into ``Call.alleles`` with
 -1 for ``*``. A haploid GT stays one allele.
 
-Not split but dropped, and reported by kind (:class:`Dropped`): symbolic ALTs (``<DEL>``,
-``<NON_REF>``, ``<*>``, breakends; copy-number and structural variants are not interpreted
-yet), ``*`` (spanning deletion) alleles, and reference-only records (gVCF blocks: ALT only
-``<NON_REF>``/``<*>``/``.``).
+Not split but dropped, and counted by kind (:class:`Dropped`): symbolic ALTs and breakends
+(``symbolic``: ``<DEL>``, ``<DUP>``, ``<INV>``, …; the structural-variant stage,
+:mod:`dualdx.inputs.structural`, reads them), gVCF placeholder alleles beside a real ALT
+(``gvcf_allele``: ``<NON_REF>``, ``<*>``, ``<X>``), ``*`` (spanning deletion) alleles, and
+reference-only records (gVCF blocks: ALT only ``<NON_REF>``/``<*>``/``<X>``/``.``).
 """
 
 from __future__ import annotations
@@ -36,9 +37,9 @@ from typing import Any
 
 from dualdx.core.intervals import IntervalSet
 from dualdx.core.model import normalize_chrom
-from dualdx.inputs.vcf import SGT_KEY, FieldDef, is_symbolic
+from dualdx.inputs.vcf import GVCF_ALTS, SGT_KEY, FieldDef, is_symbolic
 
-REF_ONLY_ALTS = frozenset({".", "<NON_REF>", "<*>"})
+REF_ONLY_ALTS = GVCF_ALTS | {"."}
 #: Number used for a key when the header does not define it (or, for AD, defines it as '.').
 DEFAULT_NUMBERS = {"AD": "R", "PL": "G", "GL": "G", "GP": "G", "AC": "A", "AF": "A"}
 
@@ -87,7 +88,8 @@ class SplitRecord:
 
 @dataclass(frozen=True)
 class Dropped:
-    """An allele or record kept out of the panel VCF: ``kind`` symbolic / star / ref_block.
+    """An allele or record kept out of the panel VCF: ``kind`` symbolic / gvcf_allele / star /
+    ref_block.
 
     ``samples``: the family samples whose genotype carries the allele (symbolic, star).
     """
@@ -183,8 +185,9 @@ def split_record(rec: Any, info_defs: dict[str, FieldDef], format_defs: dict[str
             if span_hit:
                 carriers = tuple(s for s, values in raw_calls.items()
                                  if i in tuple(values.get("GT") or ()))
-                dropped.append(Dropped("star" if alt == "*" else "symbolic", chrom, pos, alt,
-                                       where, carriers))
+                kind = "star" if alt == "*" else \
+                    "gvcf_allele" if alt.upper() in GVCF_ALTS else "symbolic"
+                dropped.append(Dropped(kind, chrom, pos, alt, where, carriers))
             continue
         if alt in (".", ref):
             continue

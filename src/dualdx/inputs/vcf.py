@@ -368,6 +368,10 @@ def _not_a_number(path: str, where: str, key: str, value: str) -> InputError:
                       f"write {key} as a number, or '.' when it is missing", where=where)
 
 
+#: gVCF placeholder alleles ("any other allele"): a record with only these is a reference block.
+GVCF_ALTS = frozenset({"<NON_REF>", "<*>", "<X>"})
+
+
 def is_symbolic(alt: str) -> bool:
     """``<DEL>``, ``<NON_REF>``, ``<*>`` and breakends."""
     return alt.startswith("<") or "[" in alt or "]" in alt

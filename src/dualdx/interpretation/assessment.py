@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from dualdx.core.model import normalize_chrom
+from dualdx.core.model import chrom_rank, normalize_chrom
 from dualdx.interpretation.quality import CallCheck, TrustThresholds
 
 
@@ -79,11 +79,26 @@ def assess_panel(
     if n_ok == len(rows):
         status, reason = "assessable", "every panel gene could be assessed"
     else:
-        not_ok = [f"{r['gene']} ({r['why']})" for r in rows if not r["assessed"]]
         status = "partly_assessable" if n_ok else "not_assessable"
         reason = (("genes not assessed: " if n_ok else "no panel gene could be assessed: ")
-                  + "; ".join(not_ok))
+                  + _grouped([r for r in rows if not r["assessed"]], absent, gene_chroms))
     return {"status": status, "reason": reason, "genes": rows}
+
+
+def _grouped(rows: Sequence[Mapping[str, Any]], absent: set[str],
+             gene_chroms: Mapping[str, str]) -> str:
+    """The genes not assessed, one clause per reason: genes whose chromosome the VCF lacks
+    together, the others each with its reason."""
+    missing = [r for r in rows if normalize_chrom(gene_chroms.get(str(r["gene"]), "")) in absent]
+    chroms = sorted({normalize_chrom(gene_chroms.get(str(r["gene"]), "")) for r in missing},
+                    key=chrom_rank)
+    parts = []
+    if missing:
+        parts.append(f"{', '.join(str(r['gene']) for r in missing)}: the VCF has no contig for "
+                     f"chromosome{'s' if len(chroms) > 1 else ''} {', '.join(chroms)} (its contig "
+                     "names match no panel chromosome)")
+    parts += [f"{r['gene']}: {r['why']}" for r in rows if r not in missing]
+    return "; ".join(parts)
 
 
 __all__ = ["assess_panel"]

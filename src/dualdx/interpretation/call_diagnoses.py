@@ -18,6 +18,7 @@ from dualdx.core.model import VariantRecord, chrom_rank
 from dualdx.inputs.panel import load_panel
 from dualdx.inputs.pedigree import Pedigree, load_ped
 from dualdx.inputs.phenotypes import PhenotypeTerm, validate_terms
+from dualdx.interpretation import cnv_report  # cnv hook: CNVs in the report
 from dualdx.interpretation.assessment import assess_panel
 from dualdx.interpretation.cautions import (
     diagnosis_cautions,
@@ -278,18 +279,24 @@ def build_report(
     filter_stats: Mapping[str, Any] | None = None,
     all_peds: Mapping[str, Pedigree] | None = None,
     gene_chroms: Mapping[str, str] | None = None,
+    structural: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> tuple[dict[str, Any], str]:
     """Assemble report.json (dict) and variants.tsv (text) from the stage outputs.
 
     ``filter_stats``: ``filter_stats.json`` (its caveats, and the chromosomes the VCF lacks);
     ``all_peds``: every family of the PED file (to name phenotype rows for nobody in it);
-    ``gene_chroms``: gene -> chromosome in the run's build (for the assessment).
+    ``gene_chroms``: gene -> chromosome in the run's build (for the assessment);
+    ``structural``: ``{"structural": structural.json, "classification":
+    cnv_classification.json}`` when the CNV stages ran (:mod:`dualdx.interpretation.cnv_report`).
     """
     caveats: list[Caveat] = [*stage_caveats(knowledge, "distill_knowledge"),
                              *stage_caveats(filter_stats or {}, "filter_panel"),
                              *stage_caveats(annotations, "annotate_variants"),
                              *stage_caveats(inheritance, "assign_inheritance"),
                              *stage_caveats(classification, "classify_variants")]
+    if structural is not None:  # cnv hook: the CNV stages' caveats
+        caveats += [*stage_caveats(structural["structural"], "interpret_structural"),
+                    *stage_caveats(structural["classification"], "classify_structural")]
     pb = proband or inheritance.get("proband") or pedigree.proband()
     if inheritance.get("proband") and proband and inheritance["proband"] != proband:
         raise InputError(paths["inheritance"], f"proband is {inheritance['proband']!r}, the "
@@ -349,6 +356,10 @@ def build_report(
         zyg[key] = describe(trusted_rec.calls.get(pb), person_ploidy(rec, pedigree, pb, build))
         variants.append(_report_variant(v, cls, calls_by_variant.get(key, []), tiers[key],
                                         checks[key]))
+    if structural is not None:  # cnv hook: CNV rows, tiers and copy-number genotypes
+        cnv_report.cnv_variants(structural["structural"], structural["classification"], pedigree,
+                                build, pb, calls_by_variant, variants, tiers, zyg, ann_by_key,
+                                _report_variant)
     for key in calls_by_variant:
         if key not in tiers:
             raise InputError(paths["inheritance"], f"call for variant {key} which "
@@ -405,7 +416,7 @@ def build_report(
         dual["reason"] = ("; ".join(f["reason"] for f in findings))
 
     used = {v for d in all_dx for v in d.genotype.variants}
-    caveats += failed_filter_caveat(list(annotations.get("variants", [])),
+    caveats += failed_filter_caveat(list(ann_by_key.values()),
                                     used | {c["variant"] for c in carrier_rows})
     carriers: dict[tuple[str, str], dict[str, Any]] = {}
     for c in carrier_rows:
@@ -427,6 +438,7 @@ def build_report(
 
     affection = _affection(inheritance, pedigree)
     samples = []
+    sequenced = {str(s) for s in annotations.get("samples") or []}  # the family's VCF samples
     for sid in sorted(pedigree.people):
         person = pedigree.people[sid]
         samples.append({
@@ -437,6 +449,7 @@ def build_report(
             "affected_for": sorted(did for did, a in affection[sid].items()
                                    if a["status"] == "affected"),
             "affection": affection[sid],
+            "sequenced": sid in sequenced,
         })
     databases = [dict(d) for d in annotations.get("databases", []) if d.get("name") != "hpo"]
     databases.append({"name": "hpo", "status": "embedded", "release": knowledge.get("hpo_release"),
@@ -474,6 +487,8 @@ def build_report(
         "databases": sorted(databases, key=lambda d: str(d["name"])),
         "reanalysis": None,
     }
+    if structural is not None:  # cnv hook: structural funnel, not interpreted, not checked
+        cnv_report.finish(report, structural["structural"], structural["classification"])
     add_recommendations(report, knowledge)  # relatives + recommendations (report helper)
     members = [s for s in pedigree.people]
     return report, variants_tsv(variants, members)
@@ -496,12 +511,15 @@ def run_call_diagnoses(family: str, proband: str | None, build: str, panel_path:
                        phenotypes: dict[str, list[dict[str, Any]]], ruleset: str,
                        schema_path: str, out_report_json: str, out_variants_tsv: str,
                        log: logging.Logger, phenotypes_source: str | None = None,
-                       filter_stats_json: str | None = None) -> None:
+                       filter_stats_json: str | None = None,
+                       structural_json: str | None = None,
+                       cnv_classification_json: str | None = None) -> None:
     """Write report.json (validated against the schema) and variants.tsv for one family.
 
     ``phenotypes_source``: the phenotype file(s) the terms came from, named in error messages.
     ``filter_stats_json``: the panel filter's funnel (``filter_stats.json``); it goes into
     ``methods.filter``, and a genome build the VCF header could not confirm into ``not_checked``.
+    ``structural_json``, ``cnv_classification_json``: the CNV stages' outputs (both or neither).
     """
     panel = load_panel(panel_path)
     peds = load_ped(ped_path)
@@ -522,7 +540,11 @@ def run_call_diagnoses(family: str, proband: str | None, build: str, panel_path:
         read_json_object(knowledge_json, "knowledge.json"),
         phenotypes, ruleset, paths, filter_stats=stats, all_peds=peds,
         gene_chroms={g.symbol: g.regions[build].chrom for g in panel.genes
-                     if build in g.regions})
+                     if build in g.regions},
+        structural={"structural": read_json_object(structural_json, "structural.json"),
+                    "classification": read_json_object(cnv_classification_json,
+                                                       "cnv_classification.json")}
+        if structural_json and cnv_classification_json else None)  # cnv hook
     if stats is not None:
         add_filter_stats(report, stats)
     validate_report(report, schema_path)

@@ -12,7 +12,9 @@ The rules live in their own modules; this module only puts them together:
   :mod:`dualdx.interpretation.modes`;
 * which variants can cause disease: :mod:`dualdx.interpretation.candidacy`;
 * affected *for which disease*: :mod:`dualdx.interpretation.affection`;
-* segregation counts: :mod:`dualdx.interpretation.segregation`.
+* segregation counts: :mod:`dualdx.interpretation.segregation`;
+* copy number (CNVs as variants, small-variant calls inside a deletion):
+  :mod:`dualdx.interpretation.copy_number`.
 
 Everything that changes what a reader should believe (Mendelian inconsistencies, sex-check
 findings, a PED sex that is unknown with calls on X, phase conflicts, calls that were not trusted,
@@ -37,7 +39,7 @@ from dualdx.core.genome import CONTIG_LENGTHS
 from dualdx.core.jsonio import read_json_object
 from dualdx.core.model import Call, VariantRecord, chrom_rank
 from dualdx.inputs.pedigree import Pedigree, check_sex_from_genotypes, load_ped
-from dualdx.interpretation import modes
+from dualdx.interpretation import copy_number, modes  # copy_number: cnv hook
 from dualdx.interpretation.affection import AffectionCall, family_affection, statuses
 from dualdx.interpretation.candidacy import assess_variant
 from dualdx.interpretation.modes import ModeCall, mode_call
@@ -321,8 +323,13 @@ def run_assign_inheritance(
     out_tsv: str,
     out_json: str,
     log: logging.Logger,
+    structural_json: str | None = None,
 ) -> None:
     """Stage ``assign_inheritance``: read annotations, PED and knowledge; write TSV and JSON.
+
+    ``structural_json``: the family's copy-number events (``structural.json``); they join the
+    variants, and small-variant calls inside deletions are read with the copy number
+    (:mod:`dualdx.interpretation.copy_number`).
 
     Comp-het pairs: pairs of heterozygous variants of one gene, among the variants that can
     cause disease (:func:`dualdx.interpretation.candidacy.assess_variant`: a protein- or
@@ -370,8 +377,14 @@ def run_assign_inheritance(
         raise InputError(ped_path, f"proband {pb} has no genotypes in the VCF "
                          f"(samples: {', '.join(samples)})",
                          "name a proband who is a VCF sample, or correct the sample IDs")
+    cn = None
+    if structural_json:  # cnv hook: CNVs join, SNV calls inside deletions read with copy number
+        cn = copy_number.prepare(structural_json, variants, pairable, ped, build)
+        variants, pairable = cn.variants, cn.pairable
     doc = assign_inheritance(variants, ped, pb, knowledge, phenotypes, thresholds, build,
                              pairable=pairable)
+    if cn is not None:  # cnv hook: explain the copy-number readings in the rows, add caveats
+        cn.annotate(doc)
     extra = [s for s in samples if s not in ped.people]
     if extra:
         doc["caveats"] = [c.to_dict() for c in unique([*map(Caveat.from_dict, doc["caveats"]),

@@ -51,13 +51,13 @@ Label = Literal[
 #: The words for each genotype label (zygosity words from the zygosity owner).
 LABEL_WORDS: dict[str, str] = {
     "de_novo": "de novo",
-    "dominant": "one copy or more (dominant)",
-    "recessive_homozygous": f"{zyg.HOMOZYGOUS} (recessive)",
+    "dominant": "one copy or more, dominant",
+    "recessive_homozygous": f"{zyg.HOMOZYGOUS}, recessive",
     "compound_het_trans": f"{zyg.COMPOUND_HETEROZYGOUS}, in trans",
     "compound_het_cis": "two variants in cis (not a recessive genotype)",
     "compound_het_unknown_phase": f"{zyg.COMPOUND_HETEROZYGOUS}, phase unknown",
-    "x_linked_recessive": f"{zyg.HEMIZYGOUS} or {zyg.HOMOZYGOUS} (X-linked recessive)",
-    "x_linked_dominant": "carries the variant (X-linked dominant)",
+    "x_linked_recessive": f"{zyg.HEMIZYGOUS} or {zyg.HOMOZYGOUS}, X-linked recessive",
+    "x_linked_dominant": "carries the variant, X-linked dominant",
     "carrier": f"{zyg.HETEROZYGOUS} carrier",
 }
 

@@ -16,6 +16,9 @@ on what evidence. Evidence is checked, never assumed:
   (e.g. WhatsHap). Phased genotypes without ``PS`` come from statistical or pedigree phasing
   (Beagle, SHAPEIT, GATK PhaseByTransmission), not from reads: never called read-backed, and not
   used to decide the phase of a rare pair (the basis says what they showed).
+* **Copy number.** A variant inside a deletion that the proband carries on one copy lies on the
+  copy the deletion leaves: the pair is in trans whatever the parents show
+  (:func:`dualdx.interpretation.copy_number.phase_by_copy_number`, asked first).
 * Parents and reads disagreeing: unknown, ``conflict`` set (the stage turns it into a caveat).
 """
 
@@ -27,6 +30,7 @@ from typing import Literal
 
 from dualdx.core.model import Call, VariantRecord, normalize_chrom
 from dualdx.inputs.pedigree import Pedigree
+from dualdx.interpretation import copy_number  # cnv hook: phase from a deletion
 from dualdx.interpretation.zygosity import hemizygous, person_carries, person_dosage
 
 Phase = Literal["trans", "cis", "unknown"]
@@ -126,6 +130,9 @@ def _from_parents(a: VariantRecord, b: VariantRecord, proband: str, ped: Pedigre
 def phase_pair(a: VariantRecord, b: VariantRecord, proband: str, ped: Pedigree,
                build: str = "GRCh38") -> PairPhase:
     """Phase of two heterozygous variants in the proband (module docstring)."""
+    by_cn = copy_number.phase_by_copy_number(a, b, proband)  # cnv hook: variant in a deletion
+    if by_cn is not None:
+        return PairPhase(*by_cn)
     if _same_site(a, b, proband) == "trans":
         return PairPhase("trans", SAME_SITE)
     by_parents, parent_conflict = _from_parents(a, b, proband, ped, build)

@@ -28,6 +28,7 @@ from typing import Any
 
 from dualdx.core.model import Call, Sex
 from dualdx.interpretation import modes, zygosity
+from dualdx.interpretation.cnv_report import short_name
 from dualdx.interpretation.quality import CHANGING
 
 #: Every mode name with its words (the registry of :mod:`dualdx.interpretation.modes`).
@@ -77,9 +78,13 @@ def disease_display_name(diagnosis: Mapping[str, Any], diseases: Sequence[Mappin
 
 
 def variant_name(variant: Mapping[str, Any]) -> str:
-    """'TCIRG1 c.1392C>A' (or the genomic key when no c. name is known)."""
+    """'TCIRG1 c.1392C>A' (or the genomic key when no c. name is known); a copy-number variant
+    with what it removes or repeats: 'TCIRG1 c.(?_-99)_(503+1_504-1)del (deletion of exons 1–5)'."""
     gene = str(variant.get("gene") or "")
     c = variant.get("hgvs_c") or variant.get("key")
+    cnv = variant.get("cnv")
+    if isinstance(cnv, Mapping):  # cnv hook
+        return f"{gene} {c} ({short_name(cnv)})".strip()
     return f"{gene} {c}".strip()
 
 

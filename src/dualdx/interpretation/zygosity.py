@@ -8,7 +8,9 @@ The one owner of these decisions: inheritance, quality checks and the report cal
   the PARs a male has one copy, a female two; on Y outside the PARs a male has one, a female none.
   A person whose PED sex is unknown has an *unknown* ploidy there (``None``): nothing is assumed,
   in particular not "female" (the inheritance stage gives X-linked interpretations both ways or
-  withholds them).
+  withholds them). The PAR table and :func:`ploidy` live in :mod:`dualdx.core.genome`, below
+  the structural-variant reader (layer 2) that reads copy numbers against them too; this module
+  builds every other decision on them.
 * **Copies of the ALT.** Allele codes of :class:`dualdx.core.model.Call`: 0 REF, 1 this ALT, -1
   another ALT of a split multiallelic site, None unknown. In a haploid region any ``1`` is one
   copy (``1`` and ``1/1`` alike). A diploid genotype in a haploid region that the quality checks
@@ -20,17 +22,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from dualdx.core.genome import PAR, in_par, ploidy
 from dualdx.core.model import Call, Sex, VariantRecord, normalize_chrom
 from dualdx.inputs.pedigree import Pedigree
-
-# Pseudo-autosomal regions, 1-based closed. Source: Genome Reference Consortium, "Human genome
-# assembly GRCh38.p14 / GRCh37.p13" region pages (https://www.ncbi.nlm.nih.gov/grc/human).
-# On Y the PARs are the same sequence at other coordinates; panel genes on Y are not expected,
-# so Y records are treated as outside the PARs.
-PAR: dict[str, tuple[tuple[int, int], ...]] = {
-    "GRCh38": ((10001, 2781479), (155701383, 156030895)),
-    "GRCh37": ((60001, 2699520), (154931044, 155260560)),
-}
 
 HOMOZYGOUS = "homozygous"
 HETEROZYGOUS = "heterozygous"
@@ -44,11 +38,6 @@ HET_IN_HAPLOID = ("heterozygous call where one copy is expected (X outside the P
 SEX_UNKNOWN_X = "sex unknown in the PED: one or two X copies"
 
 
-def in_par(chrom: str, pos: int, build: str) -> bool:
-    """The position lies in a pseudo-autosomal region of X (``build`` GRCh38 or GRCh37)."""
-    return normalize_chrom(chrom) == "X" and any(lo <= pos <= hi for lo, hi in PAR.get(build, ()))
-
-
 def is_x_nonpar(rec: VariantRecord, build: str) -> bool:
     """On X outside the pseudo-autosomal regions."""
     return normalize_chrom(rec.chrom) == "X" and not in_par(rec.chrom, rec.pos, build)
@@ -57,17 +46,6 @@ def is_x_nonpar(rec: VariantRecord, build: str) -> bool:
 def is_sex_linked(rec: VariantRecord, build: str) -> bool:
     """On X or Y outside the PARs: the copy number depends on sex."""
     return is_x_nonpar(rec, build) or normalize_chrom(rec.chrom) == "Y"
-
-
-def ploidy(chrom: str, pos: int, sex: Sex, build: str) -> int | None:
-    """Copies of the chromosome at ``chrom:pos`` in a person of ``sex``; None when sex is unknown
-    on X or Y outside the PARs (module docstring)."""
-    c = normalize_chrom(chrom)
-    if c == "X" and not in_par(chrom, pos, build):
-        return {"male": 1, "female": 2}.get(sex)
-    if c == "Y":
-        return {"male": 1, "female": 0}.get(sex)
-    return 2
 
 
 def person_ploidy(rec: VariantRecord, ped: Pedigree, sid: str, build: str) -> int | None:
@@ -161,6 +139,33 @@ def state(call: Call | None, ploidy_: int | None) -> tuple[str, int | None]:
     return _STATE_OF.get(describe(call, ploidy_), ("homozygous", 2))
 
 
+#: A call read on the copy a deletion leaves (:mod:`dualdx.interpretation.copy_number`): the
+#: deleted copy is written ``*`` (allele code -1), as VCF writes an allele an overlapping deletion
+#: removed.
+BESIDE_DELETION = "hemizygous beside a deletion of the other copy"
+REF_BESIDE_DELETION = "one reference copy beside a deletion of the other copy"
+
+
+def describe_beside_deletion(call: Call | None) -> str:
+    """Words for a call at a position where the person carries a deletion of one of two copies
+    (``1/*``: the variant on the remaining copy; ``0/*``: the reference there)."""
+    known = [a for a in (call.alleles if call else ()) if a is not None and a >= 0]
+    if 1 in known:
+        return BESIDE_DELETION
+    if known:
+        return REF_BESIDE_DELETION
+    return UNKNOWN
+
+
+def describe_event(words: str, kind: str) -> str:
+    """:func:`describe`'s ``words`` for the genotype of a copy-number event taken as one allele
+    (``kind``: "deletion" or "duplication"): "heterozygous deletion (one copy)", "homozygous
+    deletion (both copies)", "hemizygous deletion"; other words unchanged."""
+    return {HETEROZYGOUS: f"{HETEROZYGOUS} {kind} (one copy)",
+            HOMOZYGOUS: f"{HOMOZYGOUS} {kind} (both copies)",
+            HEMIZYGOUS: f"{HEMIZYGOUS} {kind}"}.get(words, words)
+
+
 def with_sex(ped: Pedigree, sid: str, sex: Sex) -> Pedigree:
     """A copy of ``ped`` in which ``sid`` has ``sex`` (to read a genotype under each assumption
     when the PED sex is unknown)."""
@@ -170,8 +175,9 @@ def with_sex(ped: Pedigree, sid: str, sex: Sex) -> Pedigree:
 
 
 __all__ = [
-    "ABSENT", "COMPOUND_HETEROZYGOUS", "HEMIZYGOUS", "HETEROZYGOUS", "HET_IN_HAPLOID",
-    "HOMOZYGOUS", "ONE_COPY_CALLED", "PAR", "SEX_UNKNOWN_X", "UNKNOWN", "carries", "describe",
-    "dosage", "hemizygous", "het_in_haploid", "in_par", "is_sex_linked", "is_x_nonpar",
-    "person_carries", "person_dosage", "person_ploidy", "ploidy", "with_sex",
+    "ABSENT", "BESIDE_DELETION", "COMPOUND_HETEROZYGOUS", "HEMIZYGOUS", "HETEROZYGOUS",
+    "HET_IN_HAPLOID", "HOMOZYGOUS", "ONE_COPY_CALLED", "PAR", "REF_BESIDE_DELETION",
+    "SEX_UNKNOWN_X", "UNKNOWN", "carries", "describe", "describe_beside_deletion",
+    "describe_event", "dosage", "hemizygous", "het_in_haploid", "in_par", "is_sex_linked",
+    "is_x_nonpar", "person_carries", "person_dosage", "person_ploidy", "ploidy", "with_sex",
 ]

@@ -15,6 +15,10 @@ Decisions (documented here because the report relies on them):
   is decided by :mod:`dualdx.knowledge.clinvar_assertion`, not here.
 * Records with ``ALT=.`` (no sequence change) are listed by :meth:`ClinVarDB.records` but can never
   match a variant.
+* Every record keeps its extent (:func:`dualdx.knowledge.sites.record_end`): a symbolic ALT
+  (``<DEL>``, ``<DUP>``, ``<CN0>``, …) its ``END`` (or ``SVLEN``), so copy-number records can be
+  matched to a CNV by overlap (:mod:`dualdx.annotation.structural`); they never match a small
+  variant by key.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from dualdx.knowledge.sites import (
     parse_info,
     parse_key_string,
     read_site_vcf,
+    record_end,
     variant_key,
 )
 
@@ -114,8 +119,8 @@ class ClinVarDB:
     regions: list[RegionT] | None
     header: list[str] = field(default_factory=list, repr=False)
     _by_key: dict[VariantKey, ClinVarAssertion] = field(default_factory=dict, repr=False)
-    _records: list[tuple[str, int, str, str, ClinVarAssertion]] = field(default_factory=list,
-                                                                          repr=False)
+    _records: list[tuple[str, int, str, str, ClinVarAssertion, int]] = field(
+        default_factory=list, repr=False)
     origins: dict[str, list[str]] = field(default_factory=dict, repr=False)  # by Variation ID
 
     @classmethod
@@ -148,7 +153,7 @@ class ClinVarDB:
                 db.origins[vid] = decode_origin(info["ORIGIN"])
             for alt in alts.split(","):
                 db._records.append((normalize_chrom(chrom), pos, ref.upper(), alt.upper(),
-                                    assertion))
+                                    assertion, record_end(pos, ref, alt, info)))
                 if alt not in (".", "*", "") and not alt.startswith("<"):
                     db._by_key.setdefault(variant_key(chrom, pos, ref, alt), assertion)
         return db
@@ -168,8 +173,9 @@ class ClinVarDB:
         """The record for this variant (chr-insensitive, minimal representation), or None."""
         return self._by_key.get(variant_key(chrom, pos, ref, alt))
 
-    def records(self) -> Iterator[tuple[str, int, str, str, ClinVarAssertion]]:
-        """(chrom without chr, pos, ref, alt, assertion) in file order."""
+    def records(self) -> Iterator[tuple[str, int, str, str, ClinVarAssertion, int]]:
+        """(chrom without chr, pos, ref, alt, assertion, end) in file order; ``end`` the last
+        base the record covers (a symbolic record's END)."""
         return iter(self._records)
 
     def __len__(self) -> int:

@@ -66,6 +66,19 @@ def parse_key_string(key: str) -> VariantKey | None:
     return variant_key(parts[0], int(parts[1]), parts[2], parts[3])
 
 
+def record_end(pos: int, ref: str, alt: str, info: dict[str, str]) -> int:
+    """Last reference base a record covers: for a symbolic ALT (``<DEL>``, ``<DUP>``, ``<CN0>``)
+    ``END``, else POS + |``SVLEN``|; otherwise POS + len(REF) − 1 (VCF 4.x)."""
+    if alt.startswith("<"):
+        end = info.get("END", "")
+        if end.lstrip("-").isdigit() and int(end) >= pos:
+            return int(end)
+        svlen = info.get("SVLEN", "").split(",")[0]
+        if svlen.lstrip("-").isdigit():
+            return pos + abs(int(svlen))
+    return pos + max(1, len(ref)) - 1
+
+
 def parse_info(info: str) -> dict[str, str]:
     """INFO column to a dict (flags map to ``""``); values are kept as written (not split)."""
     out: dict[str, str] = {}
@@ -222,8 +235,14 @@ def read_stream(path: Path, regions: list[RegionT] | None) -> SiteVcf:
                     raise InputError(path, "record before the #CHROM header line",
                                      "give a VCF file with its header", where=where)
                 fields = _split_record(str(path), where, line)
-                if wanted is not None and not wanted.contains(fields[0], int(fields[1])):
-                    continue
+                if wanted is not None:
+                    pos = int(fields[1])
+                    # a symbolic record (a deletion starting before a region) by its extent, as
+                    # htslib's region queries find it (END)
+                    end = record_end(pos, fields[3], fields[4].split(",")[0],
+                                     parse_info(fields[7])) if "<" in fields[4] else pos
+                    if not wanted.overlaps(fields[0], pos, end):
+                        continue
                 records.append((where, fields))
     except (UnicodeDecodeError, EOFError, gzip.BadGzipFile) as e:
         raise InputError(path, f"cannot be read as a VCF text file ({e})",

@@ -15,6 +15,7 @@ from dualdx.knowledge.clinvar_assertion import (
     informative_conditions,
     significance_text,
 )
+from dualdx.report.cnv_view import cnv_display
 from dualdx.report.words import (
     CLASS_ORDER,
     CLASS_SHORT,
@@ -136,6 +137,10 @@ def gt_rows(variant: Mapping[str, Any], sample_ids: Sequence[str]) -> list[dict[
             "ad": ",".join(str(a) for a in ad) if isinstance(ad, list) else "–",
             "dp": str(g["dp"]) if g.get("dp") is not None else "–",
             "gq": (f"{g['gq']:g}" if isinstance(g.get("gq"), int | float) else "–"),
+            # cnv hook: the caller's GT when the copy number changed its reading; a CNV's CN
+            "called": str(g.get("called_gt") or ""),
+            "cn": "" if g.get("cn") is None else str(g["cn"]),
+            "note": str(g.get("copy_number_note") or g.get("basis") or ""),
         })
     return rows
 
@@ -193,6 +198,7 @@ def variant_view(variant: Mapping[str, Any], report: Mapping[str, Any],
         "untested": [sid for sid in sample_ids
                      if not isinstance((variant.get("genotypes") or {}).get(sid), dict)],
         "qc_flags": [qc_words(str(q)) for q in get_list(variant, "qc_flags")],
+        "cnv": cnv_display(variant),  # cnv hook: copy-number variant fields (None otherwise)
     }
 
 
@@ -254,7 +260,9 @@ def not_checked_view(report: Mapping[str, Any]) -> dict[str, Any]:
 FUNNEL_ROWS: tuple[tuple[str, str], ...] = (
     ("records_read", "VCF records read near the panel regions"),
     ("split_multiallelic", "multiallelic records split into biallelic ones"),
-    ("skipped_symbolic", "symbolic alleles left out (<DEL>, <NON_REF>, …)"),
+    ("skipped_symbolic", "symbolic alleles and breakends passed to the copy-number and "
+                         "structural-variant stage (<DEL>, <DUP>, …; below)"),
+    ("skipped_gvcf_alleles", "gVCF <NON_REF> alleles beside a called ALT, not needed"),
     ("skipped_ref_blocks", "gVCF reference blocks left out"),
     ("skipped_star", "'*' (spanning deletion) alleles left out"),
     ("records_written", "panel variants kept"),

@@ -91,7 +91,8 @@ def family_rows(report: Mapping[str, Any], cards: Sequence[Mapping[str, Any]]
             "relationship": "proband" if sid == proband else relationship(proband, sid, people),
             "sex": str(s.get("sex") or "unknown"),
             "pedigree_status": str(s.get("affected") or "unknown"),
-            "sequenced": any(sid in (v.get("genotypes") or {}) for v in get_list(report, "variants")),
+            "sequenced": (bool(s["sequenced"]) if "sequenced" in s else
+                          any(sid in (v.get("genotypes") or {}) for v in get_list(report, "variants"))),
             "affection": per,
         })
     return rows

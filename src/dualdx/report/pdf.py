@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -93,7 +94,18 @@ def chromium_pdf(exe: str, html: str, out_pdf: str) -> None:
                               f"{proc.returncode}: {' | '.join(tail)}). Fix: set "
                               "report.pdf_engine to weasyprint")
         with atomic.atomic_path(out_pdf) as dest:
-            shutil.copyfile(printed, dest)
+            Path(dest).write_bytes(without_print_time(printed.read_bytes()))
+
+
+_PRINT_TIME = re.compile(rb"/(?:CreationDate|ModDate) ?\(D:[0-9+\-Z']*\)")
+
+
+def without_print_time(pdf: bytes) -> bytes:
+    """``pdf`` with Chromium's /CreationDate and /ModDate blanked, so that the same report prints
+    to the same bytes on every run (local, cluster, rerun). Each entry becomes spaces of the same
+    length, which keeps the cross-reference offsets valid; both entries are optional in a PDF's
+    document information dictionary (ISO 32000-1, 14.3.3)."""
+    return _PRINT_TIME.sub(lambda m: b" " * len(m.group(0)), pdf)
 
 
 def weasyprint_pdf(html: str, out_pdf: str) -> None:

@@ -35,6 +35,7 @@ from markupsafe import Markup, escape
 from dualdx.core import atomic
 from dualdx.core.errors import InputError
 from dualdx.report.appendix import provenance_rows, reanalysis_view, run_date
+from dualdx.report.cnv_view import structural_view
 from dualdx.report.evidence import (
     USED_DB_STATUS,
     carrier_views,
@@ -206,6 +207,7 @@ def build_context(report: Mapping[str, Any], provenance: Mapping[str, Any] | Non
         "others": other_variants(report, printed, sample_ids),
         "carriers": carrier_views(report),
         "funnel": filter_funnel(report),
+        "structural": structural_view(report),  # cnv hook: structural funnel, not interpreted
         "not_checked": not_checked_view(report),
         "databases": [
             {"name": str(d.get("name")), "status": str(d.get("status")).replace("_", " "),

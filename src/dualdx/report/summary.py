@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from dualdx.interpretation.cnv_report import short_name
 from dualdx.interpretation.relatives import (
     diagnosis_order,
     disease_display_name,
@@ -76,8 +77,27 @@ def _tier_flags(v: Mapping[str, Any], dx: Mapping[str, Any]) -> set[str]:
 
 
 def _criteria_list(v: Mapping[str, Any]) -> str:
+    cnv = v.get("cnv")
+    if isinstance(cnv, Mapping):  # cnv hook: the ClinGen/ACMG CNV sections that scored
+        cls = cnv.get("classification") or {}
+        scored = [f"{c.get('code')} {float(c.get('points') or 0):+.2f}"
+                  for c in cls.get("criteria") or [] if float(c.get("points") or 0)]
+        return (f"{float(cls.get('points') or 0):.2f} CNV points"
+                + (f" ({', '.join(scored)})" if scored else ""))
     labels = [str(c.get("label") or c.get("code")) for c in get_list(v, "acmg_criteria")]
     return ", ".join(labels) if labels else "no criterion met"
+
+
+def _copy_number_reading(v: Mapping[str, Any], proband: str) -> str:
+    """'called 1/1 over the deletion: apparent homozygosity' when the proband's call at a small
+    variant was read with the copy number (cnv hook; the reading is the inheritance stage's)."""
+    g = (v.get("genotypes") or {}).get(proband)
+    if not isinstance(g, Mapping) or not g.get("called_gt"):
+        return ""
+    called = str(g["called_gt"])
+    if called.replace("|", "/") == "1/1" and str(g.get("gt", "")).startswith("1/"):
+        return f"called {called} over the other allele's deletion: apparent homozygosity"
+    return f"called {called}, read as {g.get('gt')} with the copy number"
 
 
 def allele_views(dx: Mapping[str, Any], report: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -98,6 +118,9 @@ def allele_views(dx: Mapping[str, Any], report: Mapping[str, Any]) -> list[dict[
                   "pathogenic" if v.get("acmg_class") == "Pathogenic" else "likely pathogenic")
         out.append({
             "key": key, "hgvs_c": str(v.get("hgvs_c") or key),
+            # cnv hook: what a copy-number variant removes or repeats, in words
+            "cnv": short_name(v["cnv"]) if isinstance(v.get("cnv"), Mapping) else "",
+            "reading": _copy_number_reading(v, str(report.get("proband") or "")),
             "hgvs_p": str(v.get("hgvs_p") or ""),
             "origin": ORIGIN_WORDS.get(str(det.get("origin")), "origin not determined"),
             "acmg_class": str(v.get("acmg_class") or "not classified"),
@@ -206,7 +229,8 @@ def headline(report: Mapping[str, Any], cards: Sequence[Mapping[str, Any]],
     if status == "not_assessable" or assessment.get("status") == "not_assessable":
         why = assessment.get("reason") or str(dual.get("reason") or "")
         return {"status": "not_assessable", "title": STATUS_WORDS["not_assessable"],
-                "sentence": f"The panel genes could not be assessed for this proband: {why}".rstrip(": ")
+                "sentence": (f"{why[:1].upper()}{why[1:]}" if why else
+                             "The panel genes could not be assessed for this proband")
                 + ". This is not a negative result."}
     if not cards:
         return {"status": "none", "title": title,
@@ -252,7 +276,8 @@ def _genotype_phrase(dx: Mapping[str, Any], card: Mapping[str, Any]) -> str:
     alleles = card["alleles"]
     gene = card["gene"]
     label = str(dx.get("label") or dx.get("zygosity") or "")
-    parts = [f"{a['hgvs_c']} ({a['origin']})" for a in alleles]
+    parts = [f"{a['hgvs_c']}{', a ' + a['cnv'] if a.get('cnv') else ''} ({a['origin']}"
+             f"{'; ' + a['reading'] if a.get('reading') else ''})" for a in alleles]
     if len(alleles) == 2 and (label.startswith("compound_het") or "compound" in label):
         phase = ("in trans" if label == "compound_het_trans" else
                  "phase unknown" if label == "compound_het_unknown_phase" else "")
@@ -276,11 +301,15 @@ def interpretation(report: Mapping[str, Any], cards: Sequence[Mapping[str, Any]]
     dual = report.get("dual_diagnosis") or {}
     test = dual.get("test") if isinstance(dual.get("test"), Mapping) else {}
     paras: list[str] = []
-    if assessment.get("status") in ("not_assessable", "partly_assessable"):
-        genes = "; ".join(f"{g['gene']}: {g['why']}" for g in assessment.get("not_assessed") or [])
-        state = "Not assessable" if assessment["status"] == "not_assessable" else "Partly assessable"
-        paras.append(f"{state}: {assessment.get('reason') or 'see the genes listed'}"
-                     + (f". Genes not assessed: {genes}." if genes else "."))
+    if assessment.get("status") == "not_assessable":
+        paras.append("No panel gene could be assessed (the reason is given with the result), so "
+                     "these data can neither make nor exclude a diagnosis; a new analysis with "
+                     "usable genotypes is needed.")
+    elif assessment.get("status") == "partly_assessable":
+        genes = [str(g["gene"]) for g in assessment.get("not_assessed") or []]
+        paras.append(f"Partly assessable: {join_words(genes) or 'some genes'} could not be "
+                     "assessed (the reason is given with the result); nothing below speaks for "
+                     f"{'it' if len(genes) == 1 else 'them'}.")
     dxs = {str(d.get("disease_id")): d for d in diagnosis_order(report)}
     explained_all: set[str] = set()
     for i, card in enumerate(cards):
@@ -316,10 +345,12 @@ def interpretation(report: Mapping[str, Any], cards: Sequence[Mapping[str, Any]]
             text += (f" For {'one' if len(gaps) == 1 else len(gaps)} of them the reason is an "
                      "annotation gap (listed under the matrix), not a clinical finding.")
         paras.append(text)
-    if not cards and dual.get("reason"):
+    if not cards and dual.get("reason") and dual.get("status") != "not_assessable":
         paras.append(f"{str(dual['reason'])[:1].upper()}{str(dual['reason'])[1:]}.".replace("..", "."))
     panel = [str(g) for g in (report.get("panel") or {}).get("genes") or []]
+    kinds = ("single-nucleotide variants, small insertions and deletions, and copy-number losses "
+             "and gains" if (report.get("methods") or {}).get("structural")  # cnv hook
+             else "single-nucleotide variants and small insertions and deletions")
     paras.append(f"Only the {plural(len(panel), 'panel gene')} ({', '.join(panel)}) were analysed, "
-                 "for single-nucleotide variants and small insertions and deletions; a cause "
-                 "outside them is not excluded.")
+                 f"for {kinds}; a cause outside them is not excluded.")
     return paras

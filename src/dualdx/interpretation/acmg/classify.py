@@ -7,7 +7,9 @@ Reads ``annotations.json``, ``inheritance.json``, ``knowledge.json`` and the pan
 PM3 needs the class of the other allele, so classification runs in two passes: first every
 variant without PM3; then PM3 from each partner's ClinVar assertion (P/LP, ≥1 star) or the
 partner's computed class from the first pass (without PM3, so a pair of variants cannot lift
-each other in a loop).
+each other in a loop). A partner that is a copy-number variant (an SNV in trans with a deletion)
+counts with its ClinGen/ACMG CNV class (``cnv_classification.json``, which no SNV class feeds)
+and the ClinVar record matched to it (``structural.json``): :func:`cnv_partners`.
 
 ClinVar's assertion for the variant itself is never a criterion; it is compared with the computed
 class in ``clinvar_disagreement``.
@@ -284,9 +286,31 @@ class ClassifiedVariant:
                 "clinvar_disagreement": self.clinvar_disagreement}
 
 
+def cnv_partners(structural: Mapping[str, Any] | None,
+                 cnv_classification: Mapping[str, Any] | None) -> dict[str, PartnerEvidence]:
+    """PM3 partner evidence of every copy-number variant: its ClinGen/ACMG CNV class and the
+    ClinVar record matched to it (same direction, reciprocal overlap or the same exons)."""
+    classes = (cnv_classification or {}).get("variants") or {}
+    out: dict[str, PartnerEvidence] = {}
+    for ev in (structural or {}).get("events") or []:
+        key = str(ev.get("key"))
+        cv = ev.get("clinvar") or {}
+        cls = (classes.get(key) or {}).get("acmg_class")
+        out[key] = PartnerEvidence(
+            key=key, clinvar_significance=cv.get("significance"),
+            clinvar_stars=int(cv.get("stars") or 0),
+            computed_class_without_pm3=str(cls) if cls else None,
+            computed_by="by the ClinGen/ACMG CNV points")
+    return out
+
+
 def classify_all(evidence: list[VariantEvidence], clinvar: Mapping[str, ClinVarAssertion | None],
-                 ruleset: str) -> dict[str, ClassifiedVariant]:
-    """Two passes: every variant without PM3, then PM3 from the partners (see module doc)."""
+                 ruleset: str, other_partners: Mapping[str, PartnerEvidence] | None = None,
+                 ) -> dict[str, ClassifiedVariant]:
+    """Two passes: every variant without PM3, then PM3 from the partners (see module doc).
+
+    ``other_partners``: partners that are not small variants of ``evidence`` (copy-number
+    variants, :func:`cnv_partners`), by key."""
     if ruleset not in RULESETS:
         raise ValueError(f"unknown rule set {ruleset!r}")
     first: dict[str, tuple[list[Criterion], list[NotEvaluated], str]] = {}
@@ -299,6 +323,9 @@ def classify_all(evidence: list[VariantEvidence], clinvar: Mapping[str, ClinVarA
         wanted = {c.partner for c in ev.calls if c.partner}
         partners = []
         for k in sorted(wanted):
+            if other_partners and k in other_partners and k not in first:
+                partners.append(other_partners[k])
+                continue
             cv = clinvar.get(k)
             partners.append(PartnerEvidence(
                 key=k, clinvar_significance=cv.significance if cv else None,
@@ -323,7 +350,9 @@ def run_classify_variants(annotations_json: str, inheritance_json: str, knowledg
                           out_json: str, log: logging.Logger,
                           pp4_specific: Mapping[str, str | None] | None = None,
                           transcripts_path: str | None = None,
-                          phenotypes: Mapping[str, Sequence[PhenotypeTerm]] | None = None) -> None:
+                          phenotypes: Mapping[str, Sequence[PhenotypeTerm]] | None = None,
+                          structural_json: str | None = None,
+                          cnv_classification_json: str | None = None) -> None:
     """Write ``classification.json`` (docs/ARCHITECTURE.md).
 
     ``scores``: the configured in-silico score source(s) (``{"path": table}``) or None.
@@ -335,6 +364,8 @@ def run_classify_variants(annotations_json: str, inheritance_json: str, knowledg
     ``phenotypes``: every person's HPO terms; when given (and ``pp4_specific`` is not), PP4 comes
     from :func:`dualdx.interpretation.phenotype_match.phenotype_specificity` for the proband of
     ``inheritance.json``.
+    ``structural_json``, ``cnv_classification_json``: the CNV stages' outputs; a copy-number
+    partner then counts for PM3 (:func:`cnv_partners`).
     """
     if ruleset not in RULESETS:
         raise InputError(None, f"ACMG rule set {ruleset!r} is unknown",
@@ -373,7 +404,12 @@ def run_classify_variants(annotations_json: str, inheritance_json: str, knowledg
         except TypeError as e:
             raise InputError(annotations_json, f"ClinVar record is malformed ({e})",
                              "re-run annotate_variants", where=f"{where}.clinvar") from None
-    result = classify_all(evidence, clinvar, ruleset)
+    cnv = cnv_partners(
+        read_json_object(structural_json, "structural file", "re-run interpret_structural")
+        if structural_json else None,
+        read_json_object(cnv_classification_json, "CNV classification file",
+                         "re-run classify_structural") if cnv_classification_json else None)
+    result = classify_all(evidence, clinvar, ruleset, cnv)
     for key, r in result.items():
         log.info("%s: %s (%d points; %s)", key, r.acmg_class, r.points,
                  ", ".join(c.label for c in r.criteria) or "no criteria met")

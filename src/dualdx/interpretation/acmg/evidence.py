@@ -179,6 +179,9 @@ class PartnerEvidence:
     clinvar_significance: str | None = None
     clinvar_stars: int = 0
     computed_class_without_pm3: str | None = None
+    #: how the computed class was reached, in words for the evidence sentence: a small variant's
+    #: class "without PM3", a copy-number variant's "by the ClinGen/ACMG CNV points"
+    computed_by: str = "without PM3"
 
 
 @dataclass(frozen=True)

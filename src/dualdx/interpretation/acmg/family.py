@@ -64,7 +64,7 @@ def _partner_tier(p: PartnerEvidence) -> tuple[Literal["P", "LP"] | None, str]:
     if cv:
         src.append(f"ClinVar {p.clinvar_significance} ({p.clinvar_stars}★{cv_note})")
     if comp:
-        src.append(f"computed {p.computed_class_without_pm3} without PM3")
+        src.append(f"computed {p.computed_class_without_pm3} {p.computed_by}")
     return best, " and ".join(src)  # type: ignore[return-value]
 
 
