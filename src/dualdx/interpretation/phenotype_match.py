@@ -190,9 +190,16 @@ class TermMatch:
 
 @dataclass
 class DiseaseMatch:
+    """One disease against a patient's terms. ``score``: the share of the patient's IC it
+    explains, less contradiction costs, clipped to 0..1 (what the report shows); ``evidence``:
+    the same sum unclipped and not divided (nats: match gains less contradiction costs), what
+    diseases are ranked by (a disease whose ruled-out features outweigh what it explains is
+    below one that explains nothing, and two such diseases are not tied at 0)."""
+
     disease_id: str
     score: float
     matches: list[TermMatch] = field(default_factory=list)
+    evidence: float = 0.0
 
     @property
     def explained(self) -> list[str]:
@@ -314,18 +321,19 @@ def match_term(
         s = max(sorted(hits), key=lambda x: effective_frequency(_frequency(frequencies, x)))
         return TermMatch(t, "contradicts", s, onto.ic_of(t), t, _frequency(frequencies, s))
     best: TermMatch | None = None
+    best_key: tuple[float, float, int] = (-1.0, -1.0, 0)
     for s in sorted(disease_terms):
         cand = relate(onto, t, s, threshold)
-        if cand.explains and (best is None or (cand.shared_ic, -MATCH_RANK[cand.match]) >
-                              (best.shared_ic, -MATCH_RANK[best.match])):
-            best = cand
-            if cand.match == "exact":
-                break
+        if not cand.explains:
+            continue
+        cand = TermMatch(cand.hpo_id, cand.match, cand.disease_term, cand.shared_ic,
+                         cand.shared_term, _frequency(frequencies, s))
+        key = (round(match_gain(cand), 9), cand.shared_ic, -MATCH_RANK[cand.match])
+        if best is None or key > best_key:
+            best, best_key = cand, key
     if best is None:
         return TermMatch(t, "none", None, 0.0)
-    f = _frequency(frequencies, best.disease_term or "")
-    return TermMatch(best.hpo_id, best.match, best.disease_term, best.shared_ic,
-                     best.shared_term, f)
+    return best
 
 
 def _disease(knowledge: Mapping[str, Any] | Ontology, disease_id: str) -> Mapping[str, Any]:
@@ -352,7 +360,7 @@ def match_disease(
     gained = sum(match_gain(m) for m in matches)
     lost = sum(contradiction_cost(m) for m in matches)
     score = 0.0 if total <= 0 else max(0.0, min(1.0, (gained - lost) / total))
-    return DiseaseMatch(disease_id, round(score, 4), matches)
+    return DiseaseMatch(disease_id, round(score, 4), matches, round(gained - lost, 4))
 
 
 def explains(knowledge: Mapping[str, Any] | Ontology, term_id: str, disease_id: str,
