@@ -247,7 +247,7 @@ def choose_diagnoses(
             mode_known = g.mode in STATED_MODES
             m = matches.get(did) or DiseaseMatch(did, 0.0, [])
             cands.append(Diagnosis(gene, did, str(info.get("name", did)), g, m, mode_known))
-        cands.sort(key=lambda d: (not d.mode_known, not d.match.explained, -d.match.evidence,
+        cands.sort(key=lambda d: (not d.mode_known, -d.match.score,
                                   _status_rank(d.genotype.status), d.disease_id))
         best = cands[0]
         best.alternatives = [

@@ -4,8 +4,8 @@ scores, the dual-diagnosis test and its background rates, PP4, affection per dis
 module; nothing re-implements it.
 
 **Rule for a present patient term** ``t`` against one annotation ``s`` of a disease
-(:func:`relate`; the disease explains ``t`` when one of its annotations does, and the match that
-earns the most, :func:`match_gain`, then the larger shared IC, is kept):
+(:func:`relate`; the disease explains ``t`` when one of its annotations does, and the best match
+is kept):
 
 * ``exact``: ``t`` is ``s``. Shared concept ``t``.
 * ``ancestor``: ``t`` is an ancestor of (less specific than) ``s``, e.g. patient "Increased
@@ -193,16 +193,9 @@ class TermMatch:
 
 @dataclass
 class DiseaseMatch:
-    """One disease against a patient's terms. ``score``: the share of the patient's IC it
-    explains, less contradiction costs, clipped to 0..1 (what the report shows); ``evidence``:
-    the same sum unclipped and not divided (nats: match gains less contradiction costs), what
-    diseases are ranked by (a disease whose ruled-out features outweigh what it explains is
-    below one that explains nothing, and two such diseases are not tied at 0)."""
-
     disease_id: str
     score: float
     matches: list[TermMatch] = field(default_factory=list)
-    evidence: float = 0.0
 
     @property
     def explained(self) -> list[str]:
@@ -324,19 +317,18 @@ def match_term(
         s = max(sorted(hits), key=lambda x: effective_frequency(_frequency(frequencies, x)))
         return TermMatch(t, "contradicts", s, onto.ic_of(t), t, _frequency(frequencies, s))
     best: TermMatch | None = None
-    best_key: tuple[float, float, int] = (-1.0, -1.0, 0)
     for s in sorted(disease_terms):
         cand = relate(onto, t, s, threshold)
-        if not cand.explains:
-            continue
-        cand = TermMatch(cand.hpo_id, cand.match, cand.disease_term, cand.shared_ic,
-                         cand.shared_term, _frequency(frequencies, s))
-        key = (round(match_gain(cand), 9), cand.shared_ic, -MATCH_RANK[cand.match])
-        if best is None or key > best_key:
-            best, best_key = cand, key
+        if cand.explains and (best is None or (cand.shared_ic, -MATCH_RANK[cand.match]) >
+                              (best.shared_ic, -MATCH_RANK[best.match])):
+            best = cand
+            if cand.match == "exact":
+                break
     if best is None:
         return TermMatch(t, "none", None, 0.0)
-    return best
+    f = _frequency(frequencies, best.disease_term or "")
+    return TermMatch(best.hpo_id, best.match, best.disease_term, best.shared_ic,
+                     best.shared_term, f)
 
 
 def _disease(knowledge: Mapping[str, Any] | Ontology, disease_id: str) -> Mapping[str, Any]:
@@ -363,7 +355,7 @@ def match_disease(
     gained = sum(match_gain(m) for m in matches)
     lost = sum(contradiction_cost(m) for m in matches)
     score = 0.0 if total <= 0 else max(0.0, min(1.0, (gained - lost) / total))
-    return DiseaseMatch(disease_id, round(score, 4), matches, round(gained - lost, 4))
+    return DiseaseMatch(disease_id, round(score, 4), matches)
 
 
 def explains(knowledge: Mapping[str, Any] | Ontology, term_id: str, disease_id: str,
@@ -408,10 +400,11 @@ def explaining_matches(
 ) -> dict[str, tuple[float, float | None]]:
     """The diseases (those in ``annotated``: term -> diseases annotated with it) that explain the
     present term ``t`` under :func:`relate`, each with the shared IC and the frequency of the
-    match :func:`match_term` would choose (the largest :func:`match_gain`, then the larger shared
-    IC). ``frequency(disease, annotation)``: HPO's frequency of that annotation (None: not given;
-    without the callable every frequency is unknown, and the choice is the largest shared IC)."""
-    found: dict[str, tuple[float, float, float | None]] = {}
+    match :func:`match_term` keeps (the largest shared IC, then exact before ancestor before
+    descendant before related, then the first annotation in ID order).
+    ``frequency(disease, annotation)``: HPO's frequency of that annotation (None: not given, and
+    always without the callable)."""
+    found: dict[str, tuple[float, int, float | None]] = {}
     for s in sorted(candidate_annotations(onto, t, threshold)):
         ds = annotated.get(s)
         if not ds:
@@ -419,13 +412,12 @@ def explaining_matches(
         m = relate(onto, t, s, threshold)
         if not m.explains:
             continue
+        rank = -MATCH_RANK[m.match]
         for d in ds:
-            f = frequency(d, s) if frequency is not None else None
-            gain = round(match_gain(TermMatch(t, m.match, s, m.shared_ic, m.shared_term, f)), 9)
             prev = found.get(d)
-            if prev is None or (gain, m.shared_ic) > (prev[0], prev[1]):
-                found[d] = (gain, m.shared_ic, f)
-    return {d: (ic, f) for d, (_g, ic, f) in found.items()}
+            if prev is None or (m.shared_ic, rank) > (prev[0], prev[1]):
+                found[d] = (m.shared_ic, rank, frequency(d, s) if frequency is not None else None)
+    return {d: (ic, f) for d, (ic, _r, f) in found.items()}
 
 
 def explaining_diseases(
