@@ -52,7 +52,7 @@ from typing import Any
 from dualdx.core.model import Call, VariantRecord
 from dualdx.interpretation.call_diagnoses import run_call_diagnoses
 from dualdx.interpretation.inheritance import TrustThresholds, run_assign_inheritance
-from dualdx.interpretation.phenotype_knowledge import annotation_frequency, omim_diseases
+from dualdx.interpretation.phenotype_knowledge import omim_diseases
 from dualdx.interpretation.phenotype_match import IC_THRESHOLD, background_counts
 from dualdx.knowledge.clinvar import ClinVarDB
 from dualdx.knowledge.hpo import distill_knowledge, patient_term_ids
@@ -280,9 +280,6 @@ def run_case(case: Case) -> dict[str, Any]:
         k["background"] = {**{x: _BG[x] for x in ("description", "ic_threshold", "n_diseases")},
                            "explaining": {t: _BG["explaining"][t] for t in resolved},
                            "diseases": {t: _BG["diseases"][t] for t in resolved}}
-        if "mean_frequency" in _BG:
-            k["background"]["mean_frequency"] = {t: _BG["mean_frequency"][t] for t in resolved
-                                                 if t in _BG["mean_frequency"]}
         k["caveats"] = []
         cls = {"ruleset": "acmg2015", "ruleset_version": "Richards 2015", "variants": {
             r["key"]: {"acmg_class": "Uncertain significance", "points": 0, "criteria": [],
@@ -307,7 +304,7 @@ def run_case(case: Case) -> dict[str, Any]:
             "findings": [(x["gene"], x["disease_id"]) for x in r["molecular_findings"]],
             "pair": dd.get("diagnoses", []), "test": {k: dd.get("test", {}).get(k) for k in (
                 "a", "b", "gained_terms", "a_better_terms", "p_value", "statistic",
-                "contradiction_cost", "alpha_adjusted", "alpha", "min_statistic")},
+                "contradiction_cost", "alpha_adjusted", "alpha")},
             "x_linked_gene": any(v.chrom == "X" for p in case.patients for v in p.variants),
             "modes": {x["gene"]: x["inheritance_mode"] for x in r["diagnoses"]},
             "expect_gene": case.expect_gene, "expect_disease": case.expect_disease,
@@ -357,8 +354,6 @@ def dual_cause(res: dict[str, Any]) -> str | None:
         return "the second disease adds no term the first leaves unexplained"
     if "the first explains every term" in reason:
         return "the first disease explains every term at least as well as the second"
-    if "below the minimum" in reason:
-        return "what the second disease adds is below the minimum evidence"
     if "excluded features" in reason:
         return "not significant, with contradicted features"
     return "what the second disease adds is not significant"
@@ -372,8 +367,7 @@ def dual_at(res: dict[str, Any], alpha: float) -> bool:
     m = t["alpha"] / t["alpha_adjusted"]
     both = all(st == "confirmed" for _, _, st, _ in res["diagnoses"])
     return bool(both and t["gained_terms"] and t["a_better_terms"]
-                and t["p_value"] < alpha / m
-                and t["statistic"] >= (t.get("min_statistic") or 0.0) - 1e-9)
+                and t["p_value"] < alpha / m)
 
 
 def control_cause(res: dict[str, Any]) -> str | None:
@@ -442,8 +436,7 @@ def report_half(half: str, results: list[dict[str, Any]], args: argparse.Namespa
         met = rate >= target if op == ">=" else rate <= target
         print(f"{label + f' ({k}/{n})':58s} {100 * rate:8.1f}% {op}{100 * target:5.0f}% "
               f"{'met' if met else 'NOT met'}")
-    print("the same p-values at other levels of the dual test (alpha before Bonferroni; the "
-          "minimum evidence kept):")
+    print("the same p-values at other levels of the dual test (alpha before Bonferroni):")
     for alpha in (0.05, 0.02, 0.01, 0.005, 0.001):
         d_ok = sum(1 for r in by_kind["dual"] if dual_at(r, alpha))
         c_bad = sum(1 for r in by_kind["control"] if dual_at(r, alpha))
@@ -517,7 +510,7 @@ def main() -> None:
     all_terms = sorted({t for p in patients for t in p.observed + p.excluded})
     resolved, unknown = patient_term_ids(store, all_terms)
     bg = background_counts(store, resolved, store.omim_by_term(), omim_diseases(store),
-                           IC_THRESHOLD, annotation_frequency(store))
+                           IC_THRESHOLD)
     (work / "background.json").write_text(json.dumps(bg), encoding="utf-8")
     print(f"background rates for {len(resolved)} terms in {time.perf_counter() - t0:.1f} s "
           f"({len(unknown)} unknown term IDs)")

@@ -14,7 +14,6 @@ from dualdx.interpretation.phenotype_match import (
     DEFAULT_FREQUENCY,
     IC_THRESHOLD,
     PatientTerm,
-    TermMatch,
     background_counts,
     background_probability,
     chance_of,
@@ -26,7 +25,6 @@ from dualdx.interpretation.phenotype_match import (
     opposite,
     polarity,
     relate,
-    term_weight,
 )
 from dualdx.knowledge import hpo_store
 
@@ -251,58 +249,6 @@ def test_background_count_is_the_rule_counted_over_diseases() -> None:
         ms = match_disease(kb, d, [PatientTerm(t) for t in terms]).matches
         own = chance_of(kb, terms, ms)
         assert null.get(i, 0.0) == pytest.approx(own.statistic, abs=1e-3), d
-
-
-def test_background_with_frequencies_is_the_rule_and_its_likelihood_ratio() -> None:
-    """With HPO frequencies the background keeps, per explaining disease, the frequency of the
-    annotation match_term would choose; a match then tells -ln(share) + ln(f / mean f), and the
-    null (every disease's own statistic) is what each disease's own matches tell."""
-    rng = random.Random(11)
-    terms = sorted(TREE)
-    annotated: dict[str, list[str]] = {}
-    diseases: dict[str, list[str]] = {}
-    freqs: dict[str, dict[str, float | None]] = {}
-    for i in range(60):
-        ts = rng.sample(terms[2:], rng.randint(1, 4))
-        diseases[f"D{i}"] = ts
-        freqs[f"D{i}"] = {t: rng.choice([None, 0.05, 0.3, 0.895, 1.0]) for t in ts}
-        for t in ts:
-            annotated.setdefault(t, []).append(f"D{i}")
-    k = knowledge(diseases, freqs)
-    order = sorted(diseases)
-    bg = background_counts(Tiny(), terms, annotated, order,
-                           frequency=lambda d, s: freqs[d].get(s))
-    kb = {**k, "background": bg}
-    for t in terms:
-        chosen = {}
-        for d in diseases:
-            m = match_term(kb, PatientTerm(t), diseases[d], frequencies=freqs[d])
-            if m.explains:
-                chosen[d] = (m.shared_ic, m.frequency)
-        got = {order[i]: (level[0], f) for level in bg["diseases"][t]
-               for i, f in zip(level[1], level[2], strict=True)}
-        assert got == chosen, t
-        if chosen:
-            mean = sum(DEFAULT_FREQUENCY if f is None else f for _, f in chosen.values()) \
-                / len(chosen)
-            assert bg["mean_frequency"][t] == pytest.approx(mean, abs=1e-5)
-    null = null_statistics(kb, terms)
-    assert null is not None
-    for i, d in enumerate(order):
-        ms = match_disease(kb, d, [PatientTerm(t) for t in terms]).matches
-        own = chance_of(kb, terms, ms)
-        assert null.get(i, 0.0) == pytest.approx(own.statistic, abs=1e-3), d
-    # a frequent annotation tells more than a rare one of the same term and specificity
-    t = next(t for t in terms if len({f for _, f in (
-        (lv[0], f) for lv in bg["diseases"][t] for f in lv[2])}) > 1)
-    ms = [m for d in diseases for m in [match_term(kb, PatientTerm(t), diseases[d],
-                                                   frequencies=freqs[d])] if m.explains]
-    hi = max(ms, key=lambda m: (m.shared_ic, m.frequency or DEFAULT_FREQUENCY))
-    lo = TermMatch(hi.hpo_id, hi.match, hi.disease_term, hi.shared_ic, hi.shared_term, 0.05)
-    w_hi, w_lo = term_weight(kb, hi), term_weight(kb, lo)
-    assert w_hi is not None and w_lo is not None
-    assert w_hi - w_lo == pytest.approx(
-        math.log((hi.frequency or DEFAULT_FREQUENCY) / 0.05), abs=1e-6)
 
 
 def _with_background(k: dict[str, Any], n: int,

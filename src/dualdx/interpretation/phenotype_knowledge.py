@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -36,17 +36,6 @@ def omim_diseases(store: HpoStore) -> list[str]:
     return sorted(d for d in store.disease_ids() if d.startswith("OMIM:"))
 
 
-def annotation_frequency(store: HpoStore) -> Callable[[str, str], float | None]:
-    """``(disease, annotation) -> HPO frequency`` (None when HPO gives none), for the background
-    rates of :func:`dualdx.interpretation.phenotype_match.background_counts`."""
-
-    def frequency(disease_id: str, hpo_id: str) -> float | None:
-        d = store.disease(disease_id)
-        return None if d is None else d.terms.get(hpo_id)
-
-    return frequency
-
-
 def build_knowledge(store: HpoStore, gene_symbols: Iterable[str],
                     patient_terms: Iterable[str]) -> dict[str, Any]:
     """knowledge.json's content: the distilled facts plus ``background``."""
@@ -54,8 +43,7 @@ def build_knowledge(store: HpoStore, gene_symbols: Iterable[str],
     knowledge = distill_knowledge(store, gene_symbols, terms)
     resolved, _ = patient_term_ids(store, terms)
     knowledge["background"] = background_counts(store, resolved, store.omim_by_term(),
-                                                omim_diseases(store), IC_THRESHOLD,
-                                                annotation_frequency(store))
+                                                omim_diseases(store), IC_THRESHOLD)
     return knowledge
 
 

@@ -53,13 +53,10 @@ recompute it by hand.
 rule, and how specifically; the candidate annotations are derived from the rule (the term's
 ancestors and descendants, and the descendants of its informative ancestors) and each is checked
 with :func:`relate`, so the count is the rule's (tested against a brute-force count over
-diseases); each explaining disease keeps the HPO frequency of the annotation that explains the
-term. **Chance** (:func:`chance_of`): what a disease's matches tell (each term ``-ln`` of the
-share of OMIM diseases that explain it at least as specifically, plus ``ln(f / f_mean)``, how much
-more often than the average explaining disease it shows the feature: a log likelihood ratio
-against a disease drawn at random from OMIM; beyond an optional baseline, less contradiction
-costs), and the share of all OMIM diseases, matched and weighed the same way, that tell as much:
-an empirical null used by the dual-diagnosis test and PP4.
+diseases). **Chance** (:func:`chance_of`): what a disease's matches tell (each term ``-ln`` of the
+share of OMIM diseases that explain it at least as specifically, beyond an optional baseline,
+less contradiction costs), and the share of all OMIM diseases, matched the same way, that tell as
+much: an empirical null used by the dual-diagnosis test and PP4.
 
 ``knowledge`` is either ``knowledge.json`` as a mapping or any object with the methods of
 :class:`Ontology` (the HPO store, :mod:`dualdx.knowledge.hpo_store`).
@@ -70,7 +67,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -391,35 +388,6 @@ def candidate_annotations(onto: BackgroundOntology, t: str,
     return out
 
 
-def explaining_matches(
-    onto: BackgroundOntology,
-    t: str,
-    annotated: Mapping[str, Sequence[str]],
-    threshold: float = IC_THRESHOLD,
-    frequency: Callable[[str, str], float | None] | None = None,
-) -> dict[str, tuple[float, float | None]]:
-    """The diseases (those in ``annotated``: term -> diseases annotated with it) that explain the
-    present term ``t`` under :func:`relate`, each with the shared IC and the frequency of the
-    match :func:`match_term` keeps (the largest shared IC, then exact before ancestor before
-    descendant before related, then the first annotation in ID order).
-    ``frequency(disease, annotation)``: HPO's frequency of that annotation (None: not given, and
-    always without the callable)."""
-    found: dict[str, tuple[float, int, float | None]] = {}
-    for s in sorted(candidate_annotations(onto, t, threshold)):
-        ds = annotated.get(s)
-        if not ds:
-            continue
-        m = relate(onto, t, s, threshold)
-        if not m.explains:
-            continue
-        rank = -MATCH_RANK[m.match]
-        for d in ds:
-            prev = found.get(d)
-            if prev is None or (m.shared_ic, rank) > (prev[0], prev[1]):
-                found[d] = (m.shared_ic, rank, frequency(d, s) if frequency is not None else None)
-    return {d: (ic, f) for d, (ic, _r, f) in found.items()}
-
-
 def explaining_diseases(
     onto: BackgroundOntology,
     t: str,
@@ -428,8 +396,18 @@ def explaining_diseases(
 ) -> dict[str, float]:
     """The diseases (those in ``annotated``: term -> diseases annotated with it) that explain the
     present term ``t`` under :func:`relate`, each with the IC of its best match's shared concept
-    (what :func:`match_term` would report as ``shared_ic`` when no frequency is known)."""
-    return {d: ic for d, (ic, _f) in explaining_matches(onto, t, annotated, threshold).items()}
+    (what :func:`match_term` would report as ``shared_ic``)."""
+    found: dict[str, float] = {}
+    for s in sorted(candidate_annotations(onto, t, threshold)):
+        ds = annotated.get(s)
+        if not ds:
+            continue
+        m = relate(onto, t, s, threshold)
+        if m.explains:
+            for d in ds:
+                if m.shared_ic > found.get(d, -1.0):
+                    found[d] = m.shared_ic
+    return found
 
 
 def background_counts(
@@ -438,53 +416,32 @@ def background_counts(
     annotated: Mapping[str, Sequence[str]],
     diseases: Sequence[str],
     threshold: float = IC_THRESHOLD,
-    frequency: Callable[[str, str], float | None] | None = None,
 ) -> dict[str, Any]:
     """knowledge.json's ``background``: for each present term, which of the background
     ``diseases`` (OMIM) explain it under this rule, grouped by how specifically (the IC of the
-    best match's shared concept; ``diseases``: ``[[ic, [ordinal, ...], [frequency, ...]], ...]``,
-    most specific first, ordinals into the sorted background list, each with the HPO frequency of
-    the annotation that explains the term, null when HPO gives none), how many
-    (``explaining``), and the mean frequency of those explanations (``mean_frequency``, unknown
-    frequencies counted as :data:`DEFAULT_FREQUENCY`). ``frequency(disease, annotation)``: HPO's
-    frequency (without it the frequency lists and means are left out, and a match tells only
-    its specificity)."""
+    best match's shared concept; ``diseases``: ``[[ic, [ordinal, ...]], ...]``, most specific
+    first, ordinals into the sorted background list) and how many (``explaining``)."""
     ordinal = {d: i for i, d in enumerate(diseases)}
     explaining: dict[str, int] = {}
     by_level: dict[str, list[list[Any]]] = {}
-    mean_frequency: dict[str, float] = {}
     for t in sorted(set(terms)):
-        found = {d: icf for d, icf in explaining_matches(onto, t, annotated, threshold,
-                                                          frequency).items() if d in ordinal}
+        found = {d: ic for d, ic in explaining_diseases(onto, t, annotated, threshold).items()
+                 if d in ordinal}
         explaining[t] = len(found)
-        groups: dict[float, list[tuple[int, float | None]]] = {}
-        for d, (ic, f) in found.items():
-            groups.setdefault(ic, []).append((ordinal[d], f))
-        levels: list[list[Any]] = []
-        for ic, members in sorted(groups.items(), reverse=True):
-            members.sort()
-            level: list[Any] = [ic, [o for o, _ in members]]
-            if frequency is not None:
-                level.append([None if f is None else round(f, 4) for _, f in members])
-            levels.append(level)
-        by_level[t] = levels
-        if frequency is not None and found:
-            mean_frequency[t] = round(sum(effective_frequency(f) for _, f in found.values())
-                                      / len(found), 6)
-    out: dict[str, Any] = {
+        groups: dict[float, list[int]] = {}
+        for d, ic in found.items():
+            groups.setdefault(ic, []).append(ordinal[d])
+        by_level[t] = [[ic, sorted(ds)] for ic, ds in sorted(groups.items(), reverse=True)]
+    return {
         "description": "OMIM diseases that explain each patient term under the matching rule "
                        "of dualdx.interpretation.phenotype_match (exact, ancestor, descendant, "
                        "related): how many, and which (ordinals) by the IC of the best match's "
-                       "shared concept, with the HPO frequency of the annotation that explains "
-                       "it and, per term, the mean of those frequencies",
+                       "shared concept",
         "ic_threshold": threshold,
         "n_diseases": len(diseases),
         "explaining": explaining,
         "diseases": by_level,
     }
-    if frequency is not None:
-        out["mean_frequency"] = mean_frequency
-    return out
 
 
 def background_probability(knowledge: Mapping[str, Any], hpo_id: str,
@@ -504,21 +461,8 @@ def background_probability(knowledge: Mapping[str, Any], hpo_id: str,
         lv = (bg.get("diseases") or {}).get(hpo_id)
         if lv is None:
             return None
-        count = sum(len(level[1]) for level in lv if float(level[0]) >= at_least - 1e-9)
+        count = sum(len(ds) for ic, ds in lv if float(ic) >= at_least - 1e-9)
     return min(1.0, max(int(count), 1) / int(n))
-
-
-def frequency_ratio(knowledge: Mapping[str, Any], hpo_id: str, frequency: float | None) -> float:
-    """``ln(f / f_mean)`` (nats): how much more often than the average OMIM disease that explains
-    ``hpo_id`` a disease whose explaining annotation has HPO frequency ``f`` shows the feature
-    (``f_mean``: the background's ``mean_frequency``; unknown frequencies count as
-    :data:`DEFAULT_FREQUENCY`). 0 when the background has no frequencies (then a match tells only
-    its specificity)."""
-    mean = ((knowledge.get("background") or {}).get("mean_frequency") or {}).get(hpo_id)
-    if not mean:
-        return 0.0
-    f = max(min(effective_frequency(frequency), 1.0), 1e-3)
-    return math.log(f / float(mean))
 
 
 # ------------------------------------------------------------------------- chance of a match
@@ -527,18 +471,12 @@ def frequency_ratio(knowledge: Mapping[str, Any], hpo_id: str, frequency: float 
 def term_weight(knowledge: Mapping[str, Any], m: TermMatch) -> float | None:
     """What a match tells: ``-ln`` of the share of OMIM diseases that explain the term at least
     as specifically (an exact match of a term 1 in 1,000 diseases have tells 6.9 nats; a related
-    match through a concept 1 in 15 diseases share tells 2.7), plus how much more often than
-    those diseases on average this one shows it (:func:`frequency_ratio`: a hallmark seen in 90%
-    of patients where the explaining diseases show it in 40% on average adds 0.8, an occasional
-    feature seen in 5% subtracts 2.1). Together the log likelihood ratio of the term under this
-    disease against a disease drawn at random from OMIM. 0 for no explanation; None when the
-    background lacks the term."""
+    match through a concept 1 in 15 diseases share tells 2.7). 0 for no explanation; None when
+    the background lacks the term."""
     if not m.explains:
         return 0.0
     r = background_probability(knowledge, m.hpo_id, m.shared_ic)
-    if r is None:
-        return None
-    return -math.log(r) + frequency_ratio(knowledge, m.hpo_id, m.frequency)
+    return None if r is None else -math.log(r)
 
 
 @dataclass(frozen=True)
@@ -576,18 +514,12 @@ def null_statistics(knowledge: Mapping[str, Any], terms: Iterable[str],
         if lv is None:
             return None
         base = (baseline or {}).get(t, 0.0)
-        ratio: dict[float | None, float] = {}
         cum = 0
-        for level in lv:  # most specific first: the share at or above this level grows
-            ds = level[1]
-            freqs = level[2] if len(level) > 2 else [None] * len(ds)
+        for _ic, ds in lv:  # most specific first: the share at or above this level grows
             cum += len(ds)
-            told = -math.log(max(cum, 1) / int(n)) - base
-            for d, f in zip(ds, freqs, strict=True):
-                if f not in ratio:
-                    ratio[f] = frequency_ratio(knowledge, t, f)
-                gain = told + ratio[f]
-                if gain > 0:
+            gain = -math.log(max(cum, 1) / int(n)) - base
+            if gain > 0:
+                for d in ds:
                     out[d] = out.get(d, 0.0) + gain
     return out
 
