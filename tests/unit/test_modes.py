@@ -148,3 +148,32 @@ def test_x_linked_for_a_proband_of_unknown_sex_is_both_ways_or_withheld() -> Non
     # dominant: a carrier qualifies either way
     xld = call_any_sex("x_linked_dominant", het, "kid", ped, None, "D", "G", "GRCh38")
     assert (xld.label, xld.qualifies) == ("x_linked_dominant", True)
+
+
+@pytest.mark.parametrize("mode", ["autosomal_dominant", "autosomal_recessive"])
+@pytest.mark.parametrize("sex", ["male", "female", "unknown"])
+def test_a_variant_on_x_outside_the_pars_never_fits_an_autosomal_mode(mode: str, sex: Sex) -> None:
+    """HPO links KDM6A (X) to Kabuki syndrome 1 (autosomal dominant, KMT2D): a heterozygous
+    KDM6A variant must not become an autosomal dominant diagnosis, in either sex."""
+    ped = fam(kid_sex=sex)
+    het = rec({"kid": "0/1", "dad": "0", "mum": "0/0"}, chrom="X", pos=45_000_000)
+    mc = call_any_sex(mode, het, "kid", ped, None, "D", "G", "GRCh38")
+    assert (mc.label, mc.qualifies) == (None, False)
+    assert "on X outside the PARs, not on an autosome or a PAR" in mc.note
+    # the same variant fits the X-linked dominant mode
+    xld = call_any_sex("x_linked_dominant", het, "kid", ped, None, "D", "G", "GRCh38")
+    assert xld.qualifies is True
+
+
+def test_autosomal_modes_fit_the_pars_and_not_y_or_mt() -> None:
+    par = rec({"kid": "0/1", "dad": "0/0", "mum": "0/0"}, chrom="X", pos=1_000_000)
+    assert modes.chromosome_fits("autosomal_dominant", par) is None
+    assert modes.chromosome_fits("x_linked_dominant", par) is not None
+    assert modes.mode_call("autosomal_dominant", par, "kid", fam(), None, "D", "G").qualifies
+    for chrom in ("Y", "chrM"):
+        r = rec({"kid": "1"}, chrom=chrom, pos=2_900_000)
+        assert modes.chromosome_fits("autosomal_recessive", r) is not None
+    # modes the workflow does not judge are not restricted by chromosome
+    x = rec({"kid": "0/1"}, chrom="X", pos=45_000_000)
+    assert modes.chromosome_fits("mitochondrial", x) is None
+    assert modes.chromosome_fits("unknown", x) is None

@@ -22,13 +22,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from dualdx.core.model import Affection, VariantRecord
+from dualdx.core.model import Affection, VariantRecord, normalize_chrom
 from dualdx.inputs.pedigree import Pedigree
 from dualdx.interpretation import zygosity as zyg
 from dualdx.interpretation.phasing import PairPhase, basis_text
 from dualdx.interpretation.transmission import is_de_novo
 from dualdx.interpretation.zygosity import (
     hemizygous,
+    is_sex_linked,
     is_x_nonpar,
     person_carries,
     person_dosage,
@@ -186,6 +187,7 @@ class Mode:
     known: bool = False  # the workflow judges the fit of this mode
     recessive: bool = False  # the disease needs two copies (one in a hemizygous male)
     x_linked: bool = False
+    autosomal: bool = False  # acts through autosomal copies: the variant must be on one
 
     def call(self, c: Context) -> ModeCall:
         """Label the genotype without judging the fit (modes the workflow does not judge)."""
@@ -210,7 +212,7 @@ class Mode:
 
 
 class AutosomalDominant(Mode):
-    name, text, known = "autosomal_dominant", "autosomal dominant", True
+    name, text, known, autosomal = "autosomal_dominant", "autosomal dominant", True, True
 
     def call(self, c: Context) -> ModeCall:
         lab: Label = "de_novo" if is_de_novo(c.rec, c.proband, c.ped, c.build) else "dominant"
@@ -236,7 +238,8 @@ class AutosomalDominant(Mode):
 
 
 class XLinkedDominant(AutosomalDominant):
-    name, text, known, x_linked = "x_linked_dominant", "X-linked dominant", True, True
+    name, text, known, x_linked, autosomal = ("x_linked_dominant", "X-linked dominant", True,
+                                              True, False)
 
     def call(self, c: Context) -> ModeCall:
         return ModeCall("x_linked_dominant", True, None,
@@ -250,7 +253,8 @@ class XLinkedDominant(AutosomalDominant):
 
 
 class AutosomalRecessive(Mode):
-    name, text, known, recessive = "autosomal_recessive", "autosomal recessive", True, True
+    name, text, known, recessive, autosomal = ("autosomal_recessive", "autosomal recessive",
+                                               True, True, True)
 
     def call(self, c: Context) -> ModeCall:
         if is_recessive_homozygous(c.rec, c.proband, c.ped, c.build):
@@ -350,25 +354,51 @@ def text(name: str) -> str:
     return get(name).text
 
 
+def on_autosomal_copy(rec: VariantRecord, build: str) -> bool:
+    """The variant lies where every person has two copies whatever the sex: an autosome or a
+    pseudo-autosomal region (not X or Y outside the PARs, not the mitochondrial genome)."""
+    return not is_sex_linked(rec, build) and normalize_chrom(rec.chrom) != "MT"
+
+
+def chromosome_fits(mode: str, rec: VariantRecord, build: str = "GRCh38") -> str | None:
+    """Whether a variant's chromosome allows a mode at all: ``None`` when it does, otherwise why
+    not in words. A variant on X outside the PARs cannot act through an autosomal mode (a male
+    has one copy of it, and the disease's genetics are those of X), nor an autosomal variant (or
+    one in a PAR) through an X-linked mode. Whatever a disease's other genes, the mode is the
+    disease's mode *for this variant*: HPO links some genes to a disease of another gene
+    (KDM6A, on X, to the autosomal dominant Kabuki syndrome 1 of KMT2D), and such a link never
+    makes an X variant a dominant autosomal diagnosis. Modes the workflow does not judge
+    (mitochondrial, unknown, unrecognised) are not restricted here."""
+    m = get(mode)
+    if m.x_linked and not is_x_nonpar(rec, build):
+        return "the variant is not on X outside the PARs"
+    if m.autosomal and not on_autosomal_copy(rec, build):
+        where = ("on X outside the PARs" if is_x_nonpar(rec, build) else
+                 f"on chromosome {normalize_chrom(rec.chrom)}")
+        return f"the variant is {where}, not on an autosome or a PAR"
+    return None
+
+
 def mode_call(mode: str, rec: VariantRecord, proband: str, ped: Pedigree,
               partner: tuple[str, PairPhase] | None, name: str, gene: str,
               build: str = "GRCh38") -> ModeCall:
-    """Label and fit of the proband's genotype at ``rec`` under one mode of inheritance."""
+    """Label and fit of the proband's genotype at ``rec`` under one mode of inheritance (no label
+    and no fit when the variant's chromosome does not allow the mode: :func:`chromosome_fits`)."""
     m = get(mode)
     carried = person_carries(rec, proband)
     if not carried:
         what = "not called in" if carried is None else "not carried by"
         return ModeCall(None, False, None, f"{what} the proband: not assessed for {name}")
-    if m.x_linked and not is_x_nonpar(rec, build):
-        return ModeCall(None, False, None,
-                        f"{name} is {m.text} but the variant is not on X outside the PARs")
+    wrong = chromosome_fits(mode, rec, build)
+    if wrong is not None:
+        return ModeCall(None, False, None, f"{name} is {m.text} but {wrong}")
     return m.call(Context(rec, proband, ped, build, partner, name, gene))
 
 
 __all__ = [
-    "DOMINANT_MODES", "KNOWN_MODES", "RECESSIVE_MODES", "REGISTRY", "STATED_MODES", "AutosomalDominant",
-    "AutosomalRecessive", "Context", "Label", "Mitochondrial", "Mode", "ModeCall", "Unknown",
-    "XLinked", "XLinkedDominant", "XLinkedRecessive", "comp_het_call", "get", "is_carrier",
-    "is_dominant", "is_recessive_homozygous", "is_x_linked_dominant", "is_x_linked_recessive",
-    "mode_call", "text",
+    "DOMINANT_MODES", "KNOWN_MODES", "RECESSIVE_MODES", "REGISTRY", "STATED_MODES",
+    "AutosomalDominant", "AutosomalRecessive", "Context", "Label", "Mitochondrial", "Mode",
+    "ModeCall", "Unknown", "XLinked", "XLinkedDominant", "XLinkedRecessive", "chromosome_fits",
+    "comp_het_call", "get", "is_carrier", "is_dominant", "is_recessive_homozygous",
+    "is_x_linked_dominant", "is_x_linked_recessive", "mode_call", "on_autosomal_copy", "text",
 ]
