@@ -18,8 +18,11 @@ FAMILY = "MIOP"
 def run_example(workdir: Path, target: str = "report.pdf", cores: int = 2) -> Path:
     """Run the bundled example (config/config.yaml) in ``workdir`` up to
     ``results/MIOP/<target>`` and return the family's results folder. The repository's own
-    results/ is never written."""
+    results/ is never written. The scratch results of an earlier call are removed first: a code
+    change does not make Snakemake rerun a stage, and a reviewer must see this checkout's page
+    (the HPO store stays cached outside ``workdir``)."""
     workdir.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(workdir / "results", ignore_errors=True)
     if not (workdir / "config" / "example").is_dir():
         shutil.copytree(REPO / "config" / "example", workdir / "config" / "example")
     snapshot = workdir / "resources" / "knowledge" / "clinvar_example_snapshot.vcf"
