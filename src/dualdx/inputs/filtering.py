@@ -50,7 +50,7 @@ import pysam
 from dualdx.core.caveats import Caveat
 from dualdx.core.contracts import read_stage_file, write_stage_file
 from dualdx.core.errors import InputError
-from dualdx.core.genome import CONTIG_LENGTHS
+from dualdx.core.genome import CONTIG_LENGTHS, REFSEQ_CHROMOSOMES
 from dualdx.core.intervals import IntervalSet
 from dualdx.core.model import chrom_rank, normalize_chrom
 from dualdx.inputs.normalize import NormResult, left_align
@@ -185,6 +185,7 @@ class _Input:
     index: str | None
     verified: bool
     style: ContigStyle
+    first_contig: str | None = None  # the first record's contig, read only without ##contig lines
 
 
 def _open_input(path: str, build: str, force_streaming: bool) -> tuple[VcfHeader, str | None,
@@ -422,7 +423,7 @@ def _carry_over(paths: Collection[str], samples: Collection[str], stats: FilterS
 # Entry point
 
 
-_CHROMOSOMES = frozenset([*(str(n) for n in range(1, 23)), "X", "Y", "MT"])
+_CHROMOSOMES = frozenset(REFSEQ_CHROMOSOMES["GRCh38"])  # 1..22, X, Y, MT (same in both builds)
 
 
 def _contigs_of(inp: _Input, n_kept: int) -> list[str]:
@@ -435,7 +436,7 @@ def _contigs_of(inp: _Input, n_kept: int) -> list[str]:
                 return list(tbx.contigs)
         except (OSError, ValueError):
             return []
-    first = first_contig(inp.path) if n_kept == 0 else None
+    first = inp.first_contig if n_kept == 0 else None
     return [first] if first and normalize_chrom(first) not in _CHROMOSOMES else []
 
 
@@ -516,10 +517,11 @@ def run_filter_panel(vcfs: list[str], samples: list[str], panel_path: str, build
             log.warning("%s holds none of the family's samples; it is not read", v)
             continue
         file_style = style_of(list(h.contigs))
+        first = None
         if file_style == "unknown":
             first = first_contig(v)
             file_style = style_of([first] if first else [])
-        inputs.append(_Input(v, h, mine, index, verified, file_style))
+        inputs.append(_Input(v, h, mine, index, verified, file_style, first))
 
     stats.build_verified = all(i.verified for i in inputs)
     stats.mode = "indexed" if all(i.index is not None for i in inputs) else "streaming"
