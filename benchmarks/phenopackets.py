@@ -59,7 +59,6 @@ from dualdx.knowledge.hpo import distill_knowledge, patient_term_ids
 from dualdx.knowledge.hpo_store import HpoStore, open_store
 
 REPO = Path(__file__).resolve().parents[1]
-SCHEMA = REPO / "workflow" / "schemas" / "report.schema.json"
 TARGETS = {"singles": 0.95, "duals": 0.90, "controls": 0.02}
 LOG = logging.getLogger("phenopackets")
 LOG.addHandler(logging.NullHandler())
@@ -293,7 +292,7 @@ def run_case(case: Case) -> dict[str, Any]:
                  + [{"id": t, "excluded": True} for t in case.excluded]}
         run_call_diagnoses("F", "P", "GRCh38", _PANEL, str(d / "f.ped"), str(d / "annotations.json"),
                            str(d / "inh.json"), str(d / "classification.json"),
-                           str(d / "knowledge.json"), pheno, "acmg2015", str(SCHEMA),
+                           str(d / "knowledge.json"), pheno, "acmg2015",
                            str(d / "report.json"), str(d / "variants.tsv"), LOG)
         r = json.loads((d / "report.json").read_text(encoding="utf-8"))
     dd = r["dual_diagnosis"]

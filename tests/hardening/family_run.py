@@ -88,7 +88,7 @@ def run_family(fam: Family, knowledge_json: Path, out: Path) -> dict[str, Any]:
                        str(out / "classification.json"), str(knowledge_json),
                        {s: [{"id": t.id, "excluded": t.excluded} for t in ts]
                         for s, ts in pheno.items()},
-                       "acmg2015", str(SCHEMA), str(out / "report.json"),
+                       "acmg2015", str(out / "report.json"),
                        str(out / "variants.tsv"), LOG, phenotypes_source=fam.phenotypes,
                        filter_stats_json=str(out / "filter_stats.json"))
     return dict(json.loads((out / "report.json").read_text(encoding="utf-8")))

@@ -99,8 +99,7 @@ def run_stages(tmp: Path, knowledge: dict[str, Any], ped: str, proband: str,
                        str(tmp / "classification.json"), str(tmp / "knowledge.json"),
                        {s: [{"id": t, "excluded": False} for t in ts]
                         for s, ts in phenotypes.items()},
-                       "acmg2015", str(REPO / "workflow" / "schemas" / "report.schema.json"),
-                       str(tmp / "report.json"), str(tmp / "variants.tsv"), LOG)
+                       "acmg2015", str(tmp / "report.json"), str(tmp / "variants.tsv"), LOG)
     return tuple(json.loads((tmp / n).read_text()) for n in
                  ("inheritance.json", "classification.json", "report.json"))
 
@@ -279,7 +278,6 @@ def test_a_chromosome_the_vcf_lacks_is_not_assessed(tmp_path: Path,
                        str(tmp_path / "annotations.json"), str(tmp_path / "inheritance.json"),
                        str(tmp_path / "classification.json"), str(tmp_path / "knowledge.json"),
                        {"P": [{"id": t, "excluded": False} for t in SEED_TERMS]}, "acmg2015",
-                       str(REPO / "workflow" / "schemas" / "report.schema.json"),
                        str(tmp_path / "r.json"), str(tmp_path / "v.tsv"), LOG,
                        filter_stats_json=str(tmp_path / "filter_stats.json"))
     report = json.loads((tmp_path / "r.json").read_text())

@@ -13,6 +13,8 @@ rule call_diagnoses:
         panel=CFG["panel"],
         pedigree=CFG["pedigree"],
         phenotypes=PHENOTYPE_FILES,
+        # read by dualdx.core.contracts from the workflow's schemas; an input so that a schema
+        # change re-runs the rule
         schema=str(SCHEMAS / "report.schema.json"),
     output:
         json=report(

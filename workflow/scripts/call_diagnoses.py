@@ -24,7 +24,6 @@ def main(smk: Any) -> None:
                 s: [{"id": t.id, "excluded": t.excluded} for t in ts] for s, ts in pheno.items()
             },
             ruleset=smk.params.ruleset,
-            schema_path=smk.input.schema,
             out_report_json=smk.output.json,
             out_variants_tsv=smk.output.tsv,
             log=log,

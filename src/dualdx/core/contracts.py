@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
 StageKind = Literal["filter_stats", "knowledge", "clinvar_panel", "annotations", "structural",
                     "inheritance", "classification", "cnv_classification", "provenance",
-                    "reanalysis"]
+                    "reanalysis", "report"]
 
 #: the stage that writes each kind (the fix when a file breaks its contract: re-run it)
 WRITER: dict[str, str] = {
@@ -63,6 +63,7 @@ WRITER: dict[str, str] = {
     "cnv_classification": "classify_structural",
     "provenance": "write_provenance",
     "reanalysis": "compare_reanalysis",
+    "report": "call_diagnoses",  # report.json: its typed reader is dualdx.report.render
 }
 SCHEMA_ID_BASE = "https://dualdx.invalid/schemas/"
 MAX_LISTED = 5

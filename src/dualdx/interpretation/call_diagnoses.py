@@ -4,16 +4,14 @@ dual-diagnosis decision and the phenotype matrix."""
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 from dualdx.core.atomic import write_text
 from dualdx.core.caveats import Caveat
-from dualdx.core.contracts import read_stage_file
-from dualdx.core.errors import DualdxError, InputError
+from dualdx.core.contracts import read_stage_file, write_stage_file
+from dualdx.core.errors import InputError
 from dualdx.core.model import VariantRecord, chrom_rank
 from dualdx.inputs.panel import load_panel
 from dualdx.inputs.pedigree import Pedigree, load_ped
@@ -55,10 +53,6 @@ TSV_COLUMNS = ["chrom", "pos", "ref", "alt", "gene", "transcript", "hgvs_c", "hg
                "gnomad_af", "gnomad_popmax_af", "gnomad_nhomalt", "inheritance", "acmg_class",
                "acmg_criteria"]
 BAND_ORDER = {"A only": 0, "blended": 1, "B only": 2, "other": 3, "unexplained": 4, "excluded": 5}
-
-
-class ReportSchemaError(DualdxError):
-    """The assembled report does not satisfy report.schema.json (a bug, not bad input)."""
 
 
 # ----------------------------------------------------------------------------- report pieces
@@ -245,18 +239,6 @@ def _with_cautions(dx: dict[str, Any], proband: str, pedigree: Pedigree,
     dx["cautions"] = [c.to_dict() for c in
                       diagnosis_cautions(dx, proband, pedigree, variants, checks, rows)]
     return dx
-
-
-def validate_report(report: Mapping[str, Any], schema_path: str) -> None:
-    """Raise ReportSchemaError listing every violation of the report schema."""
-    import jsonschema
-
-    schema = json.loads(Path(schema_path).read_text(encoding="utf-8"))
-    validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(report), key=lambda e: list(e.absolute_path))
-    if errors:
-        lines = [f"/{'/'.join(str(p) for p in e.absolute_path)}: {e.message}" for e in errors[:20]]
-        raise ReportSchemaError("report.json does not match the schema:\n" + "\n".join(lines))
 
 
 # ----------------------------------------------------------------------------- entry point
@@ -509,7 +491,7 @@ def run_call_diagnoses(family: str, proband: str | None, build: str, panel_path:
                        ped_path: str, annotations_json: str, inheritance_json: str,
                        classification_json: str, knowledge_json: str,
                        phenotypes: dict[str, list[dict[str, Any]]], ruleset: str,
-                       schema_path: str, out_report_json: str, out_variants_tsv: str,
+                       out_report_json: str, out_variants_tsv: str,
                        log: logging.Logger, phenotypes_source: str | None = None,
                        filter_stats_json: str | None = None,
                        structural_json: str | None = None,
@@ -547,11 +529,10 @@ def run_call_diagnoses(family: str, proband: str | None, build: str, panel_path:
         if structural_json and cnv_classification_json else None)  # cnv hook
     if stats is not None:
         add_filter_stats(report, stats)
-    validate_report(report, schema_path)
     dual = report["dual_diagnosis"]
     log.info("%s: %d diagnosis(es), dual status %s: %s", family, len(report["diagnoses"]),
              dual["status"], dual["reason"])
-    text = json.dumps(report, indent=1, sort_keys=True) + "\n"  # fails before anything is written
+    # validated against report.schema.json before anything is written (StageContractError)
+    write_stage_file("report", out_report_json, report)
     write_text(out_variants_tsv, tsv)
-    write_text(out_report_json, text)
 
