@@ -17,6 +17,7 @@ from typing import Any
 import jsonschema
 
 from dualdx.core.errors import InputError
+from dualdx.core.textio import content_lines, read_user_text
 
 BUNDLED_PANEL = "resources/panels/default.tsv"
 # A path value written "workflow:<path>" names a file shipped with the workflow: it resolves
@@ -255,15 +256,9 @@ def _sheet_rows(p: Path) -> tuple[list[tuple[int, list[str]]], bool]:
     names is read as space-separated (as a spreadsheet or editor may save it); its rows must then
     have exactly as many words as the header (a path with spaces needs tabs).
     """
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(p, "sample sheet not found", "check 'samples' in the config") from None
-    except UnicodeDecodeError as e:
-        raise InputError(p, f"not UTF-8 text (byte {e.object[e.start]:#04x} at offset {e.start})",
-                         "save the sample sheet as UTF-8 tab-separated text") from None
-    lines = [(i, ln) for i, ln in enumerate(text.splitlines(), 1)
-             if ln.strip() and not ln.startswith("#")]
+    text = read_user_text(p, "sample sheet not found", "check 'samples' in the config",
+                          "the sample sheet as UTF-8 tab-separated text")
+    lines = content_lines(text)
     if not lines:
         return [], False
     head = lines[0][1]

@@ -9,6 +9,7 @@ from typing import Literal
 
 from dualdx.core.errors import InputError
 from dualdx.core.model import chrom_rank
+from dualdx.core.textio import content_lines, read_user_text
 
 Build = Literal["GRCh38", "GRCh37"]
 BUILDS: tuple[Build, ...] = ("GRCh38", "GRCh37")
@@ -117,15 +118,10 @@ def load_panel(path: str | Path) -> Panel:
     p = Path(path)
     if not p.is_file():
         raise InputError(p, "panel file not found", "set 'panel' in the config to an existing TSV")
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(p, f"not UTF-8 text (byte {e.object[e.start]:#04x} at offset {e.start})",
-                         "save the panel as UTF-8 tab-separated text") from None
-    lines = [
-        (i, ln) for i, ln in enumerate(text.splitlines(), 1)
-        if ln.strip() and not ln.startswith("#")
-    ]
+    text = read_user_text(p, "panel file not found",
+                          "set 'panel' in the config to an existing TSV",
+                          "the panel as UTF-8 tab-separated text")
+    lines = content_lines(text)
     if not lines:
         raise InputError(p, "panel has no header and no genes", "see resources/panels/default.tsv")
     header_line = lines[0][0]

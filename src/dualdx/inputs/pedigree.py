@@ -21,6 +21,7 @@ from typing import Any
 
 from dualdx.core.errors import InputError
 from dualdx.core.model import Affection, Call, Sex
+from dualdx.core.textio import read_user_text
 
 PED_COLUMNS = ("family", "sample", "father", "mother", "sex", "affection")
 _EMPTY_FIX = {
@@ -243,12 +244,8 @@ def parse_ped_lines(lines: Iterable[str], path: str | Path | None) -> dict[str, 
 def load_ped(path: str | Path) -> dict[str, Pedigree]:
     """Read a 6-column PED file into pedigrees keyed by family ID."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(p, "PED file not found", "check the 'pedigree' path in the config") from None
-    except UnicodeDecodeError as e:
-        raise InputError(p, f"not UTF-8 text ({e.reason})", "save the PED file as UTF-8") from None
+    text = read_user_text(p, "PED file not found", "check the 'pedigree' path in the config",
+                          "the PED file as UTF-8")
     fams = parse_ped_lines(text.splitlines(), p)
     if not fams:
         raise InputError(p, "no person rows", "add one 6-column row per family member")
@@ -275,13 +272,10 @@ def pedigree_from_phenopackets(path: str | Path) -> tuple[Pedigree, dict[str, li
     Returns (pedigree, {sample_id: [HPO IDs]}).
     """
     p = Path(path)
+    text = read_user_text(p, "Phenopacket file not found", "check the path",
+                          "the Phenopacket as UTF-8 JSON")
     try:
-        doc = json.loads(p.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise InputError(p, "Phenopacket file not found", "check the path") from None
-    except UnicodeDecodeError as e:
-        raise InputError(p, f"not UTF-8 text (byte {e.object[e.start]:#04x} at offset "
-                         f"{e.start})", "save the Phenopacket as UTF-8 JSON") from None
+        doc = json.loads(text)
     except json.JSONDecodeError as e:
         raise InputError(p, f"not valid JSON ({e.msg})", "fix the JSON syntax",
                          where=f"line {e.lineno}") from None

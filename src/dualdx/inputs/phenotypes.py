@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from dualdx.core.errors import InputError
+from dualdx.core.textio import content_lines, read_user_text
 
 HPO_ID_RE = re.compile(r"^HP:[0-9]{7}$")
 PHENOTYPIC_ABNORMALITY = "HP:0000118"
@@ -41,15 +42,9 @@ def _add(out: dict[str, list[PhenotypeTerm]], sample: str, term: PhenotypeTerm) 
 def load_phenotype_table(path: str | Path) -> dict[str, list[PhenotypeTerm]]:
     """Read a phenotype TSV (see module doc). Raises InputError naming file and line."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(p, "phenotype table not found", "check the 'phenotypes' path") from None
-    except UnicodeDecodeError as e:
-        raise InputError(p, f"not UTF-8 text (byte {e.object[e.start]:#04x} at offset {e.start})",
-                         "save the phenotype table as UTF-8 tab-separated text") from None
-    lines = [(i, ln) for i, ln in enumerate(text.splitlines(), 1)
-             if ln.strip() and not ln.startswith("#")]
+    text = read_user_text(p, "phenotype table not found", "check the 'phenotypes' path",
+                          "the phenotype table as UTF-8 tab-separated text")
+    lines = content_lines(text)
     if not lines:
         raise InputError(p, "no header and no terms",
                          "write a header 'sample_id<TAB>hpo_id[<TAB>excluded]' and one term a line")
@@ -92,13 +87,10 @@ def load_phenopackets(paths: Iterable[str | Path]) -> dict[str, list[PhenotypeTe
     out: dict[str, list[PhenotypeTerm]] = {}
     for path in paths:
         p = Path(path)
+        text = read_user_text(p, "phenopacket not found", "check the phenopacket path",
+                              "the phenopacket as UTF-8 JSON")
         try:
-            doc = json.loads(p.read_text(encoding="utf-8-sig"))
-        except FileNotFoundError:
-            raise InputError(p, "phenopacket not found", "check the phenopacket path") from None
-        except UnicodeDecodeError as e:
-            raise InputError(p, f"not UTF-8 text (byte {e.object[e.start]:#04x} at offset "
-                             f"{e.start})", "save the phenopacket as UTF-8 JSON") from None
+            doc = json.loads(text)
         except json.JSONDecodeError as e:
             raise InputError(p, f"not valid JSON ({e.msg})", "save the phenopacket as JSON",
                              where=f"line {e.lineno}") from None
