@@ -515,17 +515,16 @@ def run_call_diagnoses(family: str, proband: str | None, build: str, panel_path:
     stats = read_stage_file("filter_stats", filter_stats_json) if filter_stats_json else None
     report, tsv = build_report(
         family, proband, build, panel.name, panel.symbols, peds[family],
-        # validate=False: unit-test fixtures of this file are still partial (contracts.read_stage_file)
-        read_stage_file("annotations", annotations_json, validate=False),
-        read_stage_file("inheritance", inheritance_json, validate=False),
-        read_stage_file("classification", classification_json, validate=False),
+        read_stage_file("annotations", annotations_json),
+        read_stage_file("inheritance", inheritance_json),
+        read_stage_file("classification", classification_json),
         read_stage_file("knowledge", knowledge_json),
         phenotypes, ruleset, paths, filter_stats=stats, all_peds=peds,
         gene_chroms={g.symbol: g.regions[build].chrom for g in panel.genes
                      if build in g.regions},
-        structural={"structural": read_stage_file("structural", structural_json, validate=False),
+        structural={"structural": read_stage_file("structural", structural_json),
                     "classification": read_stage_file("cnv_classification",
-                                                      cnv_classification_json, validate=False)}
+                                                      cnv_classification_json)}
         if structural_json and cnv_classification_json else None)  # cnv hook
     if stats is not None:
         add_filter_stats(report, stats)

@@ -483,8 +483,7 @@ def run_classify_structural(structural_json: str, inheritance_json: str, knowled
     ``phenotypes``: every person's HPO terms (``dualdx.inputs.phenotypes.load_phenotypes``)."""
     from dualdx.inputs.pedigree import load_ped
 
-    # validate=False: unit-test fixtures of this file are still partial (contracts.read_stage_file)
-    sv = read_stage_file("structural", structural_json, validate=False)
+    sv = read_stage_file("structural", structural_json)
     inh = read_stage_file("inheritance", inheritance_json)
     knowledge = read_stage_file("knowledge", knowledge_json)
     panel = load_panel(panel_path)

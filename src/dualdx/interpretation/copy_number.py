@@ -249,8 +249,7 @@ def prepare(structural_json: str, variants: Sequence[tuple[VariantRecord, str | 
             pairable: set[str], ped: Pedigree, build: str) -> CopyNumberContext:
     """Add the family's copy-number events to ``variants`` and read small-variant calls inside
     deletions with the copy number (module doc)."""
-    # validate=False: unit-test fixtures of this file are still partial (contracts.read_stage_file)
-    doc = read_stage_file("structural", structural_json, validate=False)
+    doc = read_stage_file("structural", structural_json)
     events = [e for e in doc.get("events") or [] if isinstance(e, dict)]
     ctx = CopyNumberContext(events, [], set(pairable))
     recs = structural_records(events, ped, build)

@@ -342,8 +342,7 @@ def run_assign_inheritance(
     pairs count. A disease with several modes gets one row per mode (key: variant, disease_id,
     disease_mode).
     """
-    # validate=False: unit-test fixtures of this file are still partial (contracts.read_stage_file)
-    ann = read_stage_file("annotations", annotations_json, validate=False)
+    ann = read_stage_file("annotations", annotations_json)
     knowledge = read_stage_file("knowledge", knowledge_json)
     peds = load_ped(ped_path)
     if family not in peds:

@@ -368,9 +368,8 @@ def run_classify_variants(annotations_json: str, inheritance_json: str, knowledg
     if ruleset not in RULESETS:
         raise InputError(None, f"ACMG rule set {ruleset!r} is unknown",
                          f"set 'ruleset' to one of {', '.join(RULESETS)}")
-    # validate=False: unit-test fixtures of this file are still partial (contracts.read_stage_file)
-    ann = read_stage_file("annotations", annotations_json, validate=False)
-    inh = read_stage_file("inheritance", inheritance_json, validate=False)
+    ann = read_stage_file("annotations", annotations_json)
+    inh = read_stage_file("inheritance", inheritance_json)
     knowledge = read_stage_file("knowledge", knowledge_json)
     settings = gene_settings(panel_path)
     scores_cfg = configured_scores(scores)
@@ -405,9 +404,8 @@ def run_classify_variants(annotations_json: str, inheritance_json: str, knowledg
             raise InputError(annotations_json, f"ClinVar record is malformed ({e})",
                              "re-run annotate_variants", where=f"{where}.clinvar") from None
     cnv = cnv_partners(
-        # validate=False: unit-test fixtures of this file are still partial (contracts.read_stage_file)
-        read_stage_file("structural", structural_json, validate=False) if structural_json else None,
-        read_stage_file("cnv_classification", cnv_classification_json, validate=False)
+        read_stage_file("structural", structural_json) if structural_json else None,
+        read_stage_file("cnv_classification", cnv_classification_json)
         if cnv_classification_json else None)
     result = classify_all(evidence, clinvar, ruleset, cnv)
     for key, r in result.items():
