@@ -85,6 +85,17 @@ def schema_path(kind: str) -> Path:
 
 
 @functools.cache
+def _registry(directory: Path) -> tuple[dict[str, Any], jsonschema_rs.Registry]:
+    """The schema files of ``directory`` by id, and their registry (read once per process: a
+    stage that reads several kinds, e.g. call_diagnoses with seven, reads them once)."""
+    import jsonschema_rs
+
+    resources = [(SCHEMA_ID_BASE + p.name, json.loads(p.read_text(encoding="utf-8")))
+                 for p in sorted(directory.glob("*.schema.json"))]
+    return dict(resources), jsonschema_rs.Registry(resources)
+
+
+@functools.cache
 def _validator(kind: str, directory: Path) -> jsonschema_rs.Draft202012Validator:
     """The compiled validator of one kind (cached: compiled once per process); the other schema
     files of ``directory`` are its registry (``common.schema.json``)."""
@@ -92,10 +103,9 @@ def _validator(kind: str, directory: Path) -> jsonschema_rs.Draft202012Validator
 
     if kind not in WRITER:
         raise ValueError(f"unknown stage file kind {kind!r}; known: {', '.join(WRITER)}")
-    resources = [(SCHEMA_ID_BASE + p.name, json.loads(p.read_text(encoding="utf-8")))
-                 for p in sorted(directory.glob("*.schema.json"))]
-    main = dict(resources)[SCHEMA_ID_BASE + f"{kind}.schema.json"]
-    return jsonschema_rs.Draft202012Validator(main, registry=jsonschema_rs.Registry(resources))
+    schemas, registry = _registry(directory)
+    return jsonschema_rs.Draft202012Validator(schemas[SCHEMA_ID_BASE + f"{kind}.schema.json"],
+                                              registry=registry)
 
 
 def _json_path(parts: Any) -> str:
