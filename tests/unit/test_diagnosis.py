@@ -502,13 +502,13 @@ def test_unverified_build_is_reported_as_not_checked() -> None:
     from dualdx.interpretation.call_diagnoses import add_filter_stats
 
     report: dict[str, Any] = {"genome_build": "GRCh37", "not_checked": [{"what": "b", "why": "x"}]}
-    add_filter_stats(report, {"records_read": 12, "build_verified": False,
-                              "build_note": "x.vcf has no contig lengths"})
+    add_filter_stats(report, stage_docs.complete("filter_stats", {
+        "records_read": 12, "build_verified": False, "build_note": "x.vcf has no contig lengths"}))
     assert report["methods"]["filter"]["records_read"] == 12
     assert {"what": "genome build GRCh37 of the input VCF",
             "why": "x.vcf has no contig lengths"} in report["not_checked"]
     verified: dict[str, Any] = {"genome_build": "GRCh38", "not_checked": []}
-    add_filter_stats(verified, {"build_verified": True})
+    add_filter_stats(verified, stage_docs.complete("filter_stats", {"build_verified": True}))
     assert verified["not_checked"] == []
 
 
