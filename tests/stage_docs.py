@@ -9,11 +9,16 @@ result and fails the test naming the violations if the document still breaks its
 fixture with a wrong type or value is the test's bug, never silently patched).
 
 Keys the test gave are never changed. :func:`write` completes and writes the file.
+:func:`cnv_event` builds a whole ``structural.json`` event with the writer's own classes
+(``CnvEvent``, ``EventCall``) and the real consequence function (``annotate_event`` on the
+MANE transcript models of ``resources/transcripts``), so a CNV test states only the extent and
+who carries it.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -97,10 +102,10 @@ def _clinvar_panel(doc: Doc) -> None:
 
 
 def _structural(doc: Doc) -> None:
+    from dualdx.inputs.structural import SvFunnel
+
     _fill(doc, {"family": "F1", "genome_build": "GRCh38", "samples": [],
-                "funnel": {"files": [], "records_read": 0, "outside_panel": 0,
-                           "copy_number_records": 0, "reference_segments": 0, "events": 0,
-                           "not_interpreted": 0},
+                "funnel": SvFunnel().to_dict(),  # the reader's own defaults (nothing read)
                 "databases": [], "not_checked": [], "events": [], "not_interpreted": [],
                 "caveats": []})
 
@@ -127,7 +132,9 @@ def _inheritance(doc: Doc) -> None:
         "disease_name": None, "label": None, "origin": None, "partner": None, "partners": [],
         "partner_phases": [], "qualifies": None, "explanation": "",
         "segregation": NO_SEGREGATION, "relatives": NO_RELATIVES, "genotypes": {},
-        "untrusted": [], "call_problems": {}}))
+        "untrusted": [], "call_problems": {},
+        # what assign_inheritance writes when the proband's call is not known
+        "zygosity": "unknown"}))
 
 
 def _classification(doc: Doc) -> None:
@@ -135,6 +142,17 @@ def _classification(doc: Doc) -> None:
                 "caveats": [], "variants": {}})
     for v in doc["variants"].values():
         _fill(v, {"criteria": [], "not_evaluated": [], "clinvar_disagreement": False})
+
+
+def _cnv_classification(doc: Doc) -> None:
+    from dualdx.interpretation.cnv_classify import FRAMEWORK, FRAMEWORK_VERSION
+
+    _fill(doc, {"framework": FRAMEWORK, "framework_version": FRAMEWORK_VERSION, "caveats": [],
+                "variants": {}})
+    for key, v in doc["variants"].items():
+        # the direction is the event key's: chrom-POS-END-DEL|DUP
+        _fill(v, {"framework": FRAMEWORK, "direction": "loss" if key.endswith("-DEL") else "gain",
+                  "criteria": [], "not_evaluated": [], "clinvar_disagreement": False})
 
 
 def _provenance(doc: Doc) -> None:
@@ -154,7 +172,7 @@ def _filter_stats(doc: Doc) -> None:
 FILLERS: dict[str, Callable[[Doc], None]] = {
     "annotations": _annotations, "knowledge": _knowledge, "clinvar_panel": _clinvar_panel,
     "structural": _structural, "inheritance": _inheritance, "classification": _classification,
-    "provenance": _provenance,
+    "cnv_classification": _cnv_classification, "provenance": _provenance,
     "filter_stats": _filter_stats}
 
 
@@ -174,3 +192,61 @@ def write(kind: str, path: str | Path, doc: Mapping[str, Any]) -> Path:
     path = Path(path)
     path.write_text(json.dumps(complete(kind, doc)), encoding="utf-8")
     return path
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@functools.cache
+def _transcripts(build: str) -> Any:
+    from dualdx.knowledge.transcripts import load_transcript_models
+
+    return load_transcript_models(REPO / "resources" / "transcripts" / f"mane_select.{build}.tsv",
+                                  build)
+
+
+def consequence(gene: str, term: str, **kw: Any) -> Doc:
+    """A ``TranscriptConsequence.to_dict()`` of ``term`` on ``gene``'s MANE transcript (from
+    ``resources/transcripts``), the other facts unknown unless given in ``kw``."""
+    from dualdx.core.model import TranscriptConsequence
+
+    tx = _transcripts("GRCh38")[gene]
+    fields: Doc = {"gene": gene, "transcript": tx.refseq, "ensembl_transcript": tx.ensembl,
+                   "consequence": term, "hgvs_c": None, "hgvs_p": None,
+                   "protein_effect_determined": False, **kw}
+    return TranscriptConsequence(**fields).to_dict()
+
+
+def cnv_event(chrom: str, start: int, end: int, gene: str, carriers: Mapping[str, Any],
+              svtype: str = "DEL", build: str = "GRCh38", clinvar: Doc | None = None,
+              filter: str | None = None) -> Doc:
+    """One ``structural.json`` event as ``interpret_structural`` writes it: the merged event
+    (:class:`dualdx.inputs.cnv_events.CnvEvent`, POS the base before ``start``), its consequence
+    on ``gene``'s MANE transcript (:func:`dualdx.annotation.cnv_consequence.annotate_event`), no
+    population data configured. ``carriers``: person -> :class:`EventCall` keyword arguments
+    (``status``, ``copies``, and ``gt``/``cn``/``start``/``end``/``basis`` when the test cares;
+    a carrier's own call spans the event by default). ``clinvar``: the matched ClinVar record."""
+    from dualdx.annotation.cnv_consequence import annotate_event
+    from dualdx.inputs.cnv_events import CnvEvent, EventCall
+
+    calls = {}
+    for person, given in carriers.items():
+        carrier = given["status"] == "carrier"
+        copies = given.get("copies")
+        gt = {"non_carrier": "0/0", "unknown": "./."}.get(given["status"],
+                                                          {1: "0/1", 2: "1/1"}.get(copies, "1/."))
+        calls[person] = EventCall(**{"gt": gt, "cn": None, "start": start if carrier else None,
+                                     "end": end if carrier else None, "basis": "test",
+                                     **given})
+    ev = CnvEvent(chrom=chrom, pos=start - 1, start=start, end=end,
+                  direction="loss" if svtype == "DEL" else "gain",
+                  svtype="DEL" if svtype == "DEL" else "DUP", imprecise=False, cipos=None,
+                  ciend=None, tandem=None, caller="generic", filter=filter,
+                  sources=["test.vcf: test record"], calls=calls)
+    cons = annotate_event(_transcripts(build)[gene], build, chrom, start, end, ev.svtype, False)
+    doc = ev.to_dict()
+    doc.update({"genes": [gene], "consequences": [cons.to_dict()], "clinvar": clinvar,
+                "clinvar_overlaps": [],
+                "clinvar_last_exon": {gene: []} if cons.extent == "three_prime" else {},
+                "population": {"queried": False, "why": "not configured", "overlaps": []}})
+    return doc

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -87,17 +88,24 @@ def icall(key: str, gene: str, disease: str, mode: str, label: str | None,
 
 
 def run(tmp: Path, variants: list[dict[str, Any]], calls: list[dict[str, Any]],
-        ruleset: str = "acmg2015", panel: str | None = None, **kw: Any) -> dict[str, Any]:
+        ruleset: str = "acmg2015", panel: str | None = None,
+        break_inheritance: Callable[[dict[str, Any]], None] | None = None,
+        **kw: Any) -> dict[str, Any]:
+    """Write the stage files (completed by ``stage_docs``; ``break_inheritance`` then edits the
+    inheritance file, to test the reader's refusal), run classify_variants, return its output."""
     ann = tmp / "annotations.json"
     inh = tmp / "inheritance.json"
     kn = tmp / "knowledge.json"
     out = tmp / "classification.json"
-    ann.write_text(json.dumps({"family": "F1", "genome_build": "GRCh38", "samples": ["P"],
-                               "databases": [], "not_checked": [], "variants": variants}))
-    diseases = {c.get("disease_id") for c in calls}
-    inh.write_text(json.dumps({"family": "F1", "proband": "P", "warnings": [],
-                               "affected_by_disease": {d: ["P"] for d in diseases},
-                               "calls": calls}))
+    stage_docs.write("annotations", ann, {"family": "F1", "genome_build": "GRCh38",
+                                          "samples": ["P"], "variants": variants})
+    diseases = {c["disease_id"] for c in calls}
+    inh_doc = stage_docs.complete("inheritance", {
+        "family": "F1", "proband": "P", "affected_by_disease": {d: ["P"] for d in diseases},
+        "calls": calls})
+    if break_inheritance:
+        break_inheritance(inh_doc)
+    inh.write_text(json.dumps(inh_doc))
     stage_docs.write("knowledge", kn, KNOWLEDGE)
     run_classify_variants(str(ann), str(inh), str(kn), panel or str(_panel()), ruleset,
                           kw.pop("scores", None), str(out), LOG, **kw)
@@ -180,8 +188,12 @@ DEL = "chr11-68036025-68043201-DEL"
 def cnv_files(tmp: Path, cnv_class: str, cv: dict[str, Any] | None) -> dict[str, str]:
     """structural.json and cnv_classification.json with one TCIRG1 deletion."""
     sv, cls = tmp / "structural.json", tmp / "cnv_classification.json"
-    sv.write_text(json.dumps({"events": [{"key": DEL, "clinvar": cv, "genes": ["TCIRG1"]}]}))
-    cls.write_text(json.dumps({"variants": {DEL: {"acmg_class": cnv_class, "points": 0.9}}}))
+    event = stage_docs.cnv_event("chr11", 68036026, 68043201, "TCIRG1",
+                                 {"P": {"status": "carrier", "copies": 1}}, clinvar=cv)
+    assert event["key"] == DEL
+    stage_docs.write("structural", sv, {"events": [event]})
+    stage_docs.write("cnv_classification", cls,
+                     {"variants": {DEL: {"acmg_class": cnv_class, "points": 0.9}}})
     return {"structural_json": str(sv), "cnv_classification_json": str(cls)}
 
 
@@ -273,9 +285,10 @@ def test_bad_inputs_raise_input_error(tmp_path: Path) -> None:
     bad_gene = [variant(A, "BRCA1", None)]
     with pytest.raises(InputError, match="BRCA1"):
         run(tmp_path, bad_gene, [])
-    broken_call = [{"variant": A, "gene": "TCIRG1"}]
-    with pytest.raises(InputError, match=r"calls\[0\]"):
-        run(tmp_path, variants, broken_call)
+    with pytest.raises(InputError, match=r"inheritance.json does not match its schema.*"
+                                         r"\$\.calls\[0\]: \"disease_id\" is a required"):
+        run(tmp_path, variants, calls,
+            break_inheritance=lambda doc: doc["calls"][0].pop("disease_id"))
     ann = tmp_path / "bad.json"
     ann.write_text("{not json")
     with pytest.raises(InputError, match="not readable JSON"):

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import stage_docs
 
 from dualdx.annotation.cnv_consequence import annotate_event
 from dualdx.interpretation.cnv_classify import (
@@ -163,22 +164,26 @@ def test_section_5_from_the_family(tx: Transcript, kw: dict[str, Any], code: str
 
 
 def test_family_facts_from_inheritance_rows() -> None:
-    inh = {"proband": "P", "affected_by_disease": {"D1": ["P", "M"]}, "calls": [
-        {"variant": "k", "disease_id": "D1", "disease_mode": "autosomal_dominant",
-         "label": "dominant", "origin": "maternal", "qualifies": True,
-         "segregation": {"informative_meioses": 3, "affected_noncarriers": 0}}]}
-    f = family_facts("k", "G", inh, {"P": ("F", "M")}, {"genes": {"G": []}}, [], {})
+    inh = stage_docs.complete("inheritance", {
+        "proband": "P", "affected_by_disease": {"D1": ["P", "M"]}, "calls": [
+            {"variant": "chr1-99-500-DEL", "gene": "G", "disease_id": "D1",
+             "disease_mode": "autosomal_dominant", "label": "dominant", "origin": "maternal",
+             "qualifies": True, "segregation": {**stage_docs.NO_SEGREGATION,
+                                                "informative_meioses": 3}}]})
+    kn = stage_docs.complete("knowledge", {"genes": {"G": []}})
+    f = family_facts("chr1-99-500-DEL", "G", inh, {"P": ("F", "M")}, kn, [], {})
     assert f is not None
     assert (f.carried, f.origin, f.parent_affected, f.informative_meioses) == (
         True, "maternal", True, 3)
     assert f.phenotype == "unknown"
     assert not f.de_novo_confirmed and f.unaffected_carriers == ()
-    assert family_facts("other", "G", inh, {}, {}, [], {}) is None
+    assert family_facts("other", "G", inh, {}, kn, [], {}) is None
     # both parents genotyped without it: confirmed; an unaffected carrier sister is listed, the
     # proband's parents are not (5B/5C speak about them)
     inh["calls"][0].update(label="de_novo", origin="de_novo",
-                           relatives={"unaffected_carriers": ["M", "SIS"]})
-    f = family_facts("k", "G", inh, {"P": ("F", "M")}, {"genes": {"G": []}}, [], {})
+                           relatives={**stage_docs.NO_RELATIVES,
+                                      "unaffected_carriers": ["M", "SIS"]})
+    f = family_facts("chr1-99-500-DEL", "G", inh, {"P": ("F", "M")}, kn, [], {})
     assert f is not None and f.de_novo_confirmed and f.unaffected_carriers == ("SIS",)
 
 

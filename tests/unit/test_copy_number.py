@@ -4,9 +4,10 @@ deletion itself, conflicting calls, de novo CNVs."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
+
+import stage_docs
 
 from dualdx.core.model import Call, VariantRecord
 from dualdx.inputs.pedigree import Pedigree, parse_ped_lines
@@ -45,19 +46,11 @@ def structural(tmp: Path, carriers: dict[str, str], start: int = 108059386,
         status = "carrier" if st == "hom" else st
         copies = 2 if st == "hom" else (1 if st == "carrier" else (0 if st == "non_carrier"
                                                                    else None))
-        ev_calls[s] = {"status": status, "gt": "", "cn": None, "copies": copies,
-                       "start": start if status == "carrier" else None,
-                       "end": end if status == "carrier" else None, "basis": "test",
-                       "fields": {}}
-    doc = {"events": [{"key": f"chr6-{start - 1}-{end}-DEL", "chrom": "chr6", "pos": start - 1,
-                       "start": start, "end": end, "svtype": "DEL", "direction": "loss",
-                       "filter": None, "genes": ["OSTM1"], "calls": ev_calls,
-                       "consequences": [{"gene": "OSTM1", "consequence":
-                                         "exon_loss_variant&feature_truncation&"
-                                         "coding_sequence_variant"}]}]}
-    p = tmp / "structural.json"
-    p.write_text(json.dumps(doc))
-    return str(p)
+        ev_calls[s] = {"status": status, "copies": copies}
+    event = stage_docs.cnv_event("chr6", start, end, "OSTM1", ev_calls)
+    assert event["consequences"][0]["consequence"] == (
+        "exon_loss_variant&feature_truncation&coding_sequence_variant")
+    return str(stage_docs.write("structural", tmp / "structural.json", {"events": [event]}))
 
 
 def run(tmp: Path, ped: Pedigree, snvs: list[VariantRecord], carriers: dict[str, str] | None,

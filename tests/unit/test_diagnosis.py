@@ -84,8 +84,7 @@ def _ic(variant: str, disease: str, mode: str, label: str | None, qualifies: boo
         partner: str | None = None, origin: str = "unknown") -> dict[str, Any]:
     return {"variant": variant, "gene": GENE[variant], "disease_id": disease,
             "disease_mode": mode, "label": label, "origin": origin, "partner": partner,
-            "qualifies": qualifies, "explanation": f"{label} for {disease}",
-            "segregation": None}
+            "qualifies": qualifies, "explanation": f"{label} for {disease}"}
 
 
 def _alpl_het_calls(v: str) -> list[dict[str, Any]]:
@@ -113,14 +112,14 @@ def run_family(tmp: Path, knowledge: dict[str, Any], repo: Path, members: dict[s
                                        "release": "2016-09"}],
                         "not_checked": [{"what": "gnomAD genomes", "why": "not configured"}],
                         "variants": variants},
-        "inheritance": {"family": "F1", "proband": "P", "warnings": [],
-                        "affected_by_disease": {}, "calls": calls},
+        "inheritance": {"family": "F1", "proband": "P", "affected_by_disease": {},
+                        "calls": calls},
         "classification": {"ruleset": "acmg2015", "ruleset_version": "Richards 2015",
                            "variants": {k: _cls(c) for k, c in classes.items()}},
         "knowledge": knowledge,
     }
     for name, doc in files.items():
-        (tmp / f"{name}.json").write_text(json.dumps(doc), encoding="utf-8")
+        stage_docs.write(name, tmp / f"{name}.json", doc)
     pheno = [{"id": t, "excluded": False} for t in (SEED_TERMS if terms is None else terms)]
     pheno += [{"id": t, "excluded": True} for t in (excluded or [])]
     run_call_diagnoses(
@@ -503,13 +502,13 @@ def test_unverified_build_is_reported_as_not_checked() -> None:
     from dualdx.interpretation.call_diagnoses import add_filter_stats
 
     report: dict[str, Any] = {"genome_build": "GRCh37", "not_checked": [{"what": "b", "why": "x"}]}
-    add_filter_stats(report, {"records_read": 12, "build_verified": False,
-                              "build_note": "x.vcf has no contig lengths"})
+    add_filter_stats(report, stage_docs.complete("filter_stats", {
+        "records_read": 12, "build_verified": False, "build_note": "x.vcf has no contig lengths"}))
     assert report["methods"]["filter"]["records_read"] == 12
     assert {"what": "genome build GRCh37 of the input VCF",
             "why": "x.vcf has no contig lengths"} in report["not_checked"]
     verified: dict[str, Any] = {"genome_build": "GRCh38", "not_checked": []}
-    add_filter_stats(verified, {"build_verified": True})
+    add_filter_stats(verified, stage_docs.complete("filter_stats", {"build_verified": True}))
     assert verified["not_checked"] == []
 
 

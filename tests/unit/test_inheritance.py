@@ -12,7 +12,7 @@ import pytest
 import stage_docs
 
 from dualdx.core.errors import InputError
-from dualdx.core.model import Affection, Call, Sex, VariantRecord
+from dualdx.core.model import Affection, Call, ClinVarAssertion, Sex, VariantRecord
 from dualdx.inputs.pedigree import Pedigree, Person
 from dualdx.interpretation.inheritance import (
     TSV_COLUMNS,
@@ -339,7 +339,7 @@ def miop_variants() -> list[dict[str, Any]]:
         r = VariantRecord(chrom, pos, "G", "A",
                           {s: call(g, dp=30, gq=99.0) for s, g in gts.items()})
         return {**r.to_dict(), "key": r.key, "gene": gene,
-                "consequence": {"consequence": "missense_variant"}}
+                "consequence": stage_docs.consequence(gene, "missense_variant") if gene else None}
 
     return [
         v("chr11", 68047480, "TCIRG1", {P: "0/1", F: "0/1", M: "0/0", S: "0/1"}),
@@ -352,9 +352,9 @@ def miop_variants() -> list[dict[str, Any]]:
 
 def test_deep_intronic_variants_do_not_pair(tmp_path: Path) -> None:
     variants = miop_variants()
-    variants[1]["consequence"] = {"consequence": "intron_variant"}  # the maternal TCIRG1 hit
+    variants[1]["consequence"] = stage_docs.consequence("TCIRG1", "intron_variant")  # maternal hit
     ann = {"family": "MIOP", "genome_build": "GRCh38", "samples": [P, F, M, S], "variants": variants}
-    (tmp_path / "annotations.json").write_text(json.dumps(ann))
+    stage_docs.write("annotations", tmp_path / "annotations.json", ann)
     stage_docs.write("knowledge", tmp_path / "knowledge.json", (KNOWLEDGE))
     run_assign_inheritance(str(tmp_path / "annotations.json"), str(DATA / "quartet.ped"), "MIOP", P,
                            str(tmp_path / "knowledge.json"), {}, TrustThresholds(),
@@ -364,8 +364,9 @@ def test_deep_intronic_variants_do_not_pair(tmp_path: Path) -> None:
                 and c["disease_mode"] == "autosomal_recessive"]
     assert paternal and {c["label"] for c in paternal} == {"carrier"}
     # ... unless ClinVar calls the intronic hit pathogenic
-    variants[1]["clinvar"] = {"significance": "Pathogenic", "stars": 0}
-    (tmp_path / "annotations.json").write_text(json.dumps(ann))
+    variants[1]["clinvar"] = ClinVarAssertion("1", "Pathogenic", "no assertion criteria provided",
+                                              0).to_dict()
+    stage_docs.write("annotations", tmp_path / "annotations.json", ann)
     run_assign_inheritance(str(tmp_path / "annotations.json"), str(DATA / "quartet.ped"), "MIOP", P,
                            str(tmp_path / "knowledge.json"), {}, TrustThresholds(),
                            str(tmp_path / "i.tsv"), str(tmp_path / "i.json"), logging.getLogger("t"))
@@ -379,7 +380,7 @@ def run_miop(tmp_path: Path, proband: str | None = P,
     tmp_path.mkdir(parents=True, exist_ok=True)
     ann = {"family": "MIOP", "genome_build": "GRCh38", "samples": [P, F, M, S],
            "variants": miop_variants()}
-    (tmp_path / "annotations.json").write_text(json.dumps(ann))
+    stage_docs.write("annotations", tmp_path / "annotations.json", ann)
     stage_docs.write("knowledge", tmp_path / "knowledge.json", (KNOWLEDGE))
     if pheno is None:
         pheno = {P: ["HP:OPT", "HP:PATHFX", "HP:LOWALP"], M: ["HP:RECFX", "HP:LOSS1"], F: []}
@@ -480,7 +481,7 @@ def test_run_errors(tmp_path: Path) -> None:
                                TrustThresholds(), str(tmp_path / "t"), str(tmp_path / "j"),
                                logging.getLogger("t"))
     stage_docs.write("knowledge", tmp_path / "k.json", (KNOWLEDGE))
-    (tmp_path / "a.json").write_text(json.dumps({"samples": [P], "variants": []}))
+    stage_docs.write("annotations", tmp_path / "a.json", {"samples": [P], "variants": []})
     with pytest.raises(InputError, match="family 'NOPE' not in the PED"):
         run_assign_inheritance(str(tmp_path / "a.json"), str(DATA / "quartet.ped"), "NOPE", P,
                                str(tmp_path / "k.json"), {}, TrustThresholds(),
@@ -627,7 +628,7 @@ def test_de_novo_counts_only_in_a_proband_affected_for_the_disease() -> None:
 def test_vcf_samples_outside_the_pedigree_are_a_caveat(tmp_path: Path) -> None:
     ann = {"family": "MIOP", "genome_build": "GRCh38", "samples": [P, F, M, S, "MIOP-X"],
            "variants": miop_variants()}
-    (tmp_path / "a.json").write_text(json.dumps(ann))
+    stage_docs.write("annotations", tmp_path / "a.json", ann)
     stage_docs.write("knowledge", tmp_path / "k.json", (KNOWLEDGE))
     run_assign_inheritance(str(tmp_path / "a.json"), str(DATA / "quartet.ped"), "MIOP", P,
                            str(tmp_path / "k.json"), {}, TrustThresholds(), str(tmp_path / "t"),

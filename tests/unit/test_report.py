@@ -594,14 +594,18 @@ def test_run_render_report_writes_html(tmp_path: Path) -> None:
 def test_run_render_report_bad_inputs(tmp_path: Path) -> None:
     bad = tmp_path / "report.json"
     bad.write_text("{not json")
-    with pytest.raises(InputError, match=r"report.json, line 1"):
+    with pytest.raises(InputError, match=r"report.json, line 1, column 2: report.json is not "
+                                         r"readable JSON .*Fix: re-run call_diagnoses"):
         run_render_report(str(bad), None, None, str(tmp_path / "r.html"), None,
                           logging.getLogger("t"))
     bad.write_text(json.dumps({"family": "F"}))
-    with pytest.raises(InputError, match="missing required field"):
+    # the report contract (report.schema.json) names every missing field and the stage to re-run
+    with pytest.raises(InputError, match=r"report.json does not match its schema .*"
+                                         r"\$: \"proband\" is a required property.*"
+                                         r"Fix: re-run call_diagnoses"):
         run_render_report(str(bad), None, None, str(tmp_path / "r.html"), None,
                           logging.getLogger("t"))
-    with pytest.raises(InputError, match="cannot read"):
+    with pytest.raises(InputError, match=r"absent.json: report.json not found"):
         run_render_report(str(tmp_path / "absent.json"), None, None, str(tmp_path / "r.html"),
                           None, logging.getLogger("t"))
     assert not (tmp_path / "r.html").exists()

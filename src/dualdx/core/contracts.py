@@ -85,6 +85,17 @@ def schema_path(kind: str) -> Path:
 
 
 @functools.cache
+def _registry(directory: Path) -> tuple[dict[str, Any], jsonschema_rs.Registry]:
+    """The schema files of ``directory`` by id, and their registry (read once per process: a
+    stage that reads several kinds, e.g. call_diagnoses with seven, reads them once)."""
+    import jsonschema_rs
+
+    resources = [(SCHEMA_ID_BASE + p.name, json.loads(p.read_text(encoding="utf-8")))
+                 for p in sorted(directory.glob("*.schema.json"))]
+    return dict(resources), jsonschema_rs.Registry(resources)
+
+
+@functools.cache
 def _validator(kind: str, directory: Path) -> jsonschema_rs.Draft202012Validator:
     """The compiled validator of one kind (cached: compiled once per process); the other schema
     files of ``directory`` are its registry (``common.schema.json``)."""
@@ -92,10 +103,9 @@ def _validator(kind: str, directory: Path) -> jsonschema_rs.Draft202012Validator
 
     if kind not in WRITER:
         raise ValueError(f"unknown stage file kind {kind!r}; known: {', '.join(WRITER)}")
-    resources = [(SCHEMA_ID_BASE + p.name, json.loads(p.read_text(encoding="utf-8")))
-                 for p in sorted(directory.glob("*.schema.json"))]
-    main = dict(resources)[SCHEMA_ID_BASE + f"{kind}.schema.json"]
-    return jsonschema_rs.Draft202012Validator(main, registry=jsonschema_rs.Registry(resources))
+    schemas, registry = _registry(directory)
+    return jsonschema_rs.Draft202012Validator(schemas[SCHEMA_ID_BASE + f"{kind}.schema.json"],
+                                              registry=registry)
 
 
 def _json_path(parts: Any) -> str:
@@ -144,49 +154,41 @@ def write_stage_file(kind: StageKind, path: str | Path, data: Mapping[str, Any],
 
 
 @overload
-def read_stage_file(kind: Literal["filter_stats"], path: str | Path,
-                    *, validate: bool = ...) -> FilterStats: ...
+def read_stage_file(kind: Literal["filter_stats"], path: str | Path) -> FilterStats: ...
 @overload
-def read_stage_file(kind: Literal["knowledge"], path: str | Path,
-                    *, validate: bool = ...) -> Knowledge: ...
+def read_stage_file(kind: Literal["knowledge"], path: str | Path) -> Knowledge: ...
 @overload
-def read_stage_file(kind: Literal["clinvar_panel"], path: str | Path,
-                    *, validate: bool = ...) -> ClinvarPanel: ...
+def read_stage_file(kind: Literal["clinvar_panel"], path: str | Path) -> ClinvarPanel: ...
 @overload
-def read_stage_file(kind: Literal["annotations"], path: str | Path,
-                    *, validate: bool = ...) -> Annotations: ...
+def read_stage_file(kind: Literal["annotations"], path: str | Path) -> Annotations: ...
 @overload
-def read_stage_file(kind: Literal["structural"], path: str | Path,
-                    *, validate: bool = ...) -> Structural: ...
+def read_stage_file(kind: Literal["structural"], path: str | Path) -> Structural: ...
 @overload
-def read_stage_file(kind: Literal["inheritance"], path: str | Path,
-                    *, validate: bool = ...) -> Inheritance: ...
+def read_stage_file(kind: Literal["inheritance"], path: str | Path) -> Inheritance: ...
 @overload
-def read_stage_file(kind: Literal["classification"], path: str | Path,
-                    *, validate: bool = ...) -> Classification: ...
+def read_stage_file(kind: Literal["classification"], path: str | Path) -> Classification: ...
 @overload
-def read_stage_file(kind: Literal["cnv_classification"], path: str | Path,
-                    *, validate: bool = ...) -> CnvClassification: ...
+def read_stage_file(kind: Literal["cnv_classification"], path: str | Path) -> CnvClassification: ...
 @overload
-def read_stage_file(kind: Literal["provenance"], path: str | Path,
-                    *, validate: bool = ...) -> Provenance: ...
+def read_stage_file(kind: Literal["provenance"], path: str | Path) -> Provenance: ...
 @overload
-def read_stage_file(kind: Literal["reanalysis"], path: str | Path,
-                    *, validate: bool = ...) -> Reanalysis: ...
+def read_stage_file(kind: Literal["reanalysis"], path: str | Path) -> Reanalysis: ...
+@overload
+def read_stage_file(kind: Literal["report"], path: str | Path) -> dict[str, Any]: ...
 
 
-def read_stage_file(kind: StageKind, path: str | Path, *, validate: bool = True) -> Any:
+def read_stage_file(kind: StageKind, path: str | Path) -> Any:
     """The stage file ``path`` of ``kind``, validated against its schema; InputError naming the
     file, the JSON path and the problem, with the fix (re-run the writing stage) otherwise.
 
-    ``validate=False`` (typed, only checked to be a JSON object) is left at the call sites whose
-    unit tests still feed hand-made partial files (annotations, inheritance, classification,
-    structural and cnv_classification files); it goes once those fixtures are completed through
-    ``tests/stage_docs.py``."""
+    Every reader of a stage file this run wrote goes through here (validation costs well under
+    a millisecond per file on the example). Files of an *earlier* run that reanalysis compares
+    with may come from an older dualdx and are checked only for what reanalysis relies on
+    (:func:`dualdx.provenance.reanalysis.check_report`)."""
     fix = (f"re-run {WRITER[kind]} (delete {Path(path).name} or run snakemake with "
            f"--forcerun {WRITER[kind]}); the file is from another dualdx version or was edited")
     data = read_json_object(path, f"{kind}.json", fix)
-    found = problems(kind, data) if validate else []
+    found = problems(kind, data)
     if found:
         raise InputError(path, f"{kind}.json does not match its schema "
                          f"({schema_path(kind).name}): {_listed(found)}", fix,

