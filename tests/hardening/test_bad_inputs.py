@@ -572,13 +572,9 @@ def _example_lines() -> tuple[list[str], list[list[str]]]:
 
 
 def _page(report: dict[str, Any]) -> str:
-    import html as html_lib
-    import re
+    from family_run import page_text
 
-    from dualdx.report.render import render_html
-
-    text = html_lib.unescape(re.sub(r"<[^>]+>", " ", render_html(report, None, None)))
-    return " ".join(text.split())
+    return page_text(report)
 
 
 def _proband_calls(fields: Any) -> str:
