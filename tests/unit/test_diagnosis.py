@@ -532,3 +532,17 @@ def test_low_penetrance_clinvar_lifts_with_a_flag_and_qc_problem_blocks_confirma
                                     {"X-1-C-T": ["het_in_haploid_region"]})
     assert genos[0].status == "candidate"
     assert genos[0].flags == ["qc:het_in_haploid_region:X-1-C-T"]
+
+
+def test_carrier_words_for_a_heterozygous_female_under_an_x_linked_recessive_mode() -> None:
+    tiers = {"X-1-C-T": ("PLP", []), "1-5-G-A": ("PLP", [])}
+    xlr = {"variant": "X-1-C-T", "gene": "G", "disease_id": "D", "disease_mode":
+           "x_linked_recessive", "label": "carrier", "qualifies": False}
+    ar = {"variant": "1-5-G-A", "gene": "H", "disease_id": "E", "disease_mode":
+          "autosomal_recessive", "label": "carrier", "qualifies": False}
+    genos, carriers = genotypes_from_calls([xlr, ar], tiers, {})
+    assert genos == []
+    why = {c["variant"]: c["why"] for c in carriers}
+    assert why["X-1-C-T"].startswith("heterozygous female: carrier state for an X-linked")
+    assert "skewed X-inactivation" in why["X-1-C-T"]
+    assert why["1-5-G-A"] == "heterozygous for a recessive disease without a second hit"

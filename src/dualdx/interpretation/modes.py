@@ -62,6 +62,13 @@ LABEL_WORDS: dict[str, str] = {
 }
 
 
+#: Why a heterozygous female is no X-linked recessive diagnosis, in the words a counsellor
+#: needs: what else would make the disease hers.
+XLR_HETEROZYGOUS_FEMALE = ("heterozygous female: carrier state for an X-linked recessive "
+                           "disease, which would need a second variant (or loss of her other X "
+                           "copy) or skewed X-inactivation (a manifesting heterozygote)")
+
+
 @dataclass(frozen=True)
 class ModeCall:
     label: Label | None
@@ -282,7 +289,12 @@ class XLinkedRecessive(Mode):
             return ModeCall("x_linked_recessive", True, None,
                             f"qualifies for the {self.text} form of {c.name}")
         one = person_dosage(c.rec, c.ped, c.proband, c.build) == 1
-        return comp_het_call(c.partner if one else None, c.name, c.gene, self.text)
+        mc = comp_het_call(c.partner if one else None, c.name, c.gene, self.text)
+        person = c.ped.people.get(c.proband)
+        if one and mc.label == "carrier" and person is not None and person.sex == "female":
+            return ModeCall("carrier", False, None, f"{XLR_HETEROZYGOUS_FEMALE} ({c.name}; "
+                                                    f"no second variant in {c.gene})")
+        return mc
 
     def meioses(self, proband: str, ped: Pedigree, affection: Mapping[str, Affection],
                 positive: Positive, rec: VariantRecord, build: str) -> int | None:
@@ -397,8 +409,9 @@ def mode_call(mode: str, rec: VariantRecord, proband: str, ped: Pedigree,
 
 __all__ = [
     "DOMINANT_MODES", "KNOWN_MODES", "RECESSIVE_MODES", "REGISTRY", "STATED_MODES",
-    "AutosomalDominant", "AutosomalRecessive", "Context", "Label", "Mitochondrial", "Mode",
-    "ModeCall", "Unknown", "XLinked", "XLinkedDominant", "XLinkedRecessive", "chromosome_fits",
-    "comp_het_call", "get", "is_carrier", "is_dominant", "is_recessive_homozygous",
-    "is_x_linked_dominant", "is_x_linked_recessive", "mode_call", "on_autosomal_copy", "text",
+    "XLR_HETEROZYGOUS_FEMALE", "AutosomalDominant", "AutosomalRecessive", "Context", "Label",
+    "Mitochondrial", "Mode", "ModeCall", "Unknown", "XLinked", "XLinkedDominant",
+    "XLinkedRecessive", "chromosome_fits", "comp_het_call", "get", "is_carrier", "is_dominant",
+    "is_recessive_homozygous", "is_x_linked_dominant", "is_x_linked_recessive", "mode_call",
+    "on_autosomal_copy", "text",
 ]
