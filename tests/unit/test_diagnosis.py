@@ -546,3 +546,28 @@ def test_carrier_words_for_a_heterozygous_female_under_an_x_linked_recessive_mod
     assert why["X-1-C-T"].startswith("heterozygous female: carrier state for an X-linked")
     assert "skewed X-inactivation" in why["X-1-C-T"]
     assert why["1-5-G-A"] == "heterozygous for a recessive disease without a second hit"
+
+
+def test_heterozygous_female_with_an_explaining_x_linked_recessive_disease_is_a_caution() -> None:
+    from dualdx.inputs.pedigree import Pedigree, Person
+    from dualdx.interpretation.cautions import heterozygous_female_caveats
+
+    def ped(sex: Any) -> Pedigree:
+        return Pedigree("F", {"P": Person("F", "P", None, None, sex, "affected")}, "P")
+
+    kn = {"diseases": {"D": {"name": "XL disease", "modes": ["x_linked_recessive"]},
+                       "E": {"name": "AR disease", "modes": ["autosomal_recessive"]}}}
+    carriers = [{"gene": "G", "variant": "X-1-C-T", "tier": "PLP", "disease_id": "D",
+                 "disease_ids": ["D"]},
+                {"gene": "H", "variant": "1-5-G-A", "tier": "VUS", "disease_id": "E",
+                 "disease_ids": ["E"]}]
+    explained = {"D": ["HP:1", "HP:2"], "E": ["HP:1"]}
+    [cav] = heterozygous_female_caveats(carriers, kn, explained, 3, "P", ped("female"))
+    assert (cav.code, cav.severity, cav.variants, cav.samples) == (
+        "heterozygous_female_x_linked_recessive", "caution", ("X-1-C-T",), ("P",))
+    assert cav.message.startswith("P is heterozygous for G X-1-C-T (counted as pathogenic), "
+                                  "and XL disease (D, X-linked recessive) explains 2 of her 3")
+    assert "skewed X-inactivation" in cav.message
+    assert heterozygous_female_caveats(carriers, kn, explained, 3, "P", ped("male")) == []
+    assert heterozygous_female_caveats(carriers, kn, {"E": ["HP:1"]}, 3, "P", ped("female")) \
+        == []

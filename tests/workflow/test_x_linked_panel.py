@@ -11,8 +11,8 @@ inheritance, ACMG, diagnoses) and the page is rendered from their report.json:
   carrier; no de novo, no Mendelian inconsistency.
 * XLDAU: the same variant ``0/1`` in an affected daughter: not an X-linked recessive diagnosis (a
   heterozygous female), said in the words a counsellor needs (a second variant or skewed
-  X-inactivation would be needed); her own carrier genotype is not counted against the variant
-  (BS4).
+  X-inactivation would be needed), under the result since the disease explains her features; her
+  own carrier genotype is not counted against the variant (BS4).
 * XLPLOIDY: a son ``0/1`` at the ABCB7 variant (a heterozygous call where a male has one X): a
   caution on the page, never read as hemizygous nor as heterozygous, never a confirmed
   diagnosis; and ``0/1`` at a SHOX variant in PAR1, inherited from his father: diploid there
@@ -114,6 +114,12 @@ def test_heterozygous_daughter_is_not_an_x_linked_recessive_diagnosis(
     assert "skewed X-inactivation" in carrier["why"]
     # her own heterozygous genotype is no "affected relative without the variant" (BS4)
     assert "BS4" not in [c["code"] for c in _variant(report, ABCB7_VAR)["acmg_criteria"]]
+    # and "no diagnosis" is not left to read as "nothing found": a caution under the result
+    [warning] = report["warnings"]
+    assert warning["code"] == "heterozygous_female_x_linked_recessive"
+    assert warning["variants"] == [ABCB7_VAR] and warning["severity"] == "caution"
+    assert "explains 3 of her 3 recorded features" in warning["message"]
+    assert f"Caution for reading this result: {warning['message']}" in page
     assert "hemizygous" not in page and "heterozygous carrier" in page
     assert "de novo" not in page.lower() and "mendelian" not in page.lower()
 

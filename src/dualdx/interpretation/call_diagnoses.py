@@ -22,6 +22,7 @@ from dualdx.interpretation.cautions import (
     diagnosis_cautions,
     failed_filter_caveat,
     gather,
+    heterozygous_female_caveats,
     orphan_phenotype_caveats,
     stage_caveats,
 )
@@ -411,6 +412,8 @@ def build_report(
         c["disease_ids"] = sorted(set(c["disease_ids"]))
         c["disease_id"] = c["disease_ids"][0]
         carrier_list.append(c)
+    caveats += heterozygous_female_caveats(carrier_list, knowledge, {
+        did: m.explained for did, m in matches.items()}, len(present), pb, pedigree)
 
     order = {did: i for i, did in enumerate(dual["diagnoses"])}
     columns = sorted(diagnoses, key=lambda d: (order.get(d.disease_id, 99), d.gene))
