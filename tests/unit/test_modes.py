@@ -181,3 +181,12 @@ def test_autosomal_modes_fit_the_pars_and_not_y_or_mt() -> None:
     x = rec({"kid": "0/1"}, chrom="X", pos=45_000_000)
     assert modes.chromosome_fits("mitochondrial", x) is None
     assert modes.chromosome_fits("unknown", x) is None
+
+
+def test_labels_of_unjudged_modes_are_shown_only_alone() -> None:
+    xlr = {"label": "carrier", "disease_mode": "x_linked_recessive"}
+    orpha = {"label": "x_linked_dominant", "disease_mode": "unknown"}
+    none = {"label": None, "disease_mode": "autosomal_dominant"}
+    assert modes.judged_first([orpha, xlr, none]) == [xlr]
+    assert modes.judged_first([orpha, none]) == [orpha]
+    assert modes.judged_first([]) == []

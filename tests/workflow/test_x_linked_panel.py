@@ -121,6 +121,9 @@ def test_heterozygous_daughter_is_not_an_x_linked_recessive_diagnosis(
     assert "explains 3 of her 3 recorded features" in warning["message"]
     assert f"Caution for reading this result: {warning['message']}" in page
     assert "hemizygous" not in page and "heterozygous carrier" in page
+    # ABCB7 has no X-linked dominant disease: its ORPHA entry (mode unknown) labels no genotype
+    assert _variant(report, ABCB7_VAR)["inheritance"] == ["carrier"]
+    assert "dominant" not in page
     assert "de novo" not in page.lower() and "mendelian" not in page.lower()
 
 

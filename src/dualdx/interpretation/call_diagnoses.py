@@ -33,6 +33,7 @@ from dualdx.interpretation.diagnosis import (
     variant_tier,
 )
 from dualdx.interpretation.dual import decide_dual
+from dualdx.interpretation.modes import judged_first
 from dualdx.interpretation.phenotype_match import (
     EXPLAINING,
     IC_THRESHOLD,
@@ -75,7 +76,7 @@ def _report_variant(
     checks: Mapping[str, CallCheck],
 ) -> dict[str, Any]:
     cons = v.get("consequence") if isinstance(v.get("consequence"), dict) else None
-    labels = sorted({str(c["label"]) for c in calls if c.get("label")})
+    labels = sorted({str(c["label"]) for c in judged_first(calls)})
     detail = [{"disease_id": c["disease_id"], "disease_mode": c.get("disease_mode"),
                "label": c.get("label"), "origin": c.get("origin"),
                "partner": c.get("partner"), "qualifies": bool(c.get("qualifies")),

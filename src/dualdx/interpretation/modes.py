@@ -18,9 +18,9 @@ Allele codes and copy numbers come from :mod:`dualdx.interpretation.zygosity`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from dualdx.core.model import Affection, VariantRecord, normalize_chrom
 from dualdx.inputs.pedigree import Pedigree
@@ -356,6 +356,16 @@ AUTOSOMAL_RECESSIVE_MODES: frozenset[str] = frozenset(n for n in RECESSIVE_MODES
 X_RECESSIVE_MODES: frozenset[str] = frozenset(n for n in RECESSIVE_MODES if REGISTRY[n].x_linked)
 
 
+def judged_first(rows: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The labelled inheritance rows (``label``, ``disease_mode``) of a variant under the modes the
+    workflow judges, or all labelled rows when none is judged. A disease of unknown mode (ORPHA)
+    labels the genotype's shape only ("dominant" for one copy, "X-linked dominant" on X), which
+    misleads beside a judged mode: ABCB7's heterozygous daughter is a carrier of its X-linked
+    recessive disease, not an X-linked dominant genotype."""
+    labelled = [r for r in rows if r.get("label")]
+    return [r for r in labelled if r.get("disease_mode") in KNOWN_MODES] or labelled
+
+
 def get(name: str) -> Mode:
     """The mode class for a knowledge.json mode name (unrecognised: labelled, not judged)."""
     return REGISTRY.get(name) or Unrecognised(name)
@@ -412,6 +422,7 @@ __all__ = [
     "XLR_HETEROZYGOUS_FEMALE", "AutosomalDominant", "AutosomalRecessive", "Context", "Label",
     "Mitochondrial", "Mode", "ModeCall", "Unknown", "XLinked", "XLinkedDominant",
     "XLinkedRecessive", "chromosome_fits", "comp_het_call", "get", "is_carrier", "is_dominant",
-    "is_recessive_homozygous", "is_x_linked_dominant", "is_x_linked_recessive", "mode_call",
+    "is_recessive_homozygous", "is_x_linked_dominant", "is_x_linked_recessive", "judged_first",
+    "mode_call",
     "on_autosomal_copy", "text",
 ]
