@@ -42,9 +42,11 @@ def example_terms() -> list[str]:
                    for t in ts})
 
 
-def knowledge_file(store: Any, dest: Path, extra_terms: list[str] | None = None) -> Path:
-    """knowledge.json for the default panel and the example's terms (plus ``extra_terms``)."""
-    genes = ["TCIRG1", "CLCN7", "OSTM1", "ALPL"]
+def knowledge_file(store: Any, dest: Path, extra_terms: list[str] | None = None,
+                   genes: list[str] | None = None) -> Path:
+    """knowledge.json for the default panel (or ``genes``) and the example's terms (plus
+    ``extra_terms``)."""
+    genes = genes or ["TCIRG1", "CLCN7", "OSTM1", "ALPL"]
     doc = build_knowledge(store, genes, example_terms() + (extra_terms or []))
     dest.write_text(json.dumps({**doc, "caveats": []}), encoding="utf-8")  # the store opened
     return dest
@@ -62,16 +64,19 @@ class Family:
     proband: str | None = None
 
 
-def run_family(fam: Family, knowledge_json: Path, out: Path) -> dict[str, Any]:
-    """Run the stages into ``out``; return report.json. Raises what the stages raise."""
+def run_family(fam: Family, knowledge_json: Path, out: Path, *, panel: str = PANEL,
+               clinvar_vcf: str | None = None) -> dict[str, Any]:
+    """Run the stages into ``out``; return report.json. Raises what the stages raise.
+    ``panel``: a panel TSV (default: the bundled one); ``clinvar_vcf``: a ClinVar VCF to index
+    (default: none, an empty index)."""
     out.mkdir(parents=True, exist_ok=True)
     clinvar = out / "clinvar_panel.json"
-    run_index_clinvar(None, PANEL, "GRCh38", MANE, None, None, str(clinvar), LOG)
+    run_index_clinvar(clinvar_vcf, panel, "GRCh38", MANE, None, None, str(clinvar), LOG)
     vcfs = list(dict.fromkeys(fam.vcfs[s] for s in fam.samples))
-    stats = run_filter_panel(vcfs, fam.samples, PANEL, "GRCh38", str(out / "panel.vcf.gz"),
+    stats = run_filter_panel(vcfs, fam.samples, panel, "GRCh38", str(out / "panel.vcf.gz"),
                              LOG, sample_vcfs=fam.vcfs, family=fam.family)
     write_filter_stats(stats, str(out / "filter_stats.json"))
-    settings = AnnotationSettings("GRCh38", PANEL, MANE, str(clinvar))
+    settings = AnnotationSettings("GRCh38", panel, MANE, str(clinvar))
     run_annotate_variants(fam.family, str(out / "panel.vcf.gz"), settings,
                           str(out / "annotated.vcf.gz"), str(out / "annotations.json"), LOG)
     pheno = load_phenotypes([fam.phenotypes])
@@ -81,9 +86,9 @@ def run_family(fam: Family, knowledge_json: Path, out: Path) -> dict[str, Any]:
                            TrustThresholds(), str(out / "inheritance.tsv"),
                            str(out / "inheritance.json"), LOG)
     run_classify_variants(str(out / "annotations.json"), str(out / "inheritance.json"),
-                          str(knowledge_json), PANEL, "acmg2015", None,
+                          str(knowledge_json), panel, "acmg2015", None,
                           str(out / "classification.json"), LOG, phenotypes=pheno)
-    run_call_diagnoses(fam.family, fam.proband, "GRCh38", PANEL, fam.ped,
+    run_call_diagnoses(fam.family, fam.proband, "GRCh38", panel, fam.ped,
                        str(out / "annotations.json"), str(out / "inheritance.json"),
                        str(out / "classification.json"), str(knowledge_json),
                        {s: [{"id": t.id, "excluded": t.excluded} for t in ts]
@@ -100,3 +105,14 @@ def stage_doc(out: Path, name: str) -> dict[str, Any]:
 
 def ped_people(ped: str, family: str) -> set[str]:
     return set(load_ped(ped)[family].people)
+
+
+def page_text(report: dict[str, Any]) -> str:
+    """The text a reader sees on report.html (tags dropped, entities and white space resolved)."""
+    import html as html_lib
+    import re
+
+    from dualdx.report.render import render_html
+
+    text = html_lib.unescape(re.sub(r"<[^>]+>", " ", render_html(report, None, None)))
+    return " ".join(text.split())

@@ -572,13 +572,9 @@ def _example_lines() -> tuple[list[str], list[list[str]]]:
 
 
 def _page(report: dict[str, Any]) -> str:
-    import html as html_lib
-    import re
+    from family_run import page_text
 
-    from dualdx.report.render import render_html
-
-    text = html_lib.unescape(re.sub(r"<[^>]+>", " ", render_html(report, None, None)))
-    return " ".join(text.split())
+    return page_text(report)
 
 
 def _proband_calls(fields: Any) -> str:
@@ -638,6 +634,44 @@ def test_proband_without_usable_genotype_is_not_assessable(tmp_path: Path, knowl
     assert "Result Not assessable." in page and "not a negative result" in page
     assert warning["message"] in page and "Warnings: none" not in page
     assert "No diagnosis found" not in page
+
+
+@pytest.mark.parametrize("names", ["refseq", "ensembl"])
+def test_indexed_vcf_without_contig_lines(tmp_path: Path, knowledge: Path, names: str) -> None:
+    """A bgzipped + indexed VCF without ##contig lines: its contigs are read from the index.
+    RefSeq names (NC_000011.10): not assessable, the caution on the page. Ensembl names (``11``)
+    with no record on a panel chromosome (16 dropped): assessable; an index lists only the
+    contigs that hold records, so a chromosome it lacks is not taken for a naming problem."""
+    from family_run import run_family
+
+    if names == "refseq":
+        vcf = _refseq(False)
+    else:
+        head, recs = _example_lines()
+        vcf = "\n".join([ln for ln in head if not ln.startswith("##contig")]
+                        + ["\t".join([r[0].removeprefix("chr"), *r[1:]]) for r in recs
+                           if r[0] != "chr16"]) + "\n"
+    assert "##contig" not in vcf
+    fam = _example_family(tmp_path, vcf)
+    gz = str(tmp_path / "in.vcf.gz")
+    pysam.tabix_compress(str(tmp_path / "in.vcf"), gz, force=True)
+    pysam.tabix_index(gz, preset="vcf", force=True)
+    fam.vcfs = dict.fromkeys(fam.samples, gz)
+    report = run_family(fam, knowledge, tmp_path / "out")
+    assert report["methods"]["filter"]["mode"] == "indexed"
+    page = _page(report)
+    genes = {g["gene"]: g for g in report["assessment"]["genes"]}
+    if names == "refseq":
+        assert report["assessment"]["status"] == "not_assessable"
+        assert report["dual_diagnosis"]["status"] == "not_assessable"
+        warning = next(w for w in report["warnings"] if w["code"] == "panel_chromosome_absent")
+        assert "NC_000011.10" in warning["message"] and warning["message"] in page
+        assert "Result Not assessable." in page and "No diagnosis found" not in page
+    else:
+        assert report["assessment"]["status"] == "assessable"
+        assert genes["CLCN7"]["assessed"] and genes["CLCN7"]["why"] is None
+        assert "panel_chromosome_absent" not in [w["code"] for w in report["warnings"]]
+        assert report["diagnoses"]  # the example's diagnoses are still made
 
 
 def test_unused_records_calls_samples_and_phenotype_rows_reach_the_report(

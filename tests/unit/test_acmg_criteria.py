@@ -380,6 +380,18 @@ def test_bs4_affected_noncarriers() -> None:
     assert ac.bs4(ev(calls=(call("dominant", segregation=seg), other))) is None
 
 
+def test_bs4_ignores_diseases_the_proband_genotype_does_not_fit() -> None:
+    # a heterozygous daughter under an X-linked recessive mode (a carrier under an AR one): the
+    # one affected person without the disease's genotype is the proband, who carries the variant
+    seg = Segregation(affected_noncarriers=1, unaffected_noncarriers=2)
+    het_daughter = call("carrier", "x_linked_recessive", qualifies=False, segregation=seg)
+    not_eval(ac.bs4(ev(calls=(het_daughter,))), "BS4", "no genotyped affected relatives")
+    # an affected relative without the genotype of a mode the proband fits still counts
+    fits = call("dominant", "autosomal_dominant", disease_id="OMIM:1",
+                segregation=Segregation(affected_carriers=1, affected_noncarriers=1))
+    met(ac.bs4(ev(calls=(het_daughter, fits))), "BS4")
+
+
 def test_bs4_ignores_diseases_of_unknown_mode() -> None:
     # ORPHA entries carry no mode of inheritance: who should carry the variant is unknown
     seg = Segregation(affected_carriers=1, affected_noncarriers=1)

@@ -531,3 +531,42 @@ def test_low_penetrance_clinvar_lifts_with_a_flag_and_qc_problem_blocks_confirma
                                     {"X-1-C-T": ["het_in_haploid_region"]})
     assert genos[0].status == "candidate"
     assert genos[0].flags == ["qc:het_in_haploid_region:X-1-C-T"]
+
+
+def test_carrier_words_for_a_heterozygous_female_under_an_x_linked_recessive_mode() -> None:
+    tiers = {"X-1-C-T": ("PLP", []), "1-5-G-A": ("PLP", [])}
+    xlr = {"variant": "X-1-C-T", "gene": "G", "disease_id": "D", "disease_mode":
+           "x_linked_recessive", "label": "carrier", "qualifies": False}
+    ar = {"variant": "1-5-G-A", "gene": "H", "disease_id": "E", "disease_mode":
+          "autosomal_recessive", "label": "carrier", "qualifies": False}
+    genos, carriers = genotypes_from_calls([xlr, ar], tiers, {})
+    assert genos == []
+    why = {c["variant"]: c["why"] for c in carriers}
+    assert why["X-1-C-T"].startswith("heterozygous female: carrier state for an X-linked")
+    assert "skewed X-inactivation" in why["X-1-C-T"]
+    assert why["1-5-G-A"] == "heterozygous for a recessive disease without a second hit"
+
+
+def test_heterozygous_female_with_an_explaining_x_linked_recessive_disease_is_a_caution() -> None:
+    from dualdx.inputs.pedigree import Pedigree, Person
+    from dualdx.interpretation.cautions import heterozygous_female_caveats
+
+    def ped(sex: Any) -> Pedigree:
+        return Pedigree("F", {"P": Person("F", "P", None, None, sex, "affected")}, "P")
+
+    kn = {"diseases": {"D": {"name": "XL disease", "modes": ["x_linked_recessive"]},
+                       "E": {"name": "AR disease", "modes": ["autosomal_recessive"]}}}
+    carriers = [{"gene": "G", "variant": "X-1-C-T", "tier": "PLP", "disease_id": "D",
+                 "disease_ids": ["D"]},
+                {"gene": "H", "variant": "1-5-G-A", "tier": "VUS", "disease_id": "E",
+                 "disease_ids": ["E"]}]
+    explained = {"D": ["HP:1", "HP:2"], "E": ["HP:1"]}
+    [cav] = heterozygous_female_caveats(carriers, kn, explained, 3, "P", ped("female"))
+    assert (cav.code, cav.severity, cav.variants, cav.samples) == (
+        "heterozygous_female_x_linked_recessive", "caution", ("X-1-C-T",), ("P",))
+    assert cav.message.startswith("P is heterozygous for G X-1-C-T (counted as pathogenic), "
+                                  "and XL disease (D, X-linked recessive) explains 2 of her 3")
+    assert "skewed X-inactivation" in cav.message
+    assert heterozygous_female_caveats(carriers, kn, explained, 3, "P", ped("male")) == []
+    assert heterozygous_female_caveats(carriers, kn, {"E": ["HP:1"]}, 3, "P", ped("female")) \
+        == []

@@ -423,3 +423,41 @@ def test_example_family_through_filter(repo: Path, tmp_path: Path) -> None:
     keys = {r.key for r in recs}
     assert {"chr11-68049080-G-A", "chr11-68047733-C-A", "chr1-21564139-G-A"} <= keys
     assert not any(r.pos == 55039894 for r in recs)
+
+
+# ----------------------------------------------------------------------------- contigs from the index
+
+
+def _indexed_without_contig_lines(tmp_path: Path, chroms: dict[str, str]) -> str:
+    """A bgzipped + indexed VCF without ##contig lines: one ALPL (chr 1) and one TCIRG1 (chr 11)
+    record, the chromosomes named as ``chroms`` says; none on the panel's chromosomes 6 and 16."""
+    recs = [f"{chroms['1']}\t21554100\t.\tG\tA\t50\tPASS\t.\tGT:AD:DP:GQ\t0/1:10,10:20:99",
+            f"{chroms['11']}\t68047733\t.\tC\tA\t50\tPASS\t.\tGT:AD:DP:GQ\t0/1:10,10:20:99"]
+    return bgzip_index(Path(write(tmp_path / "in.vcf", vcf_text(["P"], recs, build=None))))
+
+
+@pytest.mark.parametrize("names", ["ensembl", "ucsc"])
+def test_index_contigs_naming_chromosomes_judge_nothing_absent(tmp_path: Path,
+                                                               names: str) -> None:
+    """Without ##contig lines the index lists only the contigs that hold records: a panel
+    chromosome with no records (6, 16 here) is not "absent", its genes are assessed as having
+    no variant (as when the same file is read unindexed)."""
+    chroms = {"ensembl": {"1": "1", "11": "11"}, "ucsc": {"1": "chr1", "11": "chr11"}}[names]
+    gz = _indexed_without_contig_lines(tmp_path, chroms)
+    stats = run_filter_panel([gz], ["P"], PANEL, "GRCh38", str(tmp_path / "out.vcf.gz"), LOG)
+    assert stats.mode == "indexed" and stats.records_written == 2
+    assert stats.panel_chromosomes_absent == []
+    assert "panel_chromosome_absent" not in [c.code for c in stats.caveats]
+
+
+def test_index_contigs_with_refseq_names_make_panel_chromosomes_absent(tmp_path: Path) -> None:
+    """RefSeq-named contigs (NC_000001.11) in an indexed VCF without ##contig lines: no region
+    query finds the panel, and every panel chromosome is absent, with the caution that says how
+    to rename them (the report makes the genes not assessable)."""
+    gz = _indexed_without_contig_lines(tmp_path, {"1": "NC_000001.11", "11": "NC_000011.10"})
+    stats = run_filter_panel([gz], ["P"], PANEL, "GRCh38", str(tmp_path / "out.vcf.gz"), LOG)
+    assert stats.mode == "indexed" and stats.records_written == 0
+    assert stats.panel_chromosomes_absent == ["1", "6", "11", "16"]
+    cav = next(c for c in stats.caveats if c.code == "panel_chromosome_absent")
+    assert cav.severity == "caution"
+    assert "NC_000001.11, NC_000011.10" in cav.message and "--rename-chrs" in cav.message

@@ -109,6 +109,10 @@ def test_x_linked_recessive_and_x_linked() -> None:
     het = rec({"kid": "0/1", "mum": "0/1"}, chrom="X", pos=50_000_000)
     assert (xlr.call(ctx(het, female)).label, xlr.call(ctx(het, female)).qualifies) == \
         ("carrier", False)
+    # in the words a counsellor needs: what else would make an X-linked recessive disease hers
+    note = xlr.call(ctx(het, female)).note
+    assert note.startswith("heterozygous female: carrier state for an X-linked recessive")
+    assert "skewed X-inactivation" in note and "(D (X:1); no second variant in G)" in note
     mc = xl.call(ctx(het, female))
     assert (mc.label, mc.qualifies) == ("x_linked_dominant", True)
     assert "if it acts dominantly" in mc.note
@@ -177,3 +181,12 @@ def test_autosomal_modes_fit_the_pars_and_not_y_or_mt() -> None:
     x = rec({"kid": "0/1"}, chrom="X", pos=45_000_000)
     assert modes.chromosome_fits("mitochondrial", x) is None
     assert modes.chromosome_fits("unknown", x) is None
+
+
+def test_labels_of_unjudged_modes_are_shown_only_alone() -> None:
+    xlr = {"label": "carrier", "disease_mode": "x_linked_recessive"}
+    orpha = {"label": "x_linked_dominant", "disease_mode": "unknown"}
+    none = {"label": None, "disease_mode": "autosomal_dominant"}
+    assert modes.judged_first([orpha, xlr, none]) == [xlr]
+    assert modes.judged_first([orpha, none]) == [orpha]
+    assert modes.judged_first([]) == []

@@ -161,6 +161,11 @@ def test_flags_and_qc_codes_become_words() -> None:
         "ALPL c.571G>A: counted as pathogenic through its reviewed ClinVar assertion")
     assert flag_words("phase_unknown", names) == "phase of the two variants unknown"
     assert flag_words("some_new_flag", names) == "some new flag"
+    # a problem of the proband's call (diagnosis.genotypes_from_calls: qc:<problem>:<variant>)
+    assert flag_words("qc:het_in_haploid_region:chr1-21564139-G-A", names) == (
+        "ALPL c.571G>A: the proband's call is heterozygous where one copy is expected (X "
+        "outside the PARs in a male): a QC problem (PED sex, sample swap or a mapping artefact), "
+        "not reported as hemizygous and not enough for a confirmed X-linked diagnosis")
     assert qc_words("low_gq:MIOP-I-1") == "low genotype quality in MIOP-I-1"
     assert qc_words("filter:LowQual") == "failed the caller's filter (LowQual)"
     assert qc_words("not_mane_transcript") == "not on the MANE Select transcript"

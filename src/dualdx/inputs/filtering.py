@@ -115,7 +115,7 @@ class FilterStats:
     build: str = ""
     build_note: str = ""
     #: panel chromosomes that no input VCF declares a contig for (e.g. RefSeq names like
-    #: NC_000011.10): its genes cannot be assessed. Only inputs with ##contig lines are judged.
+    #: NC_000011.10): its genes cannot be assessed. Judged by :func:`_absent_chromosomes`.
     panel_chromosomes_absent: list[str] = field(default_factory=list)
     caveats: list[Caveat] = field(default_factory=list)
 
@@ -433,9 +433,13 @@ def _contigs_of(inp: _Input, n_kept: int) -> list[str]:
     if inp.index is not None:
         try:
             with pysam.TabixFile(inp.path, index=inp.index) as tbx:
-                return list(tbx.contigs)
+                indexed = list(tbx.contigs)
         except (OSError, ValueError):
             return []
+        # An index lists only the contigs that hold records: a chromosome without variant
+        # records is missing from it however the file names it. Its names show the naming only
+        # when none of them is a chromosome (RefSeq NC_000011.10 ...); otherwise they say nothing.
+        return [] if any(normalize_chrom(c) in _CHROMOSOMES for c in indexed) else indexed
     first = inp.first_contig if n_kept == 0 else None
     return [first] if first and normalize_chrom(first) not in _CHROMOSOMES else []
 
@@ -444,10 +448,12 @@ def _absent_chromosomes(inputs: list[_Input], panel_chroms: Collection[str],
                         stats: FilterStats, read_from: Mapping[str, int]) -> None:
     """Panel chromosomes no input has a contig for: a caution, and ``panel_chromosomes_absent``
     for the assessment. The contigs of an input are its ##contig lines; without them, those its
-    index lists, or else, when none of its records fell in a panel region, the contig of its
-    first record if that names no chromosome (e.g. RefSeq ``NC_000011.10``: a sorted VCF starts
-    with a chromosome). An input without ##contig lines that did give panel records, or whose
-    first contig is a chromosome, says nothing either way."""
+    index lists when none of them names a chromosome (an index lists only contigs with records,
+    so a chromosome it lacks may merely have no variants), or else, when none of its records fell
+    in a panel region, the contig of its first record if that names no chromosome (e.g. RefSeq
+    ``NC_000011.10``: a sorted VCF starts with a chromosome). An input without ##contig lines
+    whose index or first record names a chromosome, or that did give panel records, says nothing
+    either way."""
     named = {i.path: _contigs_of(i, read_from.get(i.path, 0)) for i in inputs}
     declared = [{normalize_chrom(c) for c in cs} for cs in named.values() if cs]
     if not declared:

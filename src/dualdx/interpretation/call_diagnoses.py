@@ -29,6 +29,7 @@ from dualdx.interpretation.cautions import (
     diagnosis_cautions,
     failed_filter_caveat,
     gather,
+    heterozygous_female_caveats,
     orphan_phenotype_caveats,
     stage_caveats,
 )
@@ -39,6 +40,7 @@ from dualdx.interpretation.diagnosis import (
     variant_tier,
 )
 from dualdx.interpretation.dual import decide_dual
+from dualdx.interpretation.modes import judged_first
 from dualdx.interpretation.phenotype_match import (
     EXPLAINING,
     IC_THRESHOLD,
@@ -81,7 +83,7 @@ def _report_variant(
     checks: Mapping[str, CallCheck],
 ) -> dict[str, Any]:
     cons = v.get("consequence") if isinstance(v.get("consequence"), dict) else None
-    labels = sorted({str(c["label"]) for c in calls if c.get("label")})
+    labels = sorted({str(c["label"]) for c in judged_first(calls)})
     detail = [{"disease_id": c["disease_id"], "disease_mode": c.get("disease_mode"),
                "label": c.get("label"), "origin": c.get("origin"),
                "partner": c.get("partner"), "qualifies": bool(c.get("qualifies")),
@@ -399,6 +401,8 @@ def build_report(
         c["disease_ids"] = sorted(set(c["disease_ids"]))
         c["disease_id"] = c["disease_ids"][0]
         carrier_list.append(c)
+    caveats += heterozygous_female_caveats(carrier_list, knowledge, {
+        did: m.explained for did, m in matches.items()}, len(present), pb, pedigree)
 
     order = {did: i for i, did in enumerate(dual["diagnoses"])}
     columns = sorted(diagnoses, key=lambda d: (order.get(d.disease_id, 99), d.gene))

@@ -10,7 +10,9 @@ A diagnosis gets a caution when it rests on a call that failed the caller's FILT
 a QC problem, on a pair whose phase is unknown, on a ClinVar "low penetrance" assertion, or when a
 relative *unaffected for that disease* has the genotype the disease needs (e.g. "inherited from an
 unaffected father: requires reduced penetrance"), or when a parent's reference call has ALT reads
-(so a de novo is not confirmed).
+(so a de novo is not confirmed). A female proband who carries one copy of a variant of an
+X-linked recessive disease that explains her features gets a report-level caution (no diagnosis
+by genotype; a second variant or skewed X-inactivation would be needed).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 
 from dualdx.core.caveats import Caveat, unique
 from dualdx.inputs.pedigree import Pedigree
+from dualdx.interpretation.modes import X_RECESSIVE_MODES, XLR_HETEROZYGOUS_FEMALE
 from dualdx.interpretation.quality import CallCheck, failed_filter
 
 STAGE = "call_diagnoses"
@@ -71,6 +74,38 @@ def failed_filter_caveat(variants: Sequence[Mapping[str, Any]], used: Iterable[s
                    f"{len(bad)} variant(s) used in a diagnosis or carrier finding failed the "
                    f"variant caller's filter: {listed}. Confirm them independently",
                    "caution", STAGE, variants=tuple(k for k, _ in bad))]
+
+
+def heterozygous_female_caveats(carriers: Sequence[Mapping[str, Any]],
+                                knowledge: Mapping[str, Any],
+                                explained: Mapping[str, Sequence[str]], n_terms: int,
+                                proband: str, ped: Pedigree) -> list[Caveat]:
+    """A female proband heterozygous for a usable variant (counted as pathogenic, or of uncertain
+    significance) of an X-linked recessive disease that explains some of her recorded features
+    (``explained``: disease ID -> her terms it explains, of ``n_terms``). She is a carrier, so no
+    diagnosis is made by genotype; but "no diagnosis" must not read as "nothing found": the
+    disease would be hers with a second variant or skewed X-inactivation (a caution)."""
+    person = ped.people.get(proband)
+    if person is None or person.sex != "female":
+        return []
+    out: list[Caveat] = []
+    for c in carriers:
+        for did in c.get("disease_ids") or [c.get("disease_id")]:
+            dis = knowledge.get("diseases", {}).get(did) or {}
+            terms = explained.get(str(did)) or []
+            if not terms or not set(dis.get("modes") or []) & X_RECESSIVE_MODES - {"x_linked"}:
+                continue
+            tier = "counted as pathogenic" if c.get("tier") == "PLP" else \
+                "of uncertain significance"
+            out.append(Caveat(
+                "heterozygous_female_x_linked_recessive",
+                f"{proband} is heterozygous for {c['gene']} {c['variant']} ({tier}), and "
+                f"{dis.get('name') or did} ({did}, X-linked recessive) explains {len(terms)} of "
+                f"her {n_terms} recorded features: no diagnosis is made by genotype. "
+                f"{XLR_HETEROZYGOUS_FEMALE[0].upper()}{XLR_HETEROZYGOUS_FEMALE[1:]}.",
+                "caution", STAGE, variants=(str(c["variant"]),), samples=(proband,),
+                genes=(str(c["gene"]),)))
+    return unique(out)
 
 
 def _relation(ped: Pedigree, proband: str, sid: str) -> str:
@@ -170,5 +205,5 @@ def gather(*groups: Iterable[Caveat]) -> list[dict[str, Any]]:
     return [c.to_dict() for c in unique(c for g in groups for c in g)]
 
 
-__all__ = ["diagnosis_cautions", "failed_filter_caveat", "gather", "orphan_phenotype_caveats",
-           "stage_caveats"]
+__all__ = ["diagnosis_cautions", "failed_filter_caveat", "gather", "heterozygous_female_caveats",
+           "orphan_phenotype_caveats", "stage_caveats"]

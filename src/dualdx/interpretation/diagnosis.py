@@ -36,7 +36,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dualdx.interpretation.candidacy import assess
-from dualdx.interpretation.modes import STATED_MODES
+from dualdx.interpretation.modes import (
+    STATED_MODES,
+    X_RECESSIVE_MODES,
+    XLR_HETEROZYGOUS_FEMALE,
+)
 from dualdx.interpretation.phenotype_match import (
     DiseaseMatch,
 )
@@ -179,8 +183,9 @@ def genotypes_from_calls(
         if label in CARRIER_LABELS or (label in SINGLE_VARIANT_LABELS | PAIR_LABELS
                                        and not c.get("qualifies")):
             if label in CARRIER_LABELS:
-                carrier(key, "heterozygous for a recessive disease without a second hit"
-                        if label == "carrier" else "both variants on one haplotype (cis)")
+                carrier(key, "both variants on one haplotype (cis)" if label != "carrier"
+                        else XLR_HETEROZYGOUS_FEMALE if mode in X_RECESSIVE_MODES
+                        else "heterozygous for a recessive disease without a second hit")
             continue
         if label in SINGLE_VARIANT_LABELS:
             if tier == "excluded":

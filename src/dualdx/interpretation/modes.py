@@ -18,9 +18,9 @@ Allele codes and copy numbers come from :mod:`dualdx.interpretation.zygosity`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from dualdx.core.model import Affection, VariantRecord, normalize_chrom
 from dualdx.inputs.pedigree import Pedigree
@@ -60,6 +60,13 @@ LABEL_WORDS: dict[str, str] = {
     "x_linked_dominant": "carries the variant, X-linked dominant",
     "carrier": f"{zyg.HETEROZYGOUS} carrier",
 }
+
+
+#: Why a heterozygous female is no X-linked recessive diagnosis, in the words a counsellor
+#: needs: what else would make the disease hers.
+XLR_HETEROZYGOUS_FEMALE = ("heterozygous female: carrier state for an X-linked recessive "
+                           "disease, which would need a second variant (or loss of her other X "
+                           "copy) or skewed X-inactivation (a manifesting heterozygote)")
 
 
 @dataclass(frozen=True)
@@ -282,7 +289,12 @@ class XLinkedRecessive(Mode):
             return ModeCall("x_linked_recessive", True, None,
                             f"qualifies for the {self.text} form of {c.name}")
         one = person_dosage(c.rec, c.ped, c.proband, c.build) == 1
-        return comp_het_call(c.partner if one else None, c.name, c.gene, self.text)
+        mc = comp_het_call(c.partner if one else None, c.name, c.gene, self.text)
+        person = c.ped.people.get(c.proband)
+        if one and mc.label == "carrier" and person is not None and person.sex == "female":
+            return ModeCall("carrier", False, None, f"{XLR_HETEROZYGOUS_FEMALE} ({c.name}; "
+                                                    f"no second variant in {c.gene})")
+        return mc
 
     def meioses(self, proband: str, ped: Pedigree, affection: Mapping[str, Affection],
                 positive: Positive, rec: VariantRecord, build: str) -> int | None:
@@ -344,6 +356,16 @@ AUTOSOMAL_RECESSIVE_MODES: frozenset[str] = frozenset(n for n in RECESSIVE_MODES
 X_RECESSIVE_MODES: frozenset[str] = frozenset(n for n in RECESSIVE_MODES if REGISTRY[n].x_linked)
 
 
+def judged_first(rows: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The labelled inheritance rows (``label``, ``disease_mode``) of a variant under the modes the
+    workflow judges, or all labelled rows when none is judged. A disease of unknown mode (ORPHA)
+    labels the genotype's shape only ("dominant" for one copy, "X-linked dominant" on X), which
+    misleads beside a judged mode: ABCB7's heterozygous daughter is a carrier of its X-linked
+    recessive disease, not an X-linked dominant genotype."""
+    labelled = [r for r in rows if r.get("label")]
+    return [r for r in labelled if r.get("disease_mode") in KNOWN_MODES] or labelled
+
+
 def get(name: str) -> Mode:
     """The mode class for a knowledge.json mode name (unrecognised: labelled, not judged)."""
     return REGISTRY.get(name) or Unrecognised(name)
@@ -397,8 +419,10 @@ def mode_call(mode: str, rec: VariantRecord, proband: str, ped: Pedigree,
 
 __all__ = [
     "DOMINANT_MODES", "KNOWN_MODES", "RECESSIVE_MODES", "REGISTRY", "STATED_MODES",
-    "AutosomalDominant", "AutosomalRecessive", "Context", "Label", "Mitochondrial", "Mode",
-    "ModeCall", "Unknown", "XLinked", "XLinkedDominant", "XLinkedRecessive", "chromosome_fits",
-    "comp_het_call", "get", "is_carrier", "is_dominant", "is_recessive_homozygous",
-    "is_x_linked_dominant", "is_x_linked_recessive", "mode_call", "on_autosomal_copy", "text",
+    "XLR_HETEROZYGOUS_FEMALE", "AutosomalDominant", "AutosomalRecessive", "Context", "Label",
+    "Mitochondrial", "Mode", "ModeCall", "Unknown", "XLinked", "XLinkedDominant",
+    "XLinkedRecessive", "chromosome_fits", "comp_het_call", "get", "is_carrier", "is_dominant",
+    "is_recessive_homozygous", "is_x_linked_dominant", "is_x_linked_recessive", "judged_first",
+    "mode_call",
+    "on_autosomal_copy", "text",
 ]

@@ -256,6 +256,12 @@ _PROBLEM_TEXT = {
 }
 
 
+def problem_text(code: str) -> str:
+    """The words for a call problem's code (``het_in_haploid_region`` → "heterozygous where one
+    copy is expected …"); an unknown code with its underscores made spaces."""
+    return _PROBLEM_TEXT.get(code, code.replace("_", " "))
+
+
 def problem_caveats(checks: Iterable[tuple[str, Mapping[str, CallCheck]]], t: TrustThresholds,
                     stage: str = STAGE, only: Collection[str] | None = None) -> list[Caveat]:
     """One caveat per (sample, problem) over ``(variant key, checks by sample)`` pairs, naming the
@@ -290,6 +296,6 @@ def summary(checks: Sequence[CallCheck]) -> list[str]:
 
 __all__ = [
     "CHANGING", "CallCheck", "Problem", "TrustThresholds", "allele_balance", "alt_fraction",
-    "apply_trust", "check_call", "failed_filter", "problem_caveats", "qc_flags", "summary",
-    "trusted",
+    "apply_trust", "check_call", "failed_filter", "problem_caveats", "problem_text", "qc_flags",
+    "summary", "trusted",
 ]

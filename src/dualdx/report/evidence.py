@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
+from dualdx.interpretation.modes import judged_first
 from dualdx.interpretation.relatives import variant_name
 from dualdx.knowledge.clinvar_assertion import (
     badge_slug,
@@ -158,7 +159,7 @@ def variant_view(variant: Mapping[str, Any], report: Mapping[str, Any],
               for x in get_list(variant, "inheritance")]
     if details:
         labels = [LABEL_WORDS.get(str(d.get("label")), str(d.get("label")).replace("_", " "))
-                  for d in details if d.get("label")] or labels
+                  for d in judged_first(details)] or labels
     ruleset = report.get("ruleset") or {}
     criteria = [{**c, "evidence": name_keys(str(c.get("evidence") or ""), names),
                  "points_words": points_words(c.get("points"))}

@@ -13,6 +13,7 @@ from typing import Any
 
 from dualdx.interpretation import zygosity
 from dualdx.interpretation.modes import LABEL_WORDS
+from dualdx.interpretation.quality import problem_text
 from dualdx.interpretation.relatives import MODE_WORDS, mode_words
 
 __all__ = ["LABEL_WORDS", "MODE_WORDS", "mode_words"]
@@ -140,6 +141,9 @@ def flag_words(flag: str, variant_names: Mapping[str, str]) -> str:
     reviewed ClinVar assertion'."""
     code, _sep, target = flag.partition(":")
     words = FLAG_WORDS.get(code, code.replace("_", " "))
+    if code == "qc":  # qc:<call problem>:<variant>, a problem of the proband's call
+        problem, _sep, target = target.partition(":")
+        words = f"the proband's call is {problem_text(problem)}"
     if target:
         name = variant_names.get(target, target)
         return f"{name}: {words}"

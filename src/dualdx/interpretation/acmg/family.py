@@ -124,9 +124,13 @@ def pp1(ev: VariantEvidence) -> Outcome:
 def bs4(ev: VariantEvidence) -> Outcome:
     """Affected relatives without the variant, for every disease of the gene with segregation
     data (phenocopies are not modelled). Diseases whose mode of inheritance is unknown (the
-    inheritance stage does not judge them) say nothing about who should carry it."""
+    inheritance stage does not judge them) say nothing about who should carry it. Only diseases
+    whose mode the proband's genotype fits (``qualifies``) are counted: otherwise the proband
+    herself, who carries the variant, is the affected person without the disease's genotype (a
+    heterozygous daughter under an X-linked recessive mode, a carrier under an autosomal
+    recessive one), and that is no lack of segregation of the variant."""
     segs = [c.segregation for c in ev.calls
-            if c.segregation is not None and c.proband_affected
+            if c.segregation is not None and c.proband_affected and c.qualifies
             and c.disease_mode not in ("unknown", "mitochondrial", "")]
     informative = [s for s in segs if s is not None
                    and (s.affected_noncarriers > 0 or s.affected_carriers > 1)]
