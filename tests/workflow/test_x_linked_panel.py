@@ -141,6 +141,8 @@ def test_heterozygous_call_in_a_male_is_a_ploidy_conflict(
     assert caution["message"] in page
     assert "het_in_haploid_region" not in page  # the reason in words, not the flag's code
     assert "is hemizygous for ABCB7" not in page
+    # the summary names the variant and gives the reading after it, not "He is heterozygous call"
+    assert "is carrying ABCB7" in page and "is heterozygous call" not in page
 
 
 def test_par1_variant_in_a_male_is_diploid(runs: dict[str, tuple[dict[str, Any], str]]) -> None:

@@ -283,8 +283,12 @@ def _genotype_phrase(dx: Mapping[str, Any], card: Mapping[str, Any]) -> str:
                  "phase unknown" if label == "compound_het_unknown_phase" else "")
         return (f"compound heterozygous for two {gene} variants"
                 + (f", {phase}" if phase else "") + f": {join_words(parts)}")
-    zyg = str(dx.get("zygosity") or "carrying")  # worded by the zygosity owner
-    return f"{zyg} for {gene} {join_words(parts)}"
+    zyg = str(dx.get("zygosity") or "")  # worded by the zygosity owner
+    if zyg in ("homozygous", "heterozygous", "hemizygous"):
+        return f"{zyg} for {gene} {join_words(parts)}"
+    # a longer reading (a QC problem, an uncalled allele, sex unknown) does not fit "He is _ for":
+    # the sentence names the variant and gives the reading after it
+    return f"carrying {gene} {join_words(parts)}" + (f" (genotype: {zyg})" if zyg else "")
 
 
 def interpretation(report: Mapping[str, Any], cards: Sequence[Mapping[str, Any]],
