@@ -207,6 +207,9 @@ def resolve_config(
                          f"{'is not a folder' if Path(prev).exists() else 'does not exist'}",
                          "set it to the results/ folder of an earlier run (relative paths resolve "
                          f"against {wd}), or to null for a first analysis")
+    from dualdx.inputs.panel import load_panel
+
+    load_panel(cfg["panel"]).require_build(build)  # a panel of one build: the run's build given?
     return cfg
 
 

@@ -19,13 +19,12 @@ REQUIRED_COLUMNS = (
     "hgnc_id",
     "refseq_transcript",
     "ensembl_transcript",
-    "grch38_chrom",
-    "grch38_start",
-    "grch38_end",
-    "grch37_chrom",
-    "grch37_start",
-    "grch37_end",
 )
+#: Coordinates per build: a panel gives the three columns of at least one build. A row may leave
+#: all three of a build empty (a panel made from MANE, which is GRCh38 only); a run on that build
+#: then stops with an error naming the genes (``Panel.regions``), never a guessed position.
+BUILD_COLUMNS = {b: tuple(f"{b.lower()}_{c}" for c in ("chrom", "start", "end")) for b in
+                 ("GRCh38", "GRCh37")}
 DEFAULTS = {
     "padding": "100",
     "lof_mechanism": "yes",
@@ -59,6 +58,8 @@ class PanelGene:
     pm2_af: float
 
     def region(self, build: str, padded: bool = True) -> Region:
+        """The gene's extent on ``build``; KeyError when the panel gives none (``Panel.regions``
+        turns that into the user's error)."""
         r = self.regions[build]
         return r.padded(self.padding) if padded else r
 
@@ -73,6 +74,18 @@ class Panel:
     def symbols(self) -> list[str]:
         return [g.symbol for g in self.genes]
 
+    def require_build(self, build: str) -> None:
+        """InputError when a gene of the panel has no coordinates on ``build``."""
+        lacking = [g.symbol for g in self.genes if build not in g.regions]
+        if lacking:
+            cols = ", ".join(BUILD_COLUMNS.get(build, (f"{build.lower()}_chrom",)))
+            raise InputError(
+                self.path, f"no {build} coordinates for {', '.join(lacking)} (columns {cols} "
+                f"empty or absent), but this run is on {build}",
+                f"fill {cols} for these genes (the MANE Select transcript's extent on {build}), "
+                "or set genome_build to a build the panel gives for every gene, with a VCF of "
+                "that build")
+
     def gene(self, symbol: str) -> PanelGene:
         for g in self.genes:
             if g.symbol == symbol:
@@ -80,7 +93,9 @@ class Panel:
         raise KeyError(symbol)
 
     def regions(self, build: str, padded: bool = True) -> list[tuple[str, Region]]:
-        """(symbol, region) sorted by chromosome order then start."""
+        """(symbol, region) sorted by chromosome order then start. InputError naming the genes
+        when the panel gives no coordinates on ``build`` for some of them."""
+        self.require_build(build)
         out = [(g.symbol, g.region(build, padded)) for g in self.genes]
         return sorted(out, key=lambda sr: (chrom_rank(sr[1].chrom), sr[1].start))
 
@@ -128,6 +143,10 @@ def load_panel(path: str | Path) -> Panel:
     reader = csv.reader([ln for _, ln in lines], delimiter="\t")
     cols = next(reader)
     missing = [c for c in REQUIRED_COLUMNS if c not in cols]
+    builds = [b for b, bcols in BUILD_COLUMNS.items() if any(c in cols for c in bcols)]
+    missing += [c for b in builds for c in BUILD_COLUMNS[b] if c not in cols]
+    if not builds:
+        missing += list(BUILD_COLUMNS["GRCh38"])
     if missing:
         raise InputError(p, f"header lacks column(s) {', '.join(missing)}",
                          "use the columns of resources/panels/default.tsv", where=f"line {header_line}")
@@ -149,9 +168,14 @@ def load_panel(path: str | Path) -> Panel:
                              where=f"line {lineno}")
         seen.add(sym)
         regions: dict[str, Region] = {}
-        for build in BUILDS:
+        for build in builds:
             pre = build.lower()
+            if not any(rec[c].strip() for c in BUILD_COLUMNS[build]):
+                continue  # no coordinates on this build for this gene: Panel.require_build
             chrom = rec[f"{pre}_chrom"].strip()
+            if not chrom:
+                raise InputError(p, f"{sym} has {build} start/end but no {pre}_chrom",
+                                 "write the chromosome (e.g. 11 or chr11)", where=f"line {lineno}")
             chrom = chrom[3:] if chrom.lower().startswith("chr") else chrom
             start = _parse_int(p, lineno, f"{pre}_start", rec[f"{pre}_start"])
             end = _parse_int(p, lineno, f"{pre}_end", rec[f"{pre}_end"])
@@ -178,4 +202,7 @@ def load_panel(path: str | Path) -> Panel:
         )
     if not genes:
         raise InputError(p, "panel lists no genes", "add one row per gene under the header")
+    if not any(g.regions for g in genes):
+        raise InputError(p, "no gene has coordinates on either build",
+                         "fill grch38_chrom, grch38_start, grch38_end (or the grch37_ columns)")
     return Panel(name=p.stem, path=str(p), genes=tuple(genes))

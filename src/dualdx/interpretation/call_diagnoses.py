@@ -512,7 +512,7 @@ def run_call_diagnoses(family: str, proband: str | None, build: str, panel_path:
         read_stage_file("classification", classification_json),
         read_stage_file("knowledge", knowledge_json),
         phenotypes, ruleset, paths, filter_stats=stats, all_peds=peds,
-        gene_chroms={g.symbol: g.regions[build].chrom for g in panel.genes
+        gene_chroms={g.symbol: g.region(build, padded=False).chrom for g in panel.genes
                      if build in g.regions},
         structural={"structural": read_stage_file("structural", structural_json),
                     "classification": read_stage_file("cnv_classification",
