@@ -18,6 +18,7 @@ from dualdx.interpretation.call_diagnoses import TSV_COLUMNS, run_call_diagnoses
 from dualdx.interpretation.diagnosis import (
     Diagnosis,
     Genotype,
+    choose_diagnoses,
     genotypes_from_calls,
     variant_tier,
 )
@@ -289,6 +290,9 @@ def test_phenotype_unrelated_second_diagnosis_is_molecular_finding(
     assert [(f["gene"], f["disease_id"]) for f in r["molecular_findings"]] == [
         ("ALPL", "OMIM:146300")]
     assert "molecular finding" in r["dual_diagnosis"]["reason"]
+    # an annotation gap is said as such, naming the HPO release
+    assert (f"none is annotated to this disease, nor a related feature, in HPO "
+            f"{knowledge['hpo_release']}") in r["molecular_findings"][0]["reason"]
 
 
 def test_excluded_term_and_clinvar_rules(tmp_path: Path, knowledge: dict[str, Any],
@@ -399,6 +403,33 @@ def test_weak_second_disease_is_not_dual() -> None:
     assert d2["status"] == "possible_dual" and d2["diagnoses"] == ["A", "SPECIFIC"]
     assert d2["test"]["alpha_adjusted"] == pytest.approx(0.025)
     assert d2["test"]["other_comparisons"][0]["b"] == "WEAK"
+
+
+def test_equal_scores_are_ordered_by_what_the_disease_explains_then_unclipped_evidence(
+        ) -> None:
+    """Three diseases of one gene all score 0 (clipped): the one that explains a term and has
+    the smaller contradiction cost wins, never the one that explains nothing, whatever the
+    order of the disease IDs."""
+    ids = [f"HP:000000{i}" for i in range(2, 7)]
+    terms = {"HP:0000001": {"name": "All", "ic": 0.0, "ancestors": ["HP:0000001"]},
+             **{i: {"name": i, "ic": 5.0, "ancestors": ["HP:0000001", i]} for i in ids}}
+    obligate = {i: 1.0 for i in ids[1:]}
+    k = {"terms": terms, "diseases": {
+        "OMIM:1": {"name": "explains nothing", "terms": [ids[4]], "frequencies": {}},
+        "OMIM:2": {"name": "three hallmarks ruled out", "terms": ids[:4],
+                   "frequencies": obligate},
+        "OMIM:3": {"name": "two hallmarks ruled out", "terms": ids[:3],
+                   "frequencies": obligate}}}
+    pts = [PatientTerm(ids[0]), *(PatientTerm(t, excluded=True) for t in ids[1:4])]
+    matches = {d: match_disease(k, d, pts) for d in k["diseases"]}
+    assert {m.score for m in matches.values()} == {0.0}
+    assert matches["OMIM:3"].evidence > matches["OMIM:2"].evidence
+    assert matches["OMIM:1"].evidence == 0.0 and not matches["OMIM:1"].explained
+    genos = [Genotype("G", d, "autosomal_dominant", "dominant", ("1-1-A-G",), "confirmed", [],
+                      "heterozygous") for d in sorted(k["diseases"])]
+    [dx] = choose_diagnoses(genos, matches, k)
+    assert dx.disease_id == "OMIM:3"
+    assert [a["disease_id"] for a in dx.alternatives] == ["OMIM:2", "OMIM:1"]
 
 
 def _two_disease_knowledge(b_terms: list[str], b_freqs: dict[str, float | None],
