@@ -484,6 +484,26 @@ def test_contradicted_hallmark_of_the_second_disease_blocks_dual() -> None:
     assert d3["status"] == "dual"
 
 
+def test_second_disease_chosen_among_its_gene_s_diseases_pays_for_the_choice() -> None:
+    """B explains two uncommon terms (30 of 1,000 diseases explain both: chance 0.03): dual when
+    B is its gene's only disease; not when it is the best of five the genotype qualifies for
+    (p = 1 - 0.97^5 = 0.14)."""
+    k = _two_disease_knowledge(["HP:0000005", "HP:0000006"], {},
+                               {"HP:0000005": list(range(0, 60)),
+                                "HP:0000006": list(range(30, 90))})
+    present = ["HP:0000002", "HP:0000003", "HP:0000004", "HP:0000005", "HP:0000006"]
+    terms = [PatientTerm(t) for t in present]
+    a, b = _dx(k, "A", "G1", terms), _dx(k, "B", "G2", terms)
+    d = decide_dual([a, b], present, k)
+    assert d["status"] == "dual" and d["test"]["b_gene_diseases"] == 1
+    assert d["test"]["p_value"] == d["test"]["p_chance"] == pytest.approx(0.03)
+    b.alternatives = [{"disease_id": f"OMIM:{i}"} for i in range(4)]
+    d2 = decide_dual([a, b], present, k)
+    assert d2["status"] == "single", d2["reason"]
+    assert d2["test"]["b_gene_diseases"] == 5 and d2["test"]["p_chance"] == pytest.approx(0.03)
+    assert d2["test"]["p_value"] == pytest.approx(1 - 0.97 ** 5, abs=1e-4)
+
+
 def test_possible_dual_says_its_cause() -> None:
     k = _mini()
     present = sorted(k["terms"])[1:]
