@@ -1,7 +1,8 @@
 """Calibration of phenotype attribution and the dual-diagnosis decision on real published patients.
 
-    python benchmarks/phenopackets.py [--data DIR] [--pairs 400] [--seed 1] [--workers 2]
-                                      [--workdir DIR] [--limit N] [--failures 15]
+    python benchmarks/phenopackets.py [--data DIR] [--folds 5] [--pairs 120] [--seed 1]
+                                      [--workers 2] [--workdir DIR] [--fold N ...]
+                                      [--kinds single,dual,control] [--limit N] [--no-cache]
 
 Input: the GA4GH phenopackets of ``../shared/data/phenopackets/`` (1,350 published cases of 17
 genes, BSD-3; read from there, never copied). The genes have no transcript model or sequence in
@@ -25,6 +26,23 @@ the case's genes and terms (background rates counted once for every term, by the
   their observed terms. Right when the status is ``dual`` with the two genes' diagnoses.
 * **controls**: the same pairs with one patient's phenotype (observed and excluded): ``dual`` is
   a false dual.
+
+**Cross-validation by publication** (:func:`assign_folds`): the patients are dealt into
+``--folds`` folds (5) so that no publication is in two folds, stratified by gene where a gene
+has enough publications, deterministically (no random draw). Each fold has its own singles and
+its own ``--pairs`` two-patient duals (both patients of the fold) and their controls; figures are
+printed per fold and pooled. A rule change is judged on every fold: it counts when it improves
+the pooled figure without making a fold clearly worse (the rules are not tuned to any fold).
+
+**Annotation gaps**: a patient whose published disease explains none of their observed terms
+under the matching rule in the shipped HPO release cannot be recognised by any phenotype rule;
+such cases stay in the figures, which are also printed without them ("no gap"), labelled.
+
+**Cost**: a case's result is cached in the work directory under a fingerprint of dualdx's
+source and this script (:func:`source_fingerprint`); a re-run with the same code reuses it, a
+changed rule recomputes everything through the real code path (about 0.2 s per case on a quiet
+core; 2,877 cases). ``--kinds single`` runs the singles only (a rule that orders a gene's
+diseases).
 
 Excluded up front, and counted: patients whose published disease is not in the HPO release (its
 OMIM entry is newer), patients with a variant without a VCF record (copy-number changes), and
