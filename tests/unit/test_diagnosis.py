@@ -18,6 +18,7 @@ from dualdx.interpretation.call_diagnoses import TSV_COLUMNS, run_call_diagnoses
 from dualdx.interpretation.diagnosis import (
     Diagnosis,
     Genotype,
+    choose_diagnoses,
     genotypes_from_calls,
     variant_tier,
 )
@@ -288,6 +289,9 @@ def test_phenotype_unrelated_second_diagnosis_is_molecular_finding(
     assert [(f["gene"], f["disease_id"]) for f in r["molecular_findings"]] == [
         ("ALPL", "OMIM:146300")]
     assert "molecular finding" in r["dual_diagnosis"]["reason"]
+    # an annotation gap is said as such, naming the HPO release
+    assert (f"none is annotated to this disease, nor a related feature, in HPO "
+            f"{knowledge['hpo_release']}") in r["molecular_findings"][0]["reason"]
 
 
 def test_excluded_term_and_clinvar_rules(tmp_path: Path, knowledge: dict[str, Any],
@@ -400,6 +404,33 @@ def test_weak_second_disease_is_not_dual() -> None:
     assert d2["test"]["other_comparisons"][0]["b"] == "WEAK"
 
 
+def test_equal_scores_are_ordered_by_what_the_disease_explains_then_unclipped_evidence(
+        ) -> None:
+    """Three diseases of one gene all score 0 (clipped): the one that explains a term and has
+    the smaller contradiction cost wins, never the one that explains nothing, whatever the
+    order of the disease IDs."""
+    ids = [f"HP:000000{i}" for i in range(2, 7)]
+    terms = {"HP:0000001": {"name": "All", "ic": 0.0, "ancestors": ["HP:0000001"]},
+             **{i: {"name": i, "ic": 5.0, "ancestors": ["HP:0000001", i]} for i in ids}}
+    obligate = {i: 1.0 for i in ids[1:]}
+    k = {"terms": terms, "diseases": {
+        "OMIM:1": {"name": "explains nothing", "terms": [ids[4]], "frequencies": {}},
+        "OMIM:2": {"name": "three hallmarks ruled out", "terms": ids[:4],
+                   "frequencies": obligate},
+        "OMIM:3": {"name": "two hallmarks ruled out", "terms": ids[:3],
+                   "frequencies": obligate}}}
+    pts = [PatientTerm(ids[0]), *(PatientTerm(t, excluded=True) for t in ids[1:4])]
+    matches = {d: match_disease(k, d, pts) for d in k["diseases"]}
+    assert {m.score for m in matches.values()} == {0.0}
+    assert matches["OMIM:3"].evidence > matches["OMIM:2"].evidence
+    assert matches["OMIM:1"].evidence == 0.0 and not matches["OMIM:1"].explained
+    genos = [Genotype("G", d, "autosomal_dominant", "dominant", ("1-1-A-G",), "confirmed", [],
+                      "heterozygous") for d in sorted(k["diseases"])]
+    [dx] = choose_diagnoses(genos, matches, k)
+    assert dx.disease_id == "OMIM:3"
+    assert [a["disease_id"] for a in dx.alternatives] == ["OMIM:2", "OMIM:1"]
+
+
 def _two_disease_knowledge(b_terms: list[str], b_freqs: dict[str, float | None],
                            who: dict[str, list[int]]) -> dict[str, Any]:
     """A explains HP:0000002-4; B is annotated with ``b_terms``; of 1,000 background diseases,
@@ -450,6 +481,26 @@ def test_contradicted_hallmark_of_the_second_disease_blocks_dual() -> None:
     k["diseases"]["B"]["frequencies"] = {"HP:0000007": 0.05}
     d3 = decide_dual([_dx(k, "A", "G1", ruled_out), _dx(k, "B", "G2", ruled_out)], present, k)
     assert d3["status"] == "dual"
+
+
+def test_second_disease_chosen_among_its_gene_s_diseases_pays_for_the_choice() -> None:
+    """B explains two uncommon terms (30 of 1,000 diseases explain both: chance 0.03): dual when
+    B is its gene's only disease; not when it is the best of five the genotype qualifies for
+    (p = 1 - 0.97^5 = 0.14)."""
+    k = _two_disease_knowledge(["HP:0000005", "HP:0000006"], {},
+                               {"HP:0000005": list(range(0, 60)),
+                                "HP:0000006": list(range(30, 90))})
+    present = ["HP:0000002", "HP:0000003", "HP:0000004", "HP:0000005", "HP:0000006"]
+    terms = [PatientTerm(t) for t in present]
+    a, b = _dx(k, "A", "G1", terms), _dx(k, "B", "G2", terms)
+    d = decide_dual([a, b], present, k)
+    assert d["status"] == "dual" and d["test"]["b_gene_diseases"] == 1
+    assert d["test"]["p_value"] == d["test"]["p_chance"] == pytest.approx(0.03)
+    b.alternatives = [{"disease_id": f"OMIM:{i}"} for i in range(4)]
+    d2 = decide_dual([a, b], present, k)
+    assert d2["status"] == "single", d2["reason"]
+    assert d2["test"]["b_gene_diseases"] == 5 and d2["test"]["p_chance"] == pytest.approx(0.03)
+    assert d2["test"]["p_value"] == pytest.approx(1 - 0.97 ** 5, abs=1e-4)
 
 
 def test_possible_dual_says_its_cause() -> None:

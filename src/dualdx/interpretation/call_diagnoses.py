@@ -363,8 +363,11 @@ def build_report(
         if present and not d.explained:
             findings.append(_with_cautions(
                 {**d.to_dict(), "reason": f"{d.disease_name} explains none of the proband's "
-                 f"{len(present)} HPO term(s): a molecular finding, not a diagnosis of this "
-                 "phenotype"}, pb, pedigree, ann_by_key, checks, calls_by_variant))
+                 f"{len(present)} HPO term(s): none is annotated to this disease, nor a related "
+                 f"feature, in HPO {knowledge.get('hpo_release') or 'the release used'} (what "
+                 "the annotation lists, not a clinical conclusion); a molecular finding, not a "
+                 "diagnosis of this phenotype"}, pb, pedigree, ann_by_key, checks,
+                calls_by_variant))
         else:
             diagnoses.append(d)
     if not present:

@@ -21,8 +21,10 @@ is listed as a carrier state). ``carrier`` and ``compound_het_cis`` genotypes ar
 
 Allelic disorders of one gene make one diagnosis: among the gene's diseases whose genotype
 qualifies, the one with a mode of inheritance stated by HPO first (ORPHA entries carry none, so
-"the genotype fits the mode" cannot be said of them), then the highest phenotype score, then
-confirmed before candidate; the others are listed as ``alternatives``.
+"the genotype fits the mode" cannot be said of them), then the highest phenotype score (equal
+scores, e.g. two diseases both clipped to 0: one that explains some term before one that
+explains none, then the higher unclipped evidence, ``evidence``), then confirmed before
+candidate; the others are listed as ``alternatives``.
 
 When the proband has HPO terms, a diagnosis whose disease explains none of them is moved to
 ``molecular_findings``. Dual diagnosis: :mod:`dualdx.interpretation.dual`; the stage that
@@ -252,7 +254,8 @@ def choose_diagnoses(
             mode_known = g.mode in STATED_MODES
             m = matches.get(did) or DiseaseMatch(did, 0.0, [])
             cands.append(Diagnosis(gene, did, str(info.get("name", did)), g, m, mode_known))
-        cands.sort(key=lambda d: (not d.mode_known, -d.match.score,
+        cands.sort(key=lambda d: (not d.mode_known, -d.match.score, not d.match.explained,
+                                  -d.match.evidence,
                                   _status_rank(d.genotype.status), d.disease_id))
         best = cands[0]
         best.alternatives = [

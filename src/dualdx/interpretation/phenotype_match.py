@@ -43,7 +43,8 @@ merely because the clinician ruled out its rarer features. Features not reported
 nothing: not reported is not absent.
 
 **Score**: ``(sum of match gains over present terms - contradiction costs) / sum of IC over
-present terms``, clipped to 0..1: the IC-weighted share of the patient's phenotype the disease
+present terms``, clipped to 0..1 (the unclipped value is kept as ``evidence``, which only
+orders diseases of equal score): the IC-weighted share of the patient's phenotype the disease
 explains (Resnik best-match restricted to matches that explain, asymmetric: what the disease
 explains of the patient, weighed by frequency like LIRICAL's likelihood ratios). One rule then
 drives the score, the term x disease matrix, the dual-diagnosis test and PP4, and a clinician can
@@ -193,6 +194,10 @@ class DiseaseMatch:
     disease_id: str
     score: float
     matches: list[TermMatch] = field(default_factory=list)
+    #: The score before clipping to 0..1 (match gains less contradiction costs, over the
+    #: patient's IC): equal scores (two diseases both clipped to 0, or both at 1) are told apart
+    #: by it, e.g. the one whose expected features the clinician ruled out more strongly.
+    evidence: float = 0.0
 
     @property
     def explained(self) -> list[str]:
@@ -351,8 +356,9 @@ def match_disease(
     total = sum(onto.ic_of(t.id) for t in ordered if not t.excluded)
     gained = sum(match_gain(m) for m in matches)
     lost = sum(contradiction_cost(m) for m in matches)
-    score = 0.0 if total <= 0 else max(0.0, min(1.0, (gained - lost) / total))
-    return DiseaseMatch(disease_id, round(score, 4), matches)
+    raw = 0.0 if total <= 0 else (gained - lost) / total
+    score = max(0.0, min(1.0, raw))
+    return DiseaseMatch(disease_id, round(score, 4), matches, round(raw, 4))
 
 
 def explains(knowledge: Mapping[str, Any] | Ontology, term_id: str, disease_id: str,
