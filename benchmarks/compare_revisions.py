@@ -41,8 +41,7 @@ def export(rev: str, dest: Path) -> Path:
 
 
 def command(tree: Path, run_dir: Path, cfg: Path) -> list[str]:
-    return [sys.executable, "-m", "snakemake", "-s", str(tree / "Snakefile"), "--directory",
-            str(run_dir), "--configfile", str(cfg), "--cores", "2"]
+    return ex.snakemake(run_dir, cfg, 2, repo=tree)
 
 
 def timed(tree: Path, run_dir: Path, cfg: Path) -> Run:
@@ -82,7 +81,8 @@ def main() -> None:
         print(f"{name}: cold {cold.wall:.1f} s wall, {cold.cpu:.1f} s CPU", flush=True)
         if args.wgs:
             wgs[name] = wgs_copy(work[name], args.wgs, base / f"wgs{len(wgs)}")
-    jobs, chain = ex.dag_shape(work[args.rev], work[args.rev] / "config.yaml", 2)
+    ex.clear(work[args.rev])  # the whole DAG, as a warm run has it
+    jobs, chain = ex.dag_shape(work[args.rev], work[args.rev] / "config.yaml", 2, trees[args.rev])
     runs: dict[tuple[str, str], list[Run]] = {}
     floors: list[Run] = []
     for i in range(args.rounds):

@@ -92,8 +92,8 @@ def prepare(work: Path, pdf: bool) -> Path:
     return path
 
 
-def snakemake(work: Path, cfg: Path, cores: int, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "--directory",
+def snakemake(work: Path, cfg: Path, cores: int, *extra: str, repo: Path = REPO) -> list[str]:
+    return [sys.executable, "-m", "snakemake", "-s", str(repo / "Snakefile"), "--directory",
             str(work), "--configfile", str(cfg), "--cores", str(cores), *extra]
 
 
@@ -105,9 +105,10 @@ def run(work: Path, cfg: Path, cores: int) -> tuple[Run, dict[str, float]]:
     return result, rules
 
 
-def dag_shape(work: Path, cfg: Path, cores: int) -> tuple[int, int]:
-    """(jobs, longest chain of dependent jobs) of the run about to happen, from ``--dag``."""
-    dot = subprocess.run(snakemake(work, cfg, cores, "--dag", "--quiet", "all"), cwd=work,
+def dag_shape(work: Path, cfg: Path, cores: int, repo: Path = REPO) -> tuple[int, int]:
+    """(jobs, longest chain of dependent jobs) of the run about to happen, from ``--dag``
+    (the workflow of ``repo``)."""
+    dot = subprocess.run(snakemake(work, cfg, cores, "--dag", "--quiet", "all", repo=repo), cwd=work,
                          capture_output=True, text=True, check=True).stdout
     labels = dict(re.findall(r"^\s*(\d+)\[label = \"(\w+)", dot, re.M))
     edges = re.findall(r"^\s*(\d+) -> (\d+)", dot, re.M)
