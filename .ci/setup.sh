@@ -7,10 +7,10 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 want_test=0
 [[ "${1:-}" == "--test" ]] && want_test=1
 
-# Debian packages: htslib tools (benchmarks and fixtures), headless Chromium (the report's PDF,
-# report.pdf_engine auto: about 1 s; the browser tests), Pango for WeasyPrint (the PDF where
+# Debian packages: htslib tools (benchmarks and fixtures), Chromium's headless shell (the report's
+# PDF, report.pdf_engine auto: about 0.5 s), Chromium (the browser tests), Pango for WeasyPrint (the PDF where
 # Chromium is absent), and poppler for the tests that render PDF pages.
-apt_pkgs=(bcftools tabix chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0
+apt_pkgs=(bcftools tabix chromium-headless-shell chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0
           fonts-dejavu-core)
 if [[ $want_test == 1 ]]; then
   apt_pkgs+=(poppler-utils)

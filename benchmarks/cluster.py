@@ -43,7 +43,7 @@ from end_to_end import REPO, Run, checked, job_counts, measure, snakemake_cmd
 
 RULES = ("distill_knowledge", "index_clinvar", "filter_cohort", "filter_panel",
          "annotate_variants", "assign_inheritance", "classify_variants", "call_diagnoses",
-         "write_provenance", "render_report", "render_pdf", "compare_reanalysis")
+         "write_report")
 
 
 def cluster_settings(args: argparse.Namespace) -> tuple[str, str]:

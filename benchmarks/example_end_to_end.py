@@ -21,8 +21,10 @@ The same-run baselines, measured between those runs:
   runs, arranged as deep as the example's longest chain of dependent jobs (from ``snakemake
   --dag``), at the same ``--cores``: what Snakemake and Python cost with no work at all;
 * **Snakemake start-up**: ``snakemake --version`` (the CLI and every installed plugin), and, when
-  the SLURM client is installed, ``scontrol show config``: the SLURM executor plugin runs it when
-  Snakemake starts and waits up to 10 s for it when no ``slurmctld`` answers (issue 20).
+  the SLURM executor plugin (the ``cluster`` extra) and the SLURM client are installed,
+  ``scontrol show config``: the plugin runs it when Snakemake starts and waits up to 10 s for it
+  when no ``slurmctld`` answers (issue 20). The Python that runs the benchmark, and the Snakemake
+  plugins installed beside it, are printed: they are the environment measured.
 
 For each run: wall time, CPU seconds of the whole process tree (user + system; less sensitive to
 other work on the machine than the wall time), peak memory of the tree (summed PSS, sampled every
@@ -90,8 +92,8 @@ def prepare(work: Path, pdf: bool) -> Path:
     return path
 
 
-def snakemake(work: Path, cfg: Path, cores: int, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "--directory",
+def snakemake(work: Path, cfg: Path, cores: int, *extra: str, repo: Path = REPO) -> list[str]:
+    return [sys.executable, "-m", "snakemake", "-s", str(repo / "Snakefile"), "--directory",
             str(work), "--configfile", str(cfg), "--cores", str(cores), *extra]
 
 
@@ -103,9 +105,10 @@ def run(work: Path, cfg: Path, cores: int) -> tuple[Run, dict[str, float]]:
     return result, rules
 
 
-def dag_shape(work: Path, cfg: Path, cores: int) -> tuple[int, int]:
-    """(jobs, longest chain of dependent jobs) of the run about to happen, from ``--dag``."""
-    dot = subprocess.run(snakemake(work, cfg, cores, "--dag", "--quiet", "all"), cwd=work,
+def dag_shape(work: Path, cfg: Path, cores: int, repo: Path = REPO) -> tuple[int, int]:
+    """(jobs, longest chain of dependent jobs) of the run about to happen, from ``--dag``
+    (the workflow of ``repo``)."""
+    dot = subprocess.run(snakemake(work, cfg, cores, "--dag", "--quiet", "all", repo=repo), cwd=work,
                          capture_output=True, text=True, check=True).stdout
     labels = dict(re.findall(r"^\s*(\d+)\[label = \"(\w+)", dot, re.M))
     edges = re.findall(r"^\s*(\d+) -> (\d+)", dot, re.M)
@@ -152,13 +155,25 @@ def floor(work: Path, jobs: int, chain: int, cores: int) -> Run:
     return result
 
 
+def snakemake_plugins() -> list[str]:
+    """The Snakemake plugins installed beside the Python that runs the benchmark (each is imported
+    at every Snakemake start: the environment a measurement was taken in)."""
+    from importlib import metadata
+
+    names = {(d.metadata["Name"] or "").lower().replace("_", "-") for d in metadata.distributions()}
+    return sorted(n for n in names if re.match(r"snakemake-(executor|storage|logger|report|"
+                                               r"scheduler)-plugin-", n))
+
+
 def startup() -> tuple[float, float | None]:
-    """(``snakemake --version`` s, ``scontrol show config`` s or None without SLURM's client)."""
+    """(``snakemake --version`` s, ``scontrol show config`` s, or None when Snakemake would not
+    run it: no SLURM executor plugin in this environment, or no SLURM client on PATH)."""
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-m", "snakemake", "--version"], capture_output=True,
                    check=True)
     version = time.perf_counter() - t0
-    if shutil.which("sinfo") is None or shutil.which("scontrol") is None:
+    if ("snakemake-executor-plugin-slurm" not in snakemake_plugins()
+            or shutil.which("sinfo") is None or shutil.which("scontrol") is None):
         return version, None
     t0 = time.perf_counter()
     with contextlib.suppress(subprocess.TimeoutExpired):
@@ -254,6 +269,9 @@ def main() -> None:
           f"{args.repeats} round(s), fastest shown; dual status {status}")
     print(f"DAG: example {jobs} jobs, longest chain {chain}"
           + (f"; WGS trio {wgs_jobs} jobs, longest chain {wgs_chain}" if wgs else ""))
+    plugins = snakemake_plugins()
+    print(f"environment: {sys.executable} (Python {sys.version.split()[0]}); Snakemake plugins: "
+          + (", ".join(plugins) if plugins else "none (as `pip install -e .[pdf]` installs it)"))
     print(f"snakemake --version {version_s:.2f} s"
           + ("" if scontrol_s is None else
              f"; scontrol show config {scontrol_s:.2f} s (the SLURM executor plugin runs it at "

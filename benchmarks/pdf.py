@@ -15,8 +15,10 @@ baseline, then WeasyPrint's in-process rendering time alone, and whether the tar
   ``overflow-wrap: anywhere`` on every cell, grid and flex layouts);
 * ``weasyprint`` — ``dualdx.report.pdf.render_pdf(..., "weasyprint")`` on the shipped stylesheet;
 * ``chromium (dualdx)`` — ``render_pdf(..., "chromium")``: Debian's headless Chromium with a
-  throw-away profile, what ``auto`` uses when Chromium is installed;
-* ``chromium --print-to-pdf (bare)`` — the same browser called directly, no Python.
+  throw-away profile, what ``auto`` uses when Chromium is installed (the headless shell,
+  ``chromium-headless-shell``, when it is installed);
+* ``chromium --print-to-pdf (bare)`` — the full browser (``chromium``) called directly, no Python;
+* ``chromium-headless-shell --print-to-pdf (bare)`` — the headless shell called directly.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--workdir", type=Path, default=tmp / "dualdx_report_example")
     ap.add_argument("--chromium", default=shutil.which("chromium"))
+    ap.add_argument("--shell", default=shutil.which("chromium-headless-shell"))
     args = ap.parse_args()
     html = args.html.resolve() if args.html else run_example(args.workdir, "report.html") / "report.html"
     out = Path(tempfile.mkdtemp(prefix="dualdx_pdf_bench_"))
@@ -96,6 +99,11 @@ def main() -> None:
             f"--print-to-pdf={out / 'bare.pdf'}", html.as_uri()]
         pdf_of.update({"chromium (dualdx)": "chromium.pdf",
                        "chromium --print-to-pdf (bare)": "bare.pdf"})
+    if args.shell:
+        runs["chromium-headless-shell --print-to-pdf (bare)"] = [
+            args.shell, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+            f"--print-to-pdf={out / 'shell.pdf'}", html.as_uri()]
+        pdf_of["chromium-headless-shell --print-to-pdf (bare)"] = "shell.pdf"
     print(f"{html} ({html.stat().st_size:,} bytes); load average before: "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}; {os.cpu_count()} CPUs")
     best: dict[str, tuple[float, float]] = {}

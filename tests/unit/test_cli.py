@@ -82,4 +82,4 @@ def test_example_copy_runs_from_its_folder(tmp_path: Path) -> None:
                           "--directory", str(dest), "--cores", "1", "-n"],
                          capture_output=True, text=True, cwd=tmp_path)
     assert dry.returncode == 0, dry.stdout[-3000:] + dry.stderr[-3000:]
-    assert "render_report" in dry.stdout + dry.stderr
+    assert "write_report" in dry.stdout + dry.stderr

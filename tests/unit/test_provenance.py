@@ -196,7 +196,7 @@ def test_workflow_version_from_git(tmp_path: Path) -> None:
 
 def test_command_line_comes_from_the_environment_not_a_rule_parameter() -> None:
     """common.smk puts the run's command line in $DUALDX_COMMAND_LINE (so a rerun with other
-    --cores does not re-run write_provenance); the job reads it back, or records null."""
+    --cores does not re-run write_report); the job reads it back, or records null."""
     from dualdx.provenance.record import COMMAND_LINE_ENV, command_line_from_env, command_line_of
 
     assert command_line_of(["/usr/bin/snakemake", "--cores", "4"]) == ["snakemake", "--cores", "4"]

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.workflow
 
 FAMILIES = 100
 PER_FAMILY = ("filter_panel", "annotate_variants", "assign_inheritance", "classify_variants",
-              "call_diagnoses", "write_provenance", "render_report", "render_pdf",
+              "call_diagnoses", "write_report",
               "interpret_structural", "classify_structural")  # cnv hook: the CNV stages
 RULE_FILES = (REPO / "Snakefile", *sorted((REPO / "workflow" / "rules").glob("*.smk")))
 ACTIONS = ("script:", "shell:", "run:", "wrapper:", "notebook:")

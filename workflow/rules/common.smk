@@ -39,7 +39,7 @@ PHENOTYPE_FILES = (
 RULESET = CFG["classification"]["ruleset"]
 WANT_PDF = CFG["report"]["pdf"]
 PREVIOUS = CFG["previous_results"]
-# Recorded in provenance: the command as the user typed it, passed to write_provenance through
+# Recorded in provenance: the command as the user typed it, passed to write_report through
 # the environment (not a rule parameter, so a rerun with other --cores does no work). A job's own
 # Snakemake process (local, or a cluster job run with the executor's arguments) reads the value
 # the main process set: envvars passes it to remote jobs.

@@ -1,8 +1,13 @@
-# Stage 6: the counselor's report, provenance and reanalysis.
+# Stage 6: the counselor's report and the run's record. One job per family writes, in order,
+# provenance.json, reanalysis.json (with previous_results), report.html and report.pdf (with
+# report.pdf: true): each needs the one before, and as four jobs they were four links of the
+# family's chain for a fraction of a second of work each (dualdx.report.stage; issue 20).
 
 
-rule write_provenance:
+rule write_report:
     input:
+        report="results/{family}/report.json",
+        # recorded in provenance.json (checksums, database releases, HPO release)
         vcfs=family_source_vcfs,
         sv_vcfs=family_sv_vcfs,
         panel=CFG["panel"],
@@ -14,62 +19,21 @@ rule write_provenance:
         knowledge="results/_run/knowledge.json",
         clinvar="results/_run/clinvar_panel.json",
         structural="results/{family}/structural.json",
-        # not read: provenance.json is the record of the run that wrote this report.json, so it is
-        # rewritten with it, and a failed interpretation leaves none (tests/hardening/test_faults.py)
-        report="results/{family}/report.json",
     output:
-        "results/{family}/provenance.json",
-    log:
-        "logs/{family}/write_provenance.log",
-    benchmark:
-        "logs/benchmarks/{family}/write_provenance.tsv"
-    group:
-        "family"
-    conda:
-        "../envs/dualdx.yaml"
-    threads: 1
-    resources:
-        mem_mb=300,
-        runtime=5,
-    params:
-        family="{family}",
-        config=CFG,
-        configfiles=[str(p) for p in workflow.configfiles],
-        workflow_dir=lambda wildcards: str(WORKFLOW_ROOT),
-        ruleset=RULESET,
-    script:
-        "../scripts/write_provenance.py"
-
-
-rule compare_reanalysis:
-    input:
-        report="results/{family}/report.json",
+        **(
+            {
+                "pdf": report(
+                    "results/{family}/report.pdf",
+                    caption="../report/report_html.rst",
+                    category="{family}",
+                    labels={"family": "{family}", "file": "report.pdf"},
+                )
+            }
+            if WANT_PDF
+            else {}
+        ),
+        **({"reanalysis": "results/{family}/reanalysis.json"} if PREVIOUS else {}),
         provenance="results/{family}/provenance.json",
-    output:
-        "results/{family}/reanalysis.json",
-    log:
-        "logs/{family}/compare_reanalysis.log",
-    group:
-        "family"
-    conda:
-        "../envs/dualdx.yaml"
-    threads: 1
-    resources:
-        mem_mb=300,
-        runtime=5,
-    params:
-        family="{family}",
-        previous=PREVIOUS,
-    script:
-        "../scripts/compare_reanalysis.py"
-
-
-rule render_report:
-    input:
-        report="results/{family}/report.json",
-        provenance="results/{family}/provenance.json",
-        reanalysis=(["results/{family}/reanalysis.json"] if PREVIOUS else []),
-    output:
         html=report(
             "results/{family}/report.html",
             caption="../report/report_html.rst",
@@ -77,35 +41,9 @@ rule render_report:
             labels={"family": "{family}", "file": "report.html"},
         ),
     log:
-        "logs/{family}/render_report.log",
+        "logs/{family}/write_report.log",
     benchmark:
-        "logs/benchmarks/{family}/render_report.tsv"
-    group:
-        "family"
-    conda:
-        "../envs/dualdx.yaml"
-    threads: 1
-    resources:
-        mem_mb=500,
-        runtime=5,
-    script:
-        "../scripts/render_report.py"
-
-
-rule render_pdf:
-    input:
-        html="results/{family}/report.html",
-    output:
-        pdf=report(
-            "results/{family}/report.pdf",
-            caption="../report/report_html.rst",
-            category="{family}",
-            labels={"family": "{family}", "file": "report.pdf"},
-        ),
-    log:
-        "logs/{family}/render_pdf.log",
-    benchmark:
-        "logs/benchmarks/{family}/render_pdf.tsv"
+        "logs/benchmarks/{family}/write_report.tsv"
     group:
         "family"
     conda:
@@ -113,8 +51,14 @@ rule render_pdf:
     threads: 1
     resources:
         mem_mb=1000,
-        runtime=5,
+        runtime=15,
     params:
+        family="{family}",
+        config=CFG,
+        configfiles=[str(p) for p in workflow.configfiles],
+        workflow_dir=lambda wildcards: str(WORKFLOW_ROOT),
+        ruleset=RULESET,
+        previous=PREVIOUS,
         engine=CFG["report"].get("pdf_engine", "auto"),
     script:
-        "../scripts/render_pdf.py"
+        "../scripts/write_report.py"

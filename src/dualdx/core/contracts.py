@@ -61,8 +61,8 @@ WRITER: dict[str, str] = {
     "inheritance": "assign_inheritance",
     "classification": "classify_variants",
     "cnv_classification": "classify_structural",
-    "provenance": "write_provenance",
-    "reanalysis": "compare_reanalysis",
+    "provenance": "write_report",
+    "reanalysis": "write_report",
     "report": "call_diagnoses",  # report.json: its typed reader is dualdx.report.render
 }
 SCHEMA_ID_BASE = "https://dualdx.invalid/schemas/"

@@ -37,7 +37,7 @@ PACKAGES: tuple[str, ...] = (
 )
 
 _CHUNK = 1 << 20
-# The command line of the run, as a JSON list, in the environment of the write_provenance job
+# The command line of the run, as a JSON list, in the environment of the write_report job
 # (set once by common.smk in the process the user started; inherited by every job, locally,
 # under --use-conda and in cluster jobs). Not a rule parameter: a rerun with other options
 # (--cores, -n) must not re-run the rule, and the file records the run that wrote it.
