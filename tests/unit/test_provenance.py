@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import stage_docs
 
 import dualdx
 from dualdx.core.errors import InputError
@@ -29,39 +30,24 @@ def _setup(tmp_path: Path) -> dict[str, Any]:
     vcf = _write(tmp_path / "in" / "F1.vcf", "##fileformat=VCFv4.2\n")
     ped = _write(tmp_path / "in" / "F1.ped", "F1\tP\tF\tM\t1\t2\n")
     pheno = _write(tmp_path / "in" / "F1.hpo.tsv", "P\tHP:0000001\n")
-    annotations = _write(
-        tmp_path / "res" / "annotations.json",
-        json.dumps(
-            {
-                "family": "F1",
-                "databases": [
-                    {"name": "gnomad", "status": "not_configured", "release": None,
-                     "path": None, "sha256": None, "detail": "no gnomAD configured"},
-                    {"name": "clinvar", "status": "used", "release": "2017-01-05",
-                     "path": "/db/clinvar.vcf.gz", "sha256": "ab" * 32, "detail": None},
-                ],
-            }
-        ),
-    )
-    clinvar_index = _write(
-        tmp_path / "res" / "clinvar_panel.json",
-        json.dumps(
-            {
-                "source": {"name": "clinvar", "status": "used", "release": "2017-01-05",
-                           "path": "/db/clinvar.vcf.gz", "sha256": "ab" * 32, "detail": None},
-                "records": [],
-            }
-        ),
-    )
-    knowledge = _write(
-        tmp_path / "res" / "knowledge.json", json.dumps({"hpo_release": "2025-01-16", "genes": {}})
-    )
+    gnomad = {"name": "gnomad", "status": "not_configured", "release": None, "path": None,
+              "sha256": None, "detail": "no gnomAD configured"}
+    clinvar = {"name": "clinvar", "status": "used", "release": "2017-01-05",
+               "path": "/db/clinvar.vcf.gz", "sha256": "ab" * 32, "detail": None}
+    (tmp_path / "res").mkdir()
+    annotations = str(stage_docs.write("annotations", tmp_path / "res" / "annotations.json",
+                                       {"family": "F1", "databases": [gnomad, clinvar]}))
+    clinvar_index = str(stage_docs.write("clinvar_panel", tmp_path / "res" / "clinvar_panel.json",
+                                         {"source": clinvar, "records": []}))
+    knowledge = str(stage_docs.write("knowledge", tmp_path / "res" / "knowledge.json",
+                                     {"hpo_release": "2025-01-16"}))
     return {
         "family": "F1",
         "config": {"genome_build": "GRCh38", "panel": "default", "families": {"F1": {"vcf": vcf}}},
         "config_files": [],
         "inputs": {"vcf": [vcf], "ped": [ped], "phenotypes": [pheno]},
-        "databases_json": [annotations, clinvar_index, knowledge],
+        "databases_json": {"annotations": annotations, "clinvar_panel": clinvar_index,
+                           "knowledge": knowledge},
         "ruleset": {"name": "acmg2015", "version": "Richards 2015 (PMID 25741868)"},
         "workflow_dir": str(tmp_path / "not_a_checkout"),
         "command_line": ["snakemake", "--cores", "1"],
@@ -146,18 +132,34 @@ def test_missing_input_names_file(tmp_path: Path) -> None:
 
 def test_bad_database_json_names_file(tmp_path: Path) -> None:
     args = _setup(tmp_path)
-    bad = _write(tmp_path / "res" / "broken.json", "{not json")
-    args["databases_json"].append(bad)
-    with pytest.raises(InputError, match=r"broken\.json"):
+    _write(Path(args["databases_json"]["knowledge"]), "{not json")
+    with pytest.raises(InputError, match=r"knowledge\.json, line 1"):
         _run(args, tmp_path / "p.json")
+    assert not (tmp_path / "p.json").exists()
 
 
-def test_hpo_release_disagreement_is_an_error(tmp_path: Path) -> None:
+def test_a_stage_file_breaking_its_contract_names_the_field_and_the_stage(tmp_path: Path) -> None:
+    """The database entries are read through the stage files' contracts: a ClinVar index
+    whose source entry has no name is refused, naming the file, the field and its writer."""
     args = _setup(tmp_path)
-    other = _write(tmp_path / "res" / "k2.json", json.dumps({"hpo_release": "2024-04-26"}))
-    args["databases_json"].append(other)
-    with pytest.raises(InputError, match="HPO release"):
+    path = Path(args["databases_json"]["clinvar_panel"])
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    del doc["source"]["name"]
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(InputError) as e:
         _run(args, tmp_path / "p.json")
+    assert "clinvar_panel.json" in str(e.value) and "$.source" in str(e.value)
+    assert "index_clinvar" in str(e.value)
+
+
+def test_structural_databases_are_recorded(tmp_path: Path) -> None:
+    args = _setup(tmp_path)
+    gnomad_sv = {"name": "gnomad_sv", "status": "not_configured", "release": None, "path": None,
+                 "sha256": None, "detail": "no gnomAD-SV configured"}
+    args["databases_json"]["structural"] = str(stage_docs.write(
+        "structural", tmp_path / "res" / "structural.json", {"databases": [gnomad_sv]}))
+    doc = _run(args, tmp_path / "p.json")
+    assert [d["name"] for d in doc["databases"]] == ["clinvar", "gnomad", "gnomad_sv"]
 
 
 def test_directory_input_hash_is_content_based(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import stage_docs
 
 from dualdx.report import render
 from dualdx.report.stage import run_report_stage
@@ -22,15 +23,15 @@ def _provenance_args(tmp_path: Path) -> dict[str, Any]:
     vcf = tmp_path / "in" / "F1.vcf"
     vcf.parent.mkdir(parents=True)
     vcf.write_text("##fileformat=VCFv4.2\n", encoding="utf-8")
-    knowledge = tmp_path / "res" / "knowledge.json"
-    knowledge.parent.mkdir(parents=True)
-    knowledge.write_text(json.dumps({"hpo_release": "2025-01-16", "genes": {}}), encoding="utf-8")
+    (tmp_path / "res").mkdir()
+    knowledge = stage_docs.write("knowledge", tmp_path / "res" / "knowledge.json",
+                                 {"hpo_release": "2025-01-16"})
     return {
         "family": "MIOP",
         "config": {"genome_build": "GRCh38"},
         "config_files": [],
         "inputs": {"vcfs": [str(vcf)]},
-        "databases_json": [str(knowledge)],
+        "databases_json": {"knowledge": str(knowledge)},
         "ruleset": {"name": "acmg2015", "version": "Richards 2015 (PMID 25741868)"},
         "workflow_dir": str(tmp_path / "not_a_checkout"),
         "command_line": ["snakemake", "--cores", "1"],

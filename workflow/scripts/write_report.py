@@ -23,8 +23,10 @@ def main(smk: Any) -> None:
         "config": dict(smk.params.config),
         "config_files": list(smk.params.configfiles),
         "inputs": inputs,
-        "databases_json": [smk.input.annotations, smk.input.knowledge, smk.input.clinvar,
-                           smk.input.structural],  # cnv hook: gnomAD-SV status
+        "databases_json": {"annotations": smk.input.annotations,
+                           "knowledge": smk.input.knowledge,
+                           "clinvar_panel": smk.input.clinvar,
+                           "structural": smk.input.structural},  # cnv hook: gnomAD-SV status
         "ruleset": {"name": smk.params.ruleset, "version": RULESETS[smk.params.ruleset]},
         "workflow_dir": smk.params.workflow_dir,
         "command_line": command_line_from_env(),

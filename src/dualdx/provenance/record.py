@@ -189,69 +189,42 @@ def hash_inputs(inputs: Mapping[str, list[str]]) -> dict[str, list[dict[str, Any
     }
 
 
-def _load_json(path: str) -> Any:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return json.load(fh)
-    except FileNotFoundError as exc:
-        raise InputError(
-            path, "database description file does not exist", "run the stage that writes it"
-        ) from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(
-            path, f"not valid JSON ({exc})", "delete it and re-run the stage that writes it"
-        ) from exc
+#: The stage files whose knowledge sources provenance.json records, by kind: the ``databases``
+#: of annotations.json and structural.json, the ``source`` of clinvar_panel.json and the HPO
+#: release of knowledge.json (the only file that carries it).
+DATABASE_FILES = ("annotations", "structural", "clinvar_panel", "knowledge")
 
 
-def _db_entry(raw: Any, path: str, where: str) -> dict[str, Any]:
-    if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
-        raise InputError(
-            path,
-            "database entry is not an object with a 'name'",
-            "re-run the stage that writes this file",
-            where=where,
-        )
-    return {k: raw.get(k) for k in _DB_FIELDS}
+def collect_databases(files: Mapping[str, str]) -> tuple[list[dict[str, Any]], str | None]:
+    """Database entries and the HPO release of this run, from the stage files that name them.
 
-
-def collect_databases(paths: list[str]) -> tuple[list[dict[str, Any]], str | None]:
-    """Database entries and HPO release named in annotations/knowledge/ClinVar-index files.
-
-    Reads a ``databases`` list, a ``source`` object and a ``hpo_release`` string from each file
-    (whichever it has). Identical entries are kept once; entries are sorted. When files disagree
-    on the HPO release, InputError.
+    ``files`` maps each kind of :data:`DATABASE_FILES` to its path (a kind left out records
+    nothing from it). Each file is read through its contract (``read_stage_file``: a missing,
+    unreadable or schema-breaking file gets one error naming it, the field and the stage to
+    re-run). Identical entries are kept once; entries are sorted by name and release.
     """
+    from dualdx.core.contracts import read_stage_file
+
+    unknown = sorted(set(files) - set(DATABASE_FILES))
+    if unknown:
+        raise ValueError(f"collect_databases: not a database-naming stage file: {unknown}")
+    found: list[Mapping[str, Any]] = []
+    if "annotations" in files:
+        found += read_stage_file("annotations", files["annotations"])["databases"]
+    if "structural" in files:
+        found += read_stage_file("structural", files["structural"])["databases"]
+    if "clinvar_panel" in files:
+        found.append(read_stage_file("clinvar_panel", files["clinvar_panel"])["source"])
+    hpo_release = (str(read_stage_file("knowledge", files["knowledge"])["hpo_release"])
+                   if "knowledge" in files else None)
     entries: dict[str, dict[str, Any]] = {}
-    hpo: dict[str, str] = {}
-    for path in paths:
-        doc = _load_json(path)
-        if not isinstance(doc, dict):
-            raise InputError(path, "top level is not a JSON object", "re-run its stage")
-        found: list[dict[str, Any]] = []
-        dbs = doc.get("databases")
-        if dbs is not None:
-            if not isinstance(dbs, list):
-                raise InputError(path, "'databases' is not a list", "re-run its stage")
-            found += [_db_entry(d, path, f"databases[{i}]") for i, d in enumerate(dbs)]
-        if doc.get("source") is not None:
-            found.append(_db_entry(doc["source"], path, "source"))
-        for entry in found:
-            entries[canonical_json(entry)] = entry
-        release = doc.get("hpo_release")
-        if release is not None:
-            hpo[path] = str(release)
-    releases = sorted(set(hpo.values()))
-    if len(releases) > 1:
-        names = ", ".join(f"{p}: {r}" for p, r in sorted(hpo.items()))
-        raise InputError(
-            paths[0] if paths else None,
-            f"files disagree on the HPO release ({names})",
-            "re-run every stage with the same HPO release",
-        )
+    for raw in found:
+        entry = {k: raw.get(k) for k in _DB_FIELDS}
+        entries[canonical_json(entry)] = entry
     ordered = sorted(
         entries.values(), key=lambda e: (str(e["name"]), str(e.get("release")), canonical_json(e))
     )
-    return ordered, (releases[0] if releases else None)
+    return ordered, hpo_release
 
 
 def build_provenance(
@@ -259,7 +232,7 @@ def build_provenance(
     config: Mapping[str, Any],
     config_files: list[str],
     inputs: Mapping[str, list[str]],
-    databases_json: list[str],
+    databases_json: Mapping[str, str],
     ruleset: Mapping[str, str],
     workflow_dir: str | None,
     command_line: list[str] | None,
@@ -295,7 +268,7 @@ def run_write_provenance(
     config: dict[str, Any],
     config_files: list[str],
     inputs: dict[str, list[str]],
-    databases_json: list[str],
+    databases_json: Mapping[str, str],
     ruleset: dict[str, str],
     workflow_dir: str,
     command_line: list[str] | None,
@@ -305,8 +278,8 @@ def run_write_provenance(
     """Write ``provenance.json`` for one family (sorted keys, indent 2, atomic).
 
     ``inputs`` maps a role ("vcf", "ped", "phenotypes", "panel", ...) to file paths;
-    ``databases_json`` lists annotations.json / knowledge.json / ClinVar-index files whose
-    ``databases`` / ``source`` / ``hpo_release`` entries are collected; ``workflow_dir`` is
+    ``databases_json`` maps the kinds of :data:`DATABASE_FILES` to this run's stage files, whose
+    database entries and HPO release are recorded (:func:`collect_databases`); ``workflow_dir`` is
     described with git when it is a checkout.
     """
     doc = build_provenance(
