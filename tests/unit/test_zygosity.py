@@ -70,3 +70,9 @@ def test_person_helpers_and_with_sex() -> None:
     assert z.person_ploidy(rec, ped, "nobody", "GRCh38") is None
     assert z.is_x_nonpar(rec, "GRCh38") and z.is_sex_linked(rec, "GRCh38")
     assert not z.in_par("1", 1_000_000, "GRCh38")
+
+
+def test_one_word_readings_and_sentences() -> None:
+    assert all(z.is_one_word(w) for w in (z.HOMOZYGOUS, z.HETEROZYGOUS, z.HEMIZYGOUS))
+    assert not any(z.is_one_word(w) for w in (z.HET_IN_HAPLOID, z.ONE_COPY_CALLED,
+                                              z.SEX_UNKNOWN_X, z.UNKNOWN, ""))

@@ -38,6 +38,12 @@ HET_IN_HAPLOID = ("heterozygous call where one copy is expected (X outside the P
 SEX_UNKNOWN_X = "sex unknown in the PED: one or two X copies"
 
 
+def is_one_word(reading: str) -> bool:
+    """A zygosity reading that is one word (homozygous, heterozygous, hemizygous), as opposed to
+    a sentence (a QC problem, an uncalled allele, sex unknown): the report's words need it."""
+    return reading in (HOMOZYGOUS, HETEROZYGOUS, HEMIZYGOUS)
+
+
 def is_x_nonpar(rec: VariantRecord, build: str) -> bool:
     """On X outside the pseudo-autosomal regions."""
     return normalize_chrom(rec.chrom) == "X" and not in_par(rec.chrom, rec.pos, build)

@@ -16,6 +16,7 @@ from dualdx.interpretation.relatives import (
     disease_display_name,
     mode_words,
 )
+from dualdx.interpretation.zygosity import is_one_word
 from dualdx.report.evidence import (
     class_rank,
     clinvar_view,
@@ -284,7 +285,7 @@ def _genotype_phrase(dx: Mapping[str, Any], card: Mapping[str, Any]) -> str:
         return (f"compound heterozygous for two {gene} variants"
                 + (f", {phase}" if phase else "") + f": {join_words(parts)}")
     zyg = str(dx.get("zygosity") or "")  # worded by the zygosity owner
-    if zyg in ("homozygous", "heterozygous", "hemizygous"):
+    if is_one_word(zyg):
         return f"{zyg} for {gene} {join_words(parts)}"
     # a longer reading (a QC problem, an uncalled allele, sex unknown) does not fit "He is _ for":
     # the sentence names the variant and gives the reading after it
