@@ -44,6 +44,7 @@ if TYPE_CHECKING:
         Knowledge,
         Provenance,
         Reanalysis,
+        Report,
         Structural,
     )
 
@@ -174,7 +175,7 @@ def read_stage_file(kind: Literal["provenance"], path: str | Path) -> Provenance
 @overload
 def read_stage_file(kind: Literal["reanalysis"], path: str | Path) -> Reanalysis: ...
 @overload
-def read_stage_file(kind: Literal["report"], path: str | Path) -> dict[str, Any]: ...
+def read_stage_file(kind: Literal["report"], path: str | Path) -> Report: ...
 
 
 def read_stage_file(kind: StageKind, path: str | Path) -> Any:

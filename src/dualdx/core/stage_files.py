@@ -315,3 +315,40 @@ class Reanalysis(TypedDict):
     variant_history: dict[str, dict[str, str | None]]
     warnings: list[str]
     summary: str
+
+
+# ------------------------------------------------------------------------------ report.json
+
+
+class Report(TypedDict):
+    """report.json at its top level (``workflow/schemas/report.schema.json``): the keys, which of
+    them the schema requires, and their containers; each row's fields are the schema's (the page
+    and the reanalysis read them through the helpers of ``dualdx.report`` and
+    ``dualdx.interpretation.relatives``)."""
+    schema_version: str
+    family: str
+    proband: str
+    genome_build: str
+    ruleset: dict[str, Any]
+    panel: dict[str, Any]
+    samples: list[dict[str, Any]]
+    variants: list[dict[str, Any]]
+    diseases: list[dict[str, Any]]
+    diagnoses: list[dict[str, Any]]
+    carriers: list[dict[str, Any]]
+    dual_diagnosis: dict[str, Any]
+    phenotype_matrix: dict[str, Any]
+    not_checked: list[dict[str, str]]
+    warnings: list[dict[str, Any]]
+    databases: list[dict[str, Any]]
+    # written by call_diagnoses on every run; optional in the schema (reports of older runs)
+    hpo_release: NotRequired[str | None]
+    phenotype_method: NotRequired[dict[str, Any]]
+    assessment: NotRequired[dict[str, Any]]
+    molecular_findings: NotRequired[list[dict[str, Any]]]
+    reanalysis: NotRequired[dict[str, Any] | None]
+    # added by the steps after the assembly (filter funnel, CNVs, relatives and recommendations)
+    methods: NotRequired[dict[str, Any]]
+    relatives: NotRequired[list[dict[str, Any]]]
+    recommendations: NotRequired[list[dict[str, Any]]]
+    structural_not_interpreted: NotRequired[list[dict[str, Any]]]

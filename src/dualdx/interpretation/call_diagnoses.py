@@ -19,6 +19,7 @@ from dualdx.core.stage_files import (
     FilterStats,
     Inheritance,
     Knowledge,
+    Report,
 )
 from dualdx.inputs.panel import load_panel
 from dualdx.inputs.pedigree import Pedigree, load_ped
@@ -257,8 +258,8 @@ def build_report(
     all_peds: Mapping[str, Pedigree] | None = None,
     gene_chroms: Mapping[str, str] | None = None,
     structural: Mapping[str, Mapping[str, Any]] | None = None,
-) -> tuple[dict[str, Any], str]:
-    """Assemble report.json (dict) and variants.tsv (text) from the stage outputs.
+) -> tuple[Report, str]:
+    """Assemble report.json and variants.tsv (text) from the stage outputs.
 
     ``filter_stats``: ``filter_stats.json`` (its caveats, and the chromosomes the VCF lacks);
     ``all_peds``: every family of the PED file (to name phenotype rows for nobody in it);
@@ -437,7 +438,7 @@ def build_report(
     if not present:
         not_checked.append({"what": "phenotype match and dual-diagnosis test",
                             "why": f"no HPO terms for proband {pb}"})
-    report: dict[str, Any] = {
+    report: Report = {
         "schema_version": SCHEMA_VERSION, "family": family, "proband": pb,
         "genome_build": build,
         "ruleset": {"name": classification["ruleset"],
@@ -471,7 +472,7 @@ def build_report(
     return report, variants_tsv(variants, members)
 
 
-def add_filter_stats(report: dict[str, Any], stats: FilterStats) -> None:
+def add_filter_stats(report: Report, stats: FilterStats) -> None:
     """Record the filter funnel under ``methods.filter``; say so when the build was not verified."""
     report.setdefault("methods", {})["filter"] = dict(stats)
     if not stats["build_verified"]:

@@ -24,6 +24,7 @@ from typing import Any
 
 from dualdx.core.caveats import Caveat, unique
 from dualdx.core.model import Call, chrom_rank
+from dualdx.core.stage_files import Report
 from dualdx.inputs.pedigree import Pedigree
 from dualdx.interpretation.copy_number import event_calls
 from dualdx.interpretation.diagnosis import variant_tier
@@ -193,7 +194,7 @@ def diagnosis_cautions(dx: Mapping[str, Any], rows: Mapping[str, Mapping[str, An
     return unique(out)
 
 
-def finish(report: dict[str, Any], structural: Mapping[str, Any],
+def finish(report: Report, structural: Mapping[str, Any],
            classification: Mapping[str, Any]) -> None:
     """Methods (``methods.structural``), not interpreted SVs, not_checked, databases, and the
     CNV cautions of each diagnosis (:func:`diagnosis_cautions`). (The two stage files'

@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from dualdx.core.stage_files import Report
 from dualdx.interpretation.relatives import (
     GENO_WORDS,
     PLP,
@@ -460,7 +461,7 @@ def recommendations(report: Mapping[str, Any], rel_rows: Sequence[Mapping[str, A
     return out
 
 
-def add_recommendations(report: dict[str, Any], knowledge: Mapping[str, Any] | None = None
+def add_recommendations(report: Report, knowledge: Mapping[str, Any] | None = None
                         ) -> None:
     """Add ``relatives`` and ``recommendations`` to an assembled report (module doc)."""
     rows = relatives(report) if diagnosis_order(report) else []
