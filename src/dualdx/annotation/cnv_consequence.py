@@ -37,7 +37,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from dualdx.annotation.consequence import genomic_to_c, translate
+from dualdx.annotation.consequence import genomic_to_c, region_of, translate
 from dualdx.core.genome import REFSEQ_CHROMOSOMES
 from dualdx.core.model import normalize_chrom
 from dualdx.knowledge.sequence import GenomeSequence, TranscriptSequences
@@ -333,22 +333,17 @@ def annotate_event(tx: Transcript, build: str, chrom: str, start: int, end: int,
                           notes)
 
 
+#: The Sequence Ontology term of a breakpoint outside the deleted/duplicated exons, by the
+#: transcript region :func:`region_of` (the one owner of "where in a transcript") places it in.
+_REGION_TERM = {"upstream": "upstream_gene_variant", "downstream": "downstream_gene_variant",
+                "intron": "intron_variant", "5_prime_UTR": "5_prime_UTR_variant",
+                "3_prime_UTR": "3_prime_UTR_variant", "CDS": "coding_sequence_variant",
+                "non_coding_exon": "non_coding_transcript_exon_variant"}
+
+
 def _utr_or_intron(tx: Transcript, x: int) -> str:
-    ix = tx.index
-    k, kind = ix.locate(x)
-    if kind == 1:
-        return "intron_variant"
-    if kind == 2:
-        return "upstream_gene_variant"
-    if kind == 3:
-        return "downstream_gene_variant"
-    n = ix.n_of(x, k)
-    if ix.cds_n_start is not None and n < ix.cds_n_start:
-        return "5_prime_UTR_variant"
-    if ix.cds_n_end is not None and n > ix.cds_n_end:
-        return "3_prime_UTR_variant"
-    return "coding_sequence_variant" if ix.cds_n_start is not None else \
-        "non_coding_transcript_exon_variant"
+    """The SO term of transcript coordinate ``x`` (``strand * pos``)."""
+    return _REGION_TERM[region_of(tx, tx.strand * x)]
 
 
 def _describe(tx: Transcript, kind: str, extent: Extent, exons: list[int], part: list[int],
