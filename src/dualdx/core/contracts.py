@@ -13,7 +13,7 @@ the schemas are their workflow's). ``DUALDX_SCHEMA_DIR`` overrides it (an instal
 without its checkout). Each schema is compiled once per process.
 
 Validation uses ``jsonschema-rs`` (the Rust implementation of the same JSON Schema drafts), not
-the pure-Python ``jsonschema`` the configuration and report.json use: on the example's
+the pure-Python ``jsonschema`` the configuration and the sample sheet use: on the example's
 knowledge.json (600 terms) ``jsonschema`` takes about 0.35 s per validation and every
 per-family stage reads that file, ``jsonschema-rs`` under 1 ms (``benchmarks/stage_contracts.py``).
 """

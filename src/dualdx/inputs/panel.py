@@ -23,8 +23,8 @@ REQUIRED_COLUMNS = (
 #: Coordinates per build: a panel gives the three columns of at least one build. A row may leave
 #: all three of a build empty (a panel made from MANE, which is GRCh38 only); a run on that build
 #: then stops with an error naming the genes (``Panel.regions``), never a guessed position.
-BUILD_COLUMNS = {b: tuple(f"{b.lower()}_{c}" for c in ("chrom", "start", "end")) for b in
-                 ("GRCh38", "GRCh37")}
+BUILD_COLUMNS: dict[str, tuple[str, ...]] = {
+    b: tuple(f"{b.lower()}_{c}" for c in ("chrom", "start", "end")) for b in BUILDS}
 DEFAULTS = {
     "padding": "100",
     "lof_mechanism": "yes",
@@ -169,16 +169,16 @@ def load_panel(path: str | Path) -> Panel:
         seen.add(sym)
         regions: dict[str, Region] = {}
         for build in builds:
-            pre = build.lower()
+            chrom_col, start_col, end_col = BUILD_COLUMNS[build]
             if not any(rec[c].strip() for c in BUILD_COLUMNS[build]):
                 continue  # no coordinates on this build for this gene: Panel.require_build
-            chrom = rec[f"{pre}_chrom"].strip()
+            chrom = rec[chrom_col].strip()
             if not chrom:
-                raise InputError(p, f"{sym} has {build} start/end but no {pre}_chrom",
+                raise InputError(p, f"{sym} has {build} start/end but no {chrom_col}",
                                  "write the chromosome (e.g. 11 or chr11)", where=f"line {lineno}")
             chrom = chrom[3:] if chrom.lower().startswith("chr") else chrom
-            start = _parse_int(p, lineno, f"{pre}_start", rec[f"{pre}_start"])
-            end = _parse_int(p, lineno, f"{pre}_end", rec[f"{pre}_end"])
+            start = _parse_int(p, lineno, start_col, rec[start_col])
+            end = _parse_int(p, lineno, end_col, rec[end_col])
             if end < start:
                 raise InputError(p, f"{sym} {build} end {end} is before start {start}",
                                  "swap start and end", where=f"line {lineno}")
