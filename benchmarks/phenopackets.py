@@ -1,7 +1,8 @@
 """Calibration of phenotype attribution and the dual-diagnosis decision on real published patients.
 
     python benchmarks/phenopackets.py [--data DIR] [--folds 5] [--pairs 120] [--seed 1]
-                                      [--workers 2] [--workdir DIR] [--fold N ...]
+                                      [--workers 2] [--workdir DIR] [--cache-dir DIR]
+                                      [--fold N ...]
                                       [--kinds single,dual,control] [--limit N] [--no-cache]
 
 Input: the GA4GH phenopackets of ``../shared/data/phenopackets/`` (1,350 published cases of 17
@@ -264,7 +265,7 @@ def trio_records(case: Case) -> tuple[list[dict[str, Any]], dict[str, str]]:
             d.update({"key": rec.key, "gene": pat.gene, "consequence": None,
                       "other_transcripts_more_severe": [], "clinvar_same_residue": [],
                       "clinvar_same_aa_change": [], "gnomad": {"queried": False},
-                      "scores": {}, "hgvs_c": v.hgvs})
+                      "scores": {}})
             recs.append(d)
             genes[rec.key] = pat.gene
     return recs, genes
@@ -304,7 +305,7 @@ def run_case(case: Case) -> dict[str, Any]:
                            "explaining": {t: _BG["explaining"][t] for t in resolved},
                            "diseases": {t: _BG["diseases"][t] for t in resolved}}
         k["caveats"] = []
-        cls = {"ruleset": "acmg2015", "ruleset_version": "Richards 2015", "variants": {
+        cls = {"ruleset": "acmg2015", "ruleset_version": "Richards 2015", "caveats": [], "variants": {
             r["key"]: {"acmg_class": "Uncertain significance", "points": 0, "criteria": [],
                        "not_evaluated": [], "clinvar_disagreement": True} for r in recs}}
         for name, doc in (("annotations", ann), ("knowledge", k), ("classification", cls)):
@@ -558,6 +559,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(),
                                                       "dualdx_benchmarks", "phenopackets"))
+    ap.add_argument("--cache-dir", default=None,
+                    help="where the HPO store is built (default: WORKDIR/cache)")
     ap.add_argument("--limit", type=int, default=0,
                     help="at most this many singles per fold (0: all)")
     ap.add_argument("--fold", type=int, action="append",
@@ -576,7 +579,8 @@ def main() -> None:
     if not root.is_dir():
         sys.exit(f"{root}: no phenopackets folder (see ../shared/data/MANIFEST.md)")
     patients, skipped = load_patients(root)
-    store, _ = open_store(work / "cache")
+    cache_dir = Path(args.cache_dir) if args.cache_dir else work / "cache"
+    store, _ = open_store(cache_dir)
     not_in_release = 0
     for p in list(patients):
         d = store.disease(p.disease)
@@ -627,7 +631,7 @@ def main() -> None:
     print(f"source fingerprint {fingerprint}: {len(cases) - len(todo)} case results reused, "
           f"{len(todo)} to compute")
     t0 = time.perf_counter()
-    init = (str(work / "cache"), str(work / "background.json"),
+    init = (str(cache_dir), str(work / "background.json"),
             str(work / "clinvar_published.vcf"), str(work / "panel.tsv"))
     if args.workers > 1 and todo:
         with multiprocessing.get_context("fork").Pool(args.workers, _init, init) as pool:

@@ -28,6 +28,11 @@ class InputError(DualdxError):
         self.fix = fix
         super().__init__(self.format())
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str | None, str, str, str | None]]:
+        # Rebuilt from its parts (not from ``args``), so it crosses process boundaries
+        # (multiprocessing, Snakemake's workers) as the same error.
+        return (type(self), (self.path, self.problem, self.fix, self.where))
+
     def format(self) -> str:
         place = self.path or "<input>"
         if self.where:
