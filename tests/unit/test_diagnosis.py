@@ -621,3 +621,22 @@ def test_heterozygous_female_with_an_explaining_x_linked_recessive_disease_is_a_
     assert heterozygous_female_caveats(carriers, kn, explained, 3, "P", ped("male")) == []
     assert heterozygous_female_caveats(carriers, kn, {"E": ["HP:1"]}, 3, "P", ped("female")) \
         == []
+
+
+def test_confirmed_second_genotype_with_overlapping_features_is_said_not_hidden() -> None:
+    """B explains only a term A explains as well (a blended phenotype): the test cannot find a
+    second disease, so the status stays single, but B's genotype is confirmed: the result says
+    B may be present too and names what it explains; a candidate B gets no such words."""
+    k = _two_disease_knowledge(["HP:0000003", "HP:0000007"], {}, {})
+    present = ["HP:0000002", "HP:0000003", "HP:0000004"]
+    terms = [PatientTerm(t) for t in present]
+    d = decide_dual([_dx(k, "A", "G1", terms), _dx(k, "B", "G2", terms)], present, k)
+    assert d["status"] == "single" and d["test"]["gained_terms"] == []
+    assert d["overlap"] == {"b": "B", "b_gene": "G2", "explained_hpo": ["HP:0000003"],
+                            "words": "the G2 genotype is confirmed, so B may be present as well, "
+                                     "its features overlapping those of A (it explains "
+                                     "HP:0000003), which the proband's terms cannot separate"}
+    assert d["reason"].endswith("; " + d["overlap"]["words"])
+    d2 = decide_dual([_dx(k, "A", "G1", terms), _dx(k, "B", "G2", terms, status="candidate")],
+                     present, k)
+    assert d2["status"] == "single" and "overlap" not in d2

@@ -731,3 +731,23 @@ def test_pdftotext_agrees_when_available(tmp_path: Path, report: dict[str, Any])
     out = subprocess.run([exe, "-layout", str(pdf), "-"], capture_output=True, text=True,
                          check=True).stdout
     assert "What was not checked" in out and "Glossary" in out
+
+
+def test_single_with_a_confirmed_overlapping_second_genotype_says_so(
+        report: dict[str, Any]) -> None:
+    """A single result whose second genotype is confirmed but cannot be separated by the terms:
+    the headline names it and the interpretation says it may be present (not only a log line or
+    a field of report.json)."""
+    r = copy.deepcopy(report)
+    r["dual_diagnosis"].update(status="single", diagnoses=["OMIM:259700"], overlap={
+        "b": "OMIM:146300", "b_gene": "ALPL", "explained_hpo": ["HP:0000670"],
+        "words": "the ALPL genotype is confirmed, so ... (the dual test's words)"})
+    html = render_html(r)
+    res = section_text(html, "result")
+    assert "Single diagnosis" in res
+    assert "The ALPL genotype for Hypophosphatasia" in res and "is confirmed too" in res
+    assert ("The ALPL genotype is confirmed, so Hypophosphatasia, autosomal dominant form may be "
+            "present as well: its features overlap those of Osteopetrosis"
+            in section_text(html, "interpretation"))
+    r["dual_diagnosis"].pop("overlap")
+    assert "confirmed too" not in section_text(render_html(r), "result")

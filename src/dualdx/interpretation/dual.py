@@ -7,7 +7,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dualdx.interpretation.diagnosis import Diagnosis, _status_rank
-from dualdx.interpretation.phenotype_match import IC_THRESHOLD, chance_of, term_weight
+from dualdx.interpretation.phenotype_match import (
+    IC_THRESHOLD,
+    chance_of,
+    ontology_of,
+    term_weight,
+)
 
 DUAL_ALPHA = 0.05
 
@@ -186,5 +191,36 @@ def decide_dual(
            f"p = {best['p_value']:.3g} is not below {alpha / m:.3g}"
            + (f" (excluded features it expects cost {best['contradiction_cost']:.1f} nats)"
               if best["contradiction_cost"] else ""))
-    return {**out, "status": "single", "diagnoses": [a.disease_id],
-            "reason": f"{nums}; not a dual diagnosis because {why}"}
+    reason = f"{nums}; not a dual diagnosis because {why}"
+    overlap = confirmed_overlap(a, b, present_set, knowledge)
+    if overlap is not None:
+        out["overlap"] = overlap
+        reason += "; " + overlap["words"]
+    return {**out, "status": "single", "diagnoses": [a.disease_id], "reason": reason}
+
+
+def confirmed_overlap(a: Diagnosis, b: Diagnosis, present: set[str],
+                      knowledge: Mapping[str, Any]) -> dict[str, Any] | None:
+    """When the test does not find a second disease but B's genotype is confirmed and B explains
+    some of the proband's terms: B may be present too, with features that overlap A's (a
+    "blended" phenotype), and the terms cannot show it. The report says so and names what B
+    explains. None otherwise (a candidate B is not a finding to act on; a B that explains
+    nothing is a molecular finding already).
+
+    It does not suggest B's "hallmarks" to look for: HPO gives many annotations a frequency from
+    one or two published patients (1/1 reads as obligate), so a list by frequency names
+    incidental features (tried on the phenopackets: Glass syndrome's "hallmarks" came out as
+    anterior tibial bowing and happy demeanor)."""
+    shared = sorted(set(b.explained) & present)
+    if b.genotype.status != "confirmed" or not shared:
+        return None
+    onto = ontology_of(knowledge)
+    words = [onto.name(i) for i in shared]
+    if len(words) > 6:
+        listed = ", ".join(words[:6]) + f" and {len(words) - 6} more"
+    else:
+        listed = ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+    return {"b": b.disease_id, "b_gene": b.gene, "explained_hpo": shared,
+            "words": f"the {b.gene} genotype is confirmed, so {b.disease_name} may be present as "
+                     f"well, its features overlapping those of {a.disease_name} (it explains "
+                     f"{listed}), which the proband's terms cannot separate"}

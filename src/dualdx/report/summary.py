@@ -251,6 +251,11 @@ def headline(report: Mapping[str, Any], cards: Sequence[Mapping[str, Any]],
                     "explain the features was not determined.")
     else:
         sentence = f"{_dx_phrase(pair[0])}, {pair[0]['status']}."
+        overlap = dual.get("overlap")
+        if status == "single" and overlap and overlap["b"] in named:
+            sentence += (f" The {overlap['b_gene']} genotype for {_dx_phrase(named[overlap['b']])} "
+                         "is confirmed too; its features overlap the first disease's, so the HPO "
+                         "terms cannot show whether it contributes (see the interpretation).")
     return {"status": status, "title": title, "sentence": sentence}
 
 
@@ -325,12 +330,17 @@ def interpretation(report: Mapping[str, Any], cards: Sequence[Mapping[str, Any]]
         text = f"{subject} is {_genotype_phrase(dx, card)}. {card['disease_name']} explains "
         if test and str(test.get("b")) == card["disease_id"] and test.get("p_value") is not None:
             gained = [str(t) for t in test.get("gained_terms") or []]
-            text += (f"{len(expl)} of {poss} {present} recorded features; {len(gained)} of them "
-                     f"({_features(gained, names)}) are among the "
-                     f"{len(test.get('terms_unexplained_by_a') or [])} that "
-                     f"{cards[0]['disease_name']} leaves unexplained, where a disease chosen at "
-                     f"random would explain {test.get('expected', 'few')} "
-                     f"(p = {sci(float(test['p_value']))}).")
+            first = cards[0]["disease_name"]
+            text += f"{len(expl)} of {poss} {present} recorded features"
+            if gained:  # what the dual test counted: explained better than the first does
+                left = len(test.get("terms_unexplained_by_a") or [])
+                text += (f"; {_features(gained, names)} "
+                         f"{'is' if len(gained) == 1 else 'are'} explained by it better than by "
+                         f"{first} (which leaves {plural(left, 'feature')} unexplained; a disease "
+                         f"chosen at random would explain {float(test.get('expected') or 0):.2g} "
+                         f"of them), p = {sci(float(test['p_value']))}.")
+            else:
+                text += f", none of them better than {first} does."
         else:
             text += f"{len(expl)} of {poss} {present} recorded features ({_features(expl, names)})."
         text += " " + card["status_sentence"]
@@ -339,6 +349,13 @@ def interpretation(report: Mapping[str, Any], cards: Sequence[Mapping[str, Any]]
     if len(cards) > 1 and shared:
         paras.append(f"{_features(shared, names).capitalize()} "
                      f"{'fits' if len(shared) == 1 else 'fit'} both diagnoses (a blended phenotype).")
+    overlap = dual.get("overlap")
+    second = next((c for c in cards if overlap and c["disease_id"] == overlap["b"]), None)
+    if overlap and second:  # a confirmed second genotype the terms cannot separate
+        paras.append(f"The {overlap['b_gene']} genotype is confirmed, so "
+                     f"{second['disease_name']} may be present as well: its features "
+                     f"overlap those of {cards[0]['disease_name']}, and the HPO terms cannot show "
+                     "whether it contributes.")
     for f in get_list(report, "molecular_findings"):
         paras.append(f"{f.get('gene')}: {f.get('reason')}.".replace("..", "."))
     unexplained = [str(h) for h in dual.get("unexplained_hpo") or []] if cards else []
