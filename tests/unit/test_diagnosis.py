@@ -633,9 +633,9 @@ def test_confirmed_second_genotype_with_overlapping_features_is_said_not_hidden(
     d = decide_dual([_dx(k, "A", "G1", terms), _dx(k, "B", "G2", terms)], present, k)
     assert d["status"] == "single" and d["test"]["gained_terms"] == []
     assert d["overlap"] == {"b": "B", "b_gene": "G2", "explained_hpo": ["HP:0000003"],
-                            "words": "the G2 genotype is confirmed, so B may be present as well, "
-                                     "its features overlapping those of A (it explains "
-                                     "HP:0000003), which the proband's terms cannot separate"}
+                            "words": "the G2 genotype is confirmed, so B may be present as well "
+                                     "(it explains HP:0000003); the proband's terms cannot show "
+                                     "whether it contributes beyond A"}
     assert d["reason"].endswith("; " + d["overlap"]["words"])
     d2 = decide_dual([_dx(k, "A", "G1", terms), _dx(k, "B", "G2", terms, status="candidate")],
                      present, k)

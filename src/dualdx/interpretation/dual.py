@@ -202,8 +202,9 @@ def decide_dual(
 def confirmed_overlap(a: Diagnosis, b: Diagnosis, present: set[str],
                       knowledge: Mapping[str, Any]) -> dict[str, Any] | None:
     """When the test does not find a second disease but B's genotype is confirmed and B explains
-    some of the proband's terms: B may be present too, with features that overlap A's (a
-    "blended" phenotype), and the terms cannot show it. The report says so and names what B
+    some of the proband's terms: B may be present too (its features overlapping A's, a
+    "blended" phenotype, or adding too little to be told from chance), and the terms cannot
+    show it. The report says so and names what B
     explains. None otherwise (a candidate B is not a finding to act on; a B that explains
     nothing is a molecular finding already).
 
@@ -222,5 +223,5 @@ def confirmed_overlap(a: Diagnosis, b: Diagnosis, present: set[str],
         listed = ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
     return {"b": b.disease_id, "b_gene": b.gene, "explained_hpo": shared,
             "words": f"the {b.gene} genotype is confirmed, so {b.disease_name} may be present as "
-                     f"well, its features overlapping those of {a.disease_name} (it explains "
-                     f"{listed}), which the proband's terms cannot separate"}
+                     f"well (it explains {listed}); the proband's terms cannot show whether it "
+                     f"contributes beyond {a.disease_name}"}

@@ -254,8 +254,8 @@ def headline(report: Mapping[str, Any], cards: Sequence[Mapping[str, Any]],
         overlap = dual.get("overlap")
         if status == "single" and overlap and overlap["b"] in named:
             sentence += (f" The {overlap['b_gene']} genotype for {_dx_phrase(named[overlap['b']])} "
-                         "is confirmed too; its features overlap the first disease's, so the HPO "
-                         "terms cannot show whether it contributes (see the interpretation).")
+                         "is confirmed too; the HPO terms cannot show whether it contributes "
+                         "beyond the first (see the interpretation).")
     return {"status": status, "title": title, "sentence": sentence}
 
 
@@ -353,9 +353,8 @@ def interpretation(report: Mapping[str, Any], cards: Sequence[Mapping[str, Any]]
     second = next((c for c in cards if overlap and c["disease_id"] == overlap["b"]), None)
     if overlap and second:  # a confirmed second genotype the terms cannot separate
         paras.append(f"The {overlap['b_gene']} genotype is confirmed, so "
-                     f"{second['disease_name']} may be present as well: its features "
-                     f"overlap those of {cards[0]['disease_name']}, and the HPO terms cannot show "
-                     "whether it contributes.")
+                     f"{second['disease_name']} may be present as well; the HPO terms cannot "
+                     f"show whether it contributes beyond {cards[0]['disease_name']}.")
     for f in get_list(report, "molecular_findings"):
         paras.append(f"{f.get('gene')}: {f.get('reason')}.".replace("..", "."))
     unexplained = [str(h) for h in dual.get("unexplained_hpo") or []] if cards else []
