@@ -751,3 +751,12 @@ def test_single_with_a_confirmed_overlapping_second_genotype_says_so(
             in section_text(html, "interpretation"))
     r["dual_diagnosis"].pop("overlap")
     assert "confirmed too" not in section_text(render_html(r), "result")
+
+
+def test_an_origin_in_parentheses_is_not_nested() -> None:
+    from dualdx.report.summary import _unbracket
+
+    assert _unbracket("de novo (in neither parent)") == "de novo, in neither parent"
+    assert _unbracket("inherited from the mother") == "inherited from the mother"
+    assert _unbracket("origin unknown (parents not genotyped") == (
+        "origin unknown (parents not genotyped")

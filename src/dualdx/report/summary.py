@@ -278,11 +278,20 @@ def _features(ids: Sequence[str], names: Mapping[str, str], limit: int = 6) -> s
     return join_words(words)
 
 
+def _unbracket(text: str) -> str:
+    """``"de novo (in neither parent)"`` -> ``"de novo, in neither parent"`` (for use inside
+    parentheses); text without a trailing parenthesis is returned as it is."""
+    head, sep, tail = text.partition(" (")
+    return f"{head}, {tail[:-1]}" if sep and tail.endswith(")") else text
+
+
 def _genotype_phrase(dx: Mapping[str, Any], card: Mapping[str, Any]) -> str:
     alleles = card["alleles"]
     gene = card["gene"]
     label = str(dx.get("label") or dx.get("zygosity") or "")
-    parts = [f"{a['hgvs_c']}{', a ' + a['cnv'] if a.get('cnv') else ''} ({a['origin']}"
+    # inside parentheses an origin's own "(...)" becomes ", ..." ("de novo, in neither parent")
+    parts = [f"{a['hgvs_c']}{', a ' + a['cnv'] if a.get('cnv') else ''} "
+             f"({_unbracket(str(a['origin']))}"
              f"{'; ' + a['reading'] if a.get('reading') else ''})" for a in alleles]
     if len(alleles) == 2 and (label.startswith("compound_het") or "compound" in label):
         phase = ("in trans" if label == "compound_het_trans" else
