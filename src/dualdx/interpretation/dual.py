@@ -13,6 +13,7 @@ from dualdx.interpretation.phenotype_match import (
     ontology_of,
     term_weight,
 )
+from dualdx.interpretation.relatives import join_words
 
 DUAL_ALPHA = 0.05
 
@@ -61,8 +62,8 @@ def decide_dual(
     single explanation). For each other diagnosis B, what B adds to A: for each present term,
     what B's match of it tells beyond what A's tells (a match tells -ln of the share of OMIM
     diseases that explain the term at least as specifically: :func:`term_weight`), summed, less
-    the cost of the excluded terms B expects (IC x the annotation's frequency: a B whose hallmark
-    the clinician ruled out cannot win on generic terms). The null hypothesis is that B relates
+    the cost of the excluded terms B expects (-ln(1 - f), f the annotation's frequency: a B whose
+    hallmark the clinician ruled out cannot win on generic terms). The null hypothesis is that B relates
     to the phenotype like a disease drawn at random from OMIM; the chance ``p_chance`` is the
     share of all OMIM diseases, each matched to the same terms under the same rule, whose own
     gain over A reaches B's (an empirical null: features that go together in diseases are
@@ -204,9 +205,9 @@ def confirmed_overlap(a: Diagnosis, b: Diagnosis, present: set[str],
     """When the test does not find a second disease but B's genotype is confirmed and B explains
     some of the proband's terms: B may be present too (its features overlapping A's, a
     "blended" phenotype, or adding too little to be told from chance), and the terms cannot
-    show it. The report says so and names what B
-    explains. None otherwise (a candidate B is not a finding to act on; a B that explains
-    nothing is a molecular finding already).
+    show it. The report says so and names what B explains (at most six terms). None otherwise
+    (a candidate B is not a finding to act on; a B that explains nothing is a molecular finding
+    already).
 
     It does not suggest B's "hallmarks" to look for: HPO gives many annotations a frequency from
     one or two published patients (1/1 reads as obligate), so a list by frequency names
@@ -217,10 +218,7 @@ def confirmed_overlap(a: Diagnosis, b: Diagnosis, present: set[str],
         return None
     onto = ontology_of(knowledge)
     words = [onto.name(i) for i in shared]
-    if len(words) > 6:
-        listed = ", ".join(words[:6]) + f" and {len(words) - 6} more"
-    else:
-        listed = ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+    listed = join_words(words[:6] + ([f"{len(words) - 6} more"] if len(words) > 6 else []))
     return {"b": b.disease_id, "b_gene": b.gene, "explained_hpo": shared,
             "words": f"the {b.gene} genotype is confirmed, so {b.disease_name} may be present as "
                      f"well (it explains {listed}); the proband's terms cannot show whether it "
