@@ -14,9 +14,9 @@ from typing import Any
 from dualdx.interpretation import zygosity
 from dualdx.interpretation.modes import LABEL_WORDS
 from dualdx.interpretation.quality import problem_text
-from dualdx.interpretation.relatives import MODE_WORDS, mode_words
+from dualdx.interpretation.relatives import MODE_WORDS, join_words, mode_words
 
-__all__ = ["LABEL_WORDS", "MODE_WORDS", "mode_words"]
+__all__ = ["LABEL_WORDS", "MODE_WORDS", "join_words", "mode_words"]
 
 CLASS_ORDER: tuple[str, ...] = (
     "Pathogenic",
@@ -194,13 +194,6 @@ def compact_genotype(gene: str, labels: Sequence[str], gts: Sequence[Any | None]
     if missing:
         alleles.append("?")
     return f"{gene} " + "/".join(alleles)
-
-
-def join_words(items: Sequence[str]) -> str:
-    items = [i for i in items if i]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
