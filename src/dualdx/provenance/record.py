@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import dualdx
-from dualdx.core.contracts import write_stage_file
+from dualdx.core.contracts import read_stage_file, write_stage_file
 from dualdx.core.errors import InputError
 
 PROVENANCE_SCHEMA_VERSION = "1"
@@ -203,8 +203,6 @@ def collect_databases(files: Mapping[str, str]) -> tuple[list[dict[str, Any]], s
     unreadable or schema-breaking file gets one error naming it, the field and the stage to
     re-run). Identical entries are kept once; entries are sorted by name and release.
     """
-    from dualdx.core.contracts import read_stage_file
-
     unknown = sorted(set(files) - set(DATABASE_FILES))
     if unknown:
         raise ValueError(f"collect_databases: not a database-naming stage file: {unknown}")
