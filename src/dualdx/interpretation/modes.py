@@ -423,6 +423,5 @@ __all__ = [
     "Mitochondrial", "Mode", "ModeCall", "Unknown", "XLinked", "XLinkedDominant",
     "XLinkedRecessive", "chromosome_fits", "comp_het_call", "get", "is_carrier", "is_dominant",
     "is_recessive_homozygous", "is_x_linked_dominant", "is_x_linked_recessive", "judged_first",
-    "mode_call",
-    "on_autosomal_copy", "text",
+    "mode_call", "on_autosomal_copy", "text",
 ]

@@ -10,9 +10,9 @@ owns the rule. knowledge.json holds:
 * ``diseases``: name, all genes HPO links to the disease, modes of inheritance (aspect ``I`` rows
   of ``phenotype.hpoa``; ``unknown`` when none), ``incomplete_penetrance`` (HPO annotates the
   qualifier HP:0003829; null when the disease has no annotation rows), onset (aspect ``C``),
-  annotated phenotypic
-  abnormality terms (aspect ``P``, no ``NOT`` qualifier, descendants of HP:0000118) with their
-  ``frequencies`` (share 0..1, or null when HPO gives none), and ``not_terms`` (the ``NOT`` rows).
+  annotated phenotypic abnormality terms (aspect ``P``, no ``NOT`` qualifier, descendants of
+  HP:0000118) with their ``frequencies`` (share 0..1, or null when HPO gives none), and
+  ``not_terms`` (the ``NOT`` rows).
 * ``terms``: every term in use (patient terms, disease terms, their replacements) and all their
   ancestors: name, information content, ancestors (with self), direct parents, obsolete flag,
   ``replaced_by``. An ``alt_id`` a patient used is listed as obsolete, replaced by its primary.
