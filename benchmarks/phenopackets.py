@@ -321,7 +321,8 @@ def run_case(case: Case) -> dict[str, Any]:
                            str(d / "report.json"), str(d / "variants.tsv"), LOG)
         r = json.loads((d / "report.json").read_text(encoding="utf-8"))
     dd = r["dual_diagnosis"]
-    return {"kind": case.kind, "fold": case.fold, "gap": case.gap, "name": case.name, "status": dd["status"],
+    return {"kind": case.kind, "fold": case.fold, "gap": case.gap, "name": case.name,
+            "observed": case.observed, "excluded": case.excluded, "status": dd["status"],
             "reason": dd["reason"],
             "diagnoses": [(x["gene"], x["disease_id"], x["status"], x["score"])
                           for x in r["diagnoses"]],

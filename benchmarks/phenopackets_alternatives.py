@@ -3,7 +3,7 @@ the cases of a finished ``benchmarks/phenopackets.py`` run (so every figure in t
 "Calibration on real patients" can be reproduced).
 
     python benchmarks/phenopackets.py                      # first: the real code path
-    python benchmarks/phenopackets_alternatives.py [--workdir DIR] [--data DIR]
+    python benchmarks/phenopackets_alternatives.py [--workdir DIR]
 
 It reads that run's ``results.json`` (which diagnoses each case had, A and B of its dual test),
 ``background.json`` and HPO store, re-matches each case's terms with
@@ -63,35 +63,13 @@ from dualdx.interpretation.phenotype_match import (
 )
 from dualdx.knowledge.hpo_store import HpoStore, open_store
 
-REPO = Path(__file__).resolve().parents[1]
 ALPHAS = (0.01, 0.02, 0.05, 0.1)
 
 
-def load_phenopackets(root: Path) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for f in sorted(root.glob("*/*.json")):
-        p = json.loads(f.read_text(encoding="utf-8"))
-        out[p["id"]] = p
-    return out
-
-
-def case_terms(res: Mapping[str, Any], pp: Mapping[str, Mapping[str, Any]]) -> list[PatientTerm]:
-    """The terms the case ran with (benchmarks/phenopackets.py ``cases_of``)."""
-    name = res["name"]
-    if res["kind"] == "single":
-        who, union = [name], False
-    elif res["kind"] == "dual":
-        who, union = name.split(" + "), True
-    else:
-        who, union = [name.split(" (phenotype of ")[1].rstrip(")")], False
-    seen: dict[tuple[str, bool], PatientTerm] = {}
-    for w in who:
-        for f in pp[w]["phenotypicFeatures"]:
-            excluded = bool(f.get("excluded"))
-            if union and excluded:
-                continue
-            seen[(f["type"]["id"], excluded)] = PatientTerm(f["type"]["id"], excluded)
-    return list(seen.values())
+def case_terms(res: Mapping[str, Any]) -> list[PatientTerm]:
+    """The terms the case ran with, as the run recorded them (``observed``, ``excluded``)."""
+    return ([PatientTerm(t) for t in res["observed"]]
+            + [PatientTerm(t, excluded=True) for t in res["excluded"]])
 
 
 # ------------------------------------------------------------------------------------ singles
@@ -101,8 +79,7 @@ def annotation_seen(store: HpoStore, annotation: str, present: Sequence[str]) ->
     return any(relate(store, t, annotation).explains for t in present)
 
 
-def singles(store: HpoStore, results: list[dict[str, Any]],
-            pp: Mapping[str, Mapping[str, Any]]) -> int:
+def singles(store: HpoStore, results: list[dict[str, Any]]) -> int:
     """Prints the figures of each rule; returns the current rule's count of right singles."""
     rules: dict[str, Callable[[str, DiseaseMatch, Sequence[str], float], float]] = {}
 
@@ -140,7 +117,7 @@ def singles(store: HpoStore, results: list[dict[str, Any]],
                 tally[k]["all"] += 1
             continue
         cands = [chosen[0]] + [a for a, _ in res["alternatives"].get(gene, [])]
-        terms = case_terms(res, pp)
+        terms = case_terms(res)
         present = [t.id for t in terms if not t.excluded]
         total = sum(store.ic_of(t) for t in present)
         matches = {d: match_disease(store, d, terms) for d in cands}
@@ -193,8 +170,8 @@ class FrequencyNull:
         return max(0.0, -math.log(share) + math.log(max(f, 1e-3)))
 
 
-def duals(store: HpoStore, results: list[dict[str, Any]], pp: Mapping[str, Mapping[str, Any]],
-          bg: dict[str, Any]) -> tuple[int, int]:
+def duals(store: HpoStore, results: list[dict[str, Any]], bg: dict[str, Any]
+          ) -> tuple[int, int]:
     """Prints the figures of each way to compute p; returns the workflow's (Sidak, alpha 0.05)
     counts of duals and controls called dual."""
     kn = {"background": bg}
@@ -213,7 +190,7 @@ def duals(store: HpoStore, results: list[dict[str, Any]], pp: Mapping[str, Mappi
         if not t.get("a") or not t.get("b"):
             rows.append((res["kind"], {}))
             continue
-        terms = case_terms(res, pp)
+        terms = case_terms(res)
         present = sorted({x.id for x in terms if not x.excluded})
         ma, mb = match_disease(store, t["a"], terms), match_disease(store, t["b"], terms)
         both = all(st == "confirmed" for _g, _d, st, _sc in res["diagnoses"])
@@ -273,8 +250,6 @@ def duals(store: HpoStore, results: list[dict[str, Any]], pp: Mapping[str, Mappi
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    shared = Path(os.environ.get("DUALDX_SHARED") or REPO.parent / "shared")
-    ap.add_argument("--data", default=str(shared / "data" / "phenopackets"))
     ap.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(),
                                                       "dualdx_benchmarks", "phenopackets"),
                     help="a finished benchmarks/phenopackets.py run's --workdir")
@@ -286,15 +261,14 @@ def main() -> None:
     store = open_store(Path(args.cache_dir) if args.cache_dir else work / "cache")[0]
     results = json.loads((work / "results.json").read_text(encoding="utf-8"))
     bg = json.loads((work / "background.json").read_text(encoding="utf-8"))
-    pp = load_phenopackets(Path(args.data))
     right = sum(1 for r in results if r["kind"] == "single" and r["cause"] is None)
     print(f"{work}: {len(results)} cases; singles right in that run: {right}")
     ran = (sum(1 for r in results if r["kind"] == "dual" and r["cause"] is None),
            sum(1 for r in results if r["kind"] == "control" and r["cause"] is not None))
-    if singles(store, results, pp) != right:
+    if singles(store, results) != right:
         sys.exit("the current rule re-decided does not reproduce the run's singles: is "
                  "results.json from this source? (re-run benchmarks/phenopackets.py)")
-    if duals(store, results, pp, bg) != ran:
+    if duals(store, results, bg) != ran:
         sys.exit(f"the current dual test re-decided does not reproduce the run's {ran}: is "
                  "results.json from this source? (re-run benchmarks/phenopackets.py)")
     print("(the current rule re-decided reproduces the run's figures)")
