@@ -64,7 +64,7 @@ WRITER: dict[str, str] = {
     "cnv_classification": "classify_structural",
     "provenance": "write_report",
     "reanalysis": "write_report",
-    "report": "call_diagnoses",  # report.json: its typed reader is dualdx.report.render
+    "report": "call_diagnoses",
 }
 SCHEMA_ID_BASE = "https://dualdx.invalid/schemas/"
 MAX_LISTED = 5
